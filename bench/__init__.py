@@ -1,0 +1,1 @@
+"""Benchmarks on real hypervisor trees (Xen, QEMU), run by ``make bench``."""

@@ -1,0 +1,1 @@
+"""Detection stage: licences, copyrights and proprietary markers per file (ScanCode + our speed)."""

@@ -1,0 +1,1 @@
+"""Graph stage: the file dependency graph (include, link, symbol, import, copy edges)."""

@@ -1,0 +1,1 @@
+"""Inventory stage: enumerate the tree, hash and classify every file."""

@@ -1,0 +1,1 @@
+"""IP fingerprint index: winnowed k-gram hashes, header names and symbols of proprietary code."""

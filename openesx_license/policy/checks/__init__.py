@@ -1,0 +1,1 @@
+"""Rule implementations; every module here is imported by the registry."""

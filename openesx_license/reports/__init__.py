@@ -1,0 +1,1 @@
+"""Report formatters, keyed by format name, all rendered from one AuditResult."""
