@@ -1,0 +1,119 @@
+"""The formatter registry and write_reports: names, atomic writes, stream formats."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from openesx_license.errors import UsageError
+from openesx_license.model import AuditResult
+from openesx_license.reports import (
+    FORMATS,
+    Formatter,
+    ReportFormat,
+    formatter_class,
+    parse_formats,
+    write_reports,
+)
+from openesx_license.reports import registry as registry_module
+
+
+@pytest.mark.parametrize("fmt", list(ReportFormat))
+def test_every_format_has_a_formatter(fmt: ReportFormat) -> None:
+    assert fmt in FORMATS, f"{fmt.value} has no formatter in FORMATS"
+    cls = formatter_class(fmt)
+    assert issubclass(cls, Formatter)
+    assert cls.format is fmt
+    assert cls.description
+
+
+def test_registry_has_nothing_but_formats() -> None:
+    assert set(FORMATS) == set(ReportFormat)
+
+
+def test_file_names_are_distinct() -> None:
+    names = [formatter_class(f).filename for f in ReportFormat]
+    file_names = [n for n in names if n is not None]
+    assert len(file_names) == len(set(file_names))
+    assert formatter_class(ReportFormat.GITHUB).filename is None
+
+
+def test_unknown_format_lists_known_ones() -> None:
+    with pytest.raises(UsageError) as info:
+        parse_formats(["json,pdf", "xml"])
+    message = str(info.value)
+    assert "'pdf'" in message and "'xml'" in message
+    for fmt in ReportFormat:
+        assert fmt.value in message
+
+
+def test_parse_formats_splits_commas_and_drops_repeats() -> None:
+    assert parse_formats(["json, SARIF", "json", ""]) == [ReportFormat.JSON, ReportFormat.SARIF]
+
+
+def test_unknown_format_writes_nothing(tmp_path: Path, awkward_result: AuditResult) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(UsageError):
+        write_reports(awkward_result, out, ["json", "nope"])
+    assert not out.exists()
+
+
+def test_write_json_creates_folder(tmp_path: Path, awkward_result: AuditResult) -> None:
+    out = tmp_path / "a" / "b"
+    written = write_reports(awkward_result, out, ["json"])
+    assert written == [out / "findings.json"]
+    assert json.loads(written[0].read_text(encoding="utf-8"))["schema_version"]
+    assert sorted(p.name for p in out.iterdir()) == ["findings.json"]
+
+
+class _Exploding(Formatter):
+    format = ReportFormat.JSON
+    filename = "findings.json"
+    description = "fails half way"
+
+    def render(self, result: AuditResult) -> str:
+        raise KeyboardInterrupt  # an interrupted run
+
+
+def test_interrupted_run_keeps_previous_report(
+    tmp_path: Path, awkward_result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_reports(awkward_result, tmp_path, ["json"])
+    before = (tmp_path / "findings.json").read_bytes()
+    monkeypatch.setattr(registry_module, "formatter_class", lambda fmt: _Exploding)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports(awkward_result, tmp_path, ["json"])
+    assert (tmp_path / "findings.json").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]
+
+
+def test_failed_write_leaves_no_temp_file(
+    tmp_path: Path, awkward_result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openesx_license.reports as reports
+
+    def broken_replace(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(reports.os, "replace", broken_replace)
+    with pytest.raises(UsageError, match="findings.json: cannot write the report"):
+        write_reports(awkward_result, tmp_path, ["json"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_out_dir_is_usage_error(tmp_path: Path, awkward_result: AuditResult) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UsageError, match="cannot create the report folder"):
+        write_reports(awkward_result, blocker / "out", ["json"])
+
+
+def test_stream_format_goes_to_stream(tmp_path: Path, awkward_result: AuditResult) -> None:
+    stream = io.StringIO()
+    written = write_reports(awkward_result, tmp_path / "out", ["github"], stream=stream)
+    assert written == []
+    assert stream.getvalue().startswith("::")
+    assert not (tmp_path / "out").exists()  # nothing to write there
