@@ -1,0 +1,265 @@
+"""``findings.sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+Every registered rule is described in ``tool.driver.rules`` (guidance as help text and
+markdown); each finding is a result located relative to ``SRCROOT`` (the audited root), with a
+``partialFingerprints`` entry that ignores line numbers, the dependency chain as
+``relatedLocations`` and a ``codeFlows`` thread flow (one location per hop), and a
+``suppressions`` entry when a waiver or the baseline accepted it.
+
+GitHub's documented limits are respected: at most 25,000 results per run (the worst are kept
+and ``run.properties`` says how many were dropped), 1,000 locations per result, 10,000 thread
+flow locations, 20 tags per rule, and a 10 MB gzip upload (flows are trimmed first).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from openesx_license.model import AuditResult, Evidence, Finding, FindingStatus, Severity
+from openesx_license.reports.common import sorted_findings, stable_fingerprint, verdict
+from openesx_license.reports.registry import Formatter, ReportFormat
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/openesx/openesx-license"
+FINGERPRINT_KEY = "openesxFingerprint/v1"
+
+MAX_RESULTS = 25_000
+MAX_LOCATIONS = 1_000
+MAX_FLOW_LOCATIONS = 10_000
+MAX_TAGS = 20
+MAX_GZIP_BYTES = 10 * 1024 * 1024
+MAX_TEXT = 4_000  # characters of one message; longer evidence text is cut with an ellipsis
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+
+#: rule id -> tags besides "license-compliance" (GitHub shows them as filters)
+_TAGS = {
+    "proprietary-code": ("ip-boundary",),
+    "boundary-crossing": ("ip-boundary", "dependency"),
+    "copied-code": ("ip-boundary", "copied-code"),
+    "gpl-only-symbol": ("ip-boundary", "licensing", "dependency"),
+    "license-conflict": ("licensing", "dependency"),
+    "outbound-incompatible": ("licensing",),
+    "denied-license": ("licensing",),
+    "unknown-license": ("licensing", "inventory"),
+    "unmapped-file": ("inventory",),
+    "expired-waiver": ("gate",),
+    "stale-waiver": ("gate",),
+}
+
+
+def artifact_uri(path: str) -> str:
+    """A repository-relative path as a URI reference (percent-encoded, ``/``-separated)."""
+    return quote(PurePosixPath(path).as_posix(), safe="/")
+
+
+def _text(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _rule_name(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def rule_descriptors(result: AuditResult) -> list[dict[str, Any]]:
+    """``reportingDescriptor`` objects: every registered rule, plus any unregistered id used."""
+    from openesx_license.policy.registry import all_rules
+
+    descriptors: dict[str, dict[str, Any]] = {}
+    for rule_id, rule in all_rules().items():
+        tags = ["license-compliance", *_TAGS.get(rule_id, ())][:MAX_TAGS]
+        descriptors[rule_id] = {
+            "id": rule_id,
+            "name": _rule_name(rule_id),
+            "shortDescription": {"text": rule.title},
+            "fullDescription": {"text": rule.description},
+            "help": {
+                "text": f"{rule.description}\n\nHow to fix: {rule.guidance}",
+                "markdown": (
+                    f"**{rule.title}**\n\n{rule.description}\n\n**How to fix:** {rule.guidance}"
+                    f"\n\nWaivable: {'yes' if rule.waivable else 'no'}. "
+                    f"Details: `openesx-license explain {rule_id}`."
+                ),
+            },
+            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+            "properties": {"tags": tags, "precision": "high", "waivable": rule.waivable},
+        }
+    for finding in result.findings:
+        if finding.rule not in descriptors:
+            descriptors[finding.rule] = {
+                "id": finding.rule,
+                "name": _rule_name(finding.rule),
+                "shortDescription": {"text": finding.rule},
+                "defaultConfiguration": {"level": _LEVEL[finding.severity]},
+                "properties": {"tags": ["license-compliance", *_TAGS.get(finding.rule, ())]},
+            }
+    return [descriptors[k] for k in sorted(descriptors)]
+
+
+def _physical(path: str, line: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": "SRCROOT"}
+    }
+    if line is not None and line >= 1:
+        physical["region"] = {"startLine": line}
+    return physical
+
+
+def _hop_message(ev: Evidence) -> str:
+    text = " ".join(ev.text.split())
+    return _text(f"{ev.kind}: {text}" if text else ev.kind)
+
+
+def result_object(
+    finding: Finding, rule_index: dict[str, int], *, with_baseline: bool, flows: bool = True
+) -> dict[str, Any]:
+    """One finding as a SARIF ``result``."""
+    obj: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index[finding.rule],
+        "level": _LEVEL[finding.severity],
+        "message": {"text": _text(finding.message)},
+        "locations": [{"physicalLocation": _physical(finding.path, finding.line)}],
+        "partialFingerprints": {FINGERPRINT_KEY: stable_fingerprint(finding)},
+        "properties": {
+            "component": finding.component,
+            "status": finding.status.value,
+            "target": finding.target,
+        },
+    }
+    hops = finding.evidence[:MAX_LOCATIONS]
+    if flows and hops:
+        obj["relatedLocations"] = [
+            {"id": i, "physicalLocation": _physical(ev.path, ev.line), "message": {"text": m}}
+            for i, (ev, m) in enumerate(((ev, _hop_message(ev)) for ev in hops), start=1)
+        ]
+    if flows and len(finding.evidence) > 1:
+        obj["codeFlows"] = [
+            {
+                "message": {"text": f"dependency path, {len(finding.evidence)} hops"},
+                "threadFlows": [
+                    {
+                        "locations": [
+                            {
+                                "location": {
+                                    "physicalLocation": _physical(ev.path, ev.line),
+                                    "message": {"text": _hop_message(ev)},
+                                },
+                                "kinds": [ev.kind],
+                                "executionOrder": order,
+                            }
+                            for order, ev in enumerate(
+                                finding.evidence[:MAX_FLOW_LOCATIONS], start=1
+                            )
+                        ]
+                    }
+                ],
+            }
+        ]
+    if finding.status is not FindingStatus.NEW:
+        note = finding.status_note or finding.status.value
+        obj["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": _text(note)}
+        ]
+    if with_baseline:
+        obj["baselineState"] = "new" if finding.status is FindingStatus.NEW else "unchanged"
+    return obj
+
+
+def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    """The whole SARIF log (one run) as a dict."""
+    rules = rule_descriptors(result)
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    findings = sorted_findings(result)  # worst first, so truncation drops the mildest
+    kept = findings[:max_results]
+    with_baseline = result.baseline_path is not None
+    gate = verdict(result)
+    properties: dict[str, Any] = {
+        "release": {"name": result.release_name, "license": result.release_license},
+        "policy": result.policy_path,
+        "treeHash": result.tree_hash,
+        "failOn": gate.fail_on,
+        "verdict": gate.label,
+        "failing": gate.failing,
+        "findings": len(findings),
+        "resultsTruncated": len(kept) < len(findings),
+    }
+    if len(kept) < len(findings):
+        properties["truncationNote"] = (
+            f"{len(findings) - len(kept)} of {len(findings)} findings left out (GitHub accepts "
+            f"at most {max_results} results per run); findings.json has them all"
+        )
+    root_uri = Path(result.root).resolve().as_uri().rstrip("/") + "/"
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "openesx-license",
+                "version": result.tool_version,
+                "semanticVersion": result.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        },
+        "originalUriBaseIds": {
+            "SRCROOT": {"uri": root_uri, "description": {"text": "the audited source tree"}}
+        },
+        "invocations": [{"executionSuccessful": True, "endTimeUtc": result.generated_at or None}],
+        "columnKind": "unicodeCodePoints",
+        "results": [result_object(f, rule_index, with_baseline=with_baseline) for f in kept],
+        "properties": properties,
+    }
+    if not result.generated_at:
+        del run["invocations"][0]["endTimeUtc"]
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _dump(log: dict[str, Any]) -> str:
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_sarif(result: AuditResult, *, max_gzip_bytes: int = MAX_GZIP_BYTES) -> str:
+    """The SARIF text, trimmed to fit GitHub's upload limit when it would not.
+
+    First the dependency flows go (``relatedLocations``/``codeFlows``; the message and location
+    stay), then the mildest results, halving until the gzip size fits; ``run.properties`` says
+    what was trimmed.
+    """
+    log = sarif_log(result)
+    text = _dump(log)
+    if len(gzip.compress(text.encode("utf-8"))) <= max_gzip_bytes:
+        return text
+    run = log["runs"][0]
+    for res in run["results"]:
+        res.pop("relatedLocations", None)
+        res.pop("codeFlows", None)
+    run["properties"]["flowsTrimmed"] = True
+    text = _dump(log)
+    keep = len(run["results"])
+    while len(gzip.compress(text.encode("utf-8"))) > max_gzip_bytes and keep > 1:
+        keep //= 2
+        total = run["properties"]["findings"]
+        run["results"] = run["results"][:keep]
+        run["properties"]["resultsTruncated"] = True
+        run["properties"]["truncationNote"] = (
+            f"{total - keep} of {total} findings left out to stay under GitHub's "
+            f"{max_gzip_bytes // (1024 * 1024)} MB gzip limit; findings.json has them all"
+        )
+        text = _dump(log)
+    return text
+
+
+class SarifFormatter(Formatter):
+    """``findings.sarif``: SARIF 2.1.0 for code scanning."""
+
+    format: ClassVar[ReportFormat] = ReportFormat.SARIF
+    filename: ClassVar[str | None] = "findings.sarif"
+    description: ClassVar[str] = "SARIF 2.1.0 for GitHub code scanning"
+
+    def render(self, result: AuditResult) -> str:
+        """The SARIF log as indented JSON."""
+        return render_sarif(result)

@@ -1,0 +1,158 @@
+"""findings.sarif: schema-valid SARIF 2.1.0 within GitHub code scanning's limits."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+from typing import Any
+
+from schema_checks import sarif_schema, validate
+
+from openesx_license.model import AuditResult, Evidence, Finding, Severity
+from openesx_license.policy.registry import all_rules
+from openesx_license.reports.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
+
+
+def _run(result: AuditResult) -> dict[str, Any]:
+    return json.loads(render_sarif(result))["runs"][0]
+
+
+def test_sarif_is_schema_valid(awkward_result: AuditResult) -> None:
+    validate(json.loads(render_sarif(awkward_result)), sarif_schema())
+
+
+def test_every_registered_rule_is_described(awkward_result: AuditResult) -> None:
+    rules = {r["id"]: r for r in _run(awkward_result)["tool"]["driver"]["rules"]}
+    for rule_id, rule in all_rules().items():
+        desc = rules[rule_id]
+        assert desc["shortDescription"]["text"] == rule.title
+        assert rule.guidance in desc["help"]["markdown"]
+        assert desc["defaultConfiguration"]["level"] == rule.severity.value
+        assert 1 <= len(desc["properties"]["tags"]) <= 20
+    # rules used by findings are described even when no module registered them (yet)
+    assert {f.rule for f in awkward_result.findings} <= set(rules)
+
+
+def test_results_point_into_srcroot(awkward_result: AuditResult) -> None:
+    run = _run(awkward_result)
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"].startswith("file:///")
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"].endswith("/")
+    rules = run["tool"]["driver"]["rules"]
+    for res in run["results"]:
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
+        loc = res["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uriBaseId"] == "SRCROOT"
+        assert not loc["artifactLocation"]["uri"].startswith("/")
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
+    assert "vmkernel/dir%20with%20spaces/util%20file.c" in uris
+
+
+def test_region_only_when_line_known(awkward_result: AuditResult) -> None:
+    by_rule = {r["ruleId"]: r for r in _run(awkward_result)["results"]}
+    assert by_rule["boundary-crossing"]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 12
+    }
+    assert "region" not in by_rule["unknown-license"]["locations"][0]["physicalLocation"]
+
+
+def test_dependency_chain_as_related_locations_and_code_flow(
+    awkward_result: AuditResult,
+) -> None:
+    res = next(r for r in _run(awkward_result)["results"] if r["ruleId"] == "boundary-crossing")
+    related = res["relatedLocations"]
+    assert [r["physicalLocation"]["artifactLocation"]["uri"] for r in related] == [
+        "vmkernel/sched.c",
+        "vmkernel/migrate_api.h",
+        "vmotion/migrate.c",
+    ]
+    flow = res["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [loc["kinds"] for loc in flow] == [["include"], ["symbol"], ["symbol"]]
+    assert flow[2]["location"]["physicalLocation"]["region"]["startLine"] == 40
+
+
+def test_accepted_findings_are_suppressed(awkward_result: AuditResult) -> None:
+    by_rule = {r["ruleId"]: r for r in _run(awkward_result)["results"]}
+    assert "suppressions" not in by_rule["boundary-crossing"]
+    waived = by_rule["unknown-license"]["suppressions"][0]
+    assert waived["kind"] == "external" and waived["status"] == "accepted"
+    assert "generated file" in waived["justification"]
+    assert by_rule["license-conflict"]["baselineState"] == "unchanged"
+    assert by_rule["boundary-crossing"]["baselineState"] == "new"
+
+
+def test_fingerprints_survive_line_shifts(awkward_result: AuditResult) -> None:
+    def shifted(f: Finding) -> Finding:
+        evidence = tuple(
+            dataclasses.replace(e, line=(e.line or 0) + 7, text=f"  {e.text}  ") for e in f.evidence
+        )
+        return dataclasses.replace(f, line=(f.line or 0) + 7, evidence=evidence)
+
+    moved = dataclasses.replace(
+        awkward_result, findings=tuple(shifted(f) for f in awkward_result.findings)
+    )
+    before = [r["partialFingerprints"] for r in _run(awkward_result)["results"]]
+    after = [r["partialFingerprints"] for r in _run(moved)["results"]]
+    assert before == after
+    assert len({fp[FINGERPRINT_KEY] for fp in before}) == len(before)
+    # the gate's fingerprint wins when set
+    assert {"f" * 32} <= {fp[FINGERPRINT_KEY] for fp in before}
+
+
+def test_fingerprint_changes_with_target(awkward_result: AuditResult) -> None:
+    base = awkward_result.findings[0]
+    other = dataclasses.replace(base, target="vmotion/other.c")
+    one = dataclasses.replace(awkward_result, findings=(base,))
+    two = dataclasses.replace(awkward_result, findings=(other,))
+    fp = [_run(r)["results"][0]["partialFingerprints"] for r in (one, two)]
+    assert fp[0] != fp[1]
+
+
+def _many(result: AuditResult, n: int, hops: int = 1) -> AuditResult:
+    findings = tuple(
+        Finding(
+            rule="unmapped-file" if i % 2 else "denied-license",
+            severity=Severity.NOTE if i % 2 else Severity.ERROR,
+            path=f"src/file{i}.c",
+            line=i + 1,
+            component=None,
+            message=f"finding {i}",
+            evidence=tuple(
+                Evidence(
+                    path=f"src/hop{i}_{h}.c", line=h + 1, text=f"hop {h} of {i}", kind="include"
+                )
+                for h in range(hops)
+            ),
+        )
+        for i in range(n)
+    )
+    return dataclasses.replace(result, findings=findings)
+
+
+def test_results_truncated_worst_first_with_note(awkward_result: AuditResult) -> None:
+    log = sarif_log(_many(awkward_result, 10), max_results=4)
+    run = log["runs"][0]
+    assert len(run["results"]) == 4
+    assert {r["level"] for r in run["results"]} == {"error"}
+    assert run["properties"]["resultsTruncated"] is True
+    assert "6 of 10 findings left out" in run["properties"]["truncationNote"]
+    validate(log, sarif_schema())
+
+
+def test_related_locations_capped(awkward_result: AuditResult) -> None:
+    res = _run(_many(awkward_result, 1, hops=1200))["results"][0]
+    assert len(res["relatedLocations"]) == 1000
+    assert len(res["codeFlows"][0]["threadFlows"][0]["locations"]) == 1200
+
+
+def test_gzip_limit_trims_flows_then_results(awkward_result: AuditResult) -> None:
+    big = _many(awkward_result, 200, hops=20)
+    text = render_sarif(big, max_gzip_bytes=9_000)
+    assert len(gzip.compress(text.encode())) <= 9_000
+    run = json.loads(text)["runs"][0]
+    assert run["properties"]["flowsTrimmed"] is True
+    assert "codeFlows" not in run["results"][0]
+    assert run["properties"]["resultsTruncated"] is True
+    validate(json.loads(text), sarif_schema())
