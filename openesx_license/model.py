@@ -243,6 +243,17 @@ class StaleBaselineEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DiffSummary:
+    """What ``audit --since REF`` compared: the revision, how much changed, what was left out."""
+
+    ref: str  # as given on the command line
+    commit: str  # the commit it resolved to
+    changed_files: int  # paths changed since the commit (committed, staged, unstaged, untracked)
+    #: findings not reported because neither their file nor any hop of their evidence changed
+    unchanged_findings: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class AuditResult:
     """Everything one audit learned: the single model every report is rendered from."""
 
@@ -262,3 +273,4 @@ class AuditResult:
     baseline_path: str | None = None
     since: str | None = None
     fail_on: str = "error"
+    diff: DiffSummary | None = None  # set in diff mode (--since)
