@@ -6,40 +6,23 @@ on how many findings fail the gate and in which order they are listed.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openesx_license.model import AuditResult, Finding, FindingStatus, Severity
-
-_SPACE = re.compile(r"\s+")
+from openesx_license.policy.gate.fingerprint import compute_fingerprint, fingerprint_findings
 
 #: ``--fail-on`` value -> lowest severity rank that fails the gate (``never``: nothing fails)
 _FAIL_ON_RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 
-def normalise_text(text: str) -> str:
-    """Collapse whitespace so that re-indentation does not change a fingerprint."""
-    return _SPACE.sub(" ", text).strip()
-
-
 def stable_fingerprint(finding: Finding) -> str:
-    """The finding's fingerprint: the gate's one when set, else a hash that ignores lines.
+    """The finding's fingerprint: the gate's one when set, else the gate's recipe applied now.
 
-    The fallback hashes rule, path, target and the normalised evidence (path, kind, text) —
-    never line numbers — so it survives code moving up or down the file.
+    The recipe (:mod:`openesx_license.policy.gate.fingerprint`) hashes rule, path, target and
+    the normalised evidence line — never a line number — so it survives code moving.
     """
-    if finding.fingerprint:
-        return finding.fingerprint
-    digest = hashlib.sha256()
-    for part in (finding.rule, finding.path, finding.target or ""):
-        digest.update(part.encode("utf-8") + b"\0")
-    for ev in finding.evidence:
-        for part in (ev.path, ev.kind, normalise_text(ev.text)):
-            digest.update(part.encode("utf-8") + b"\0")
-        digest.update(b"\1")
-    return digest.hexdigest()[:32]
+    return finding.fingerprint or compute_fingerprint(finding)
 
 
 def sort_key(finding: Finding) -> tuple[int, str, str, int, str]:
@@ -53,9 +36,20 @@ def sort_key(finding: Finding) -> tuple[int, str, str, int, str]:
     )
 
 
+def fingerprinted(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """``findings`` with every fingerprint set (the gate's kept; identical ones numbered)."""
+    if all(f.fingerprint for f in findings):
+        return findings
+    computed = fingerprint_findings(findings)
+    return tuple(
+        f if f.fingerprint else replace(f, fingerprint=c.fingerprint)
+        for f, c in zip(findings, computed, strict=True)
+    )
+
+
 def sorted_findings(result: AuditResult) -> list[Finding]:
-    """The audit's findings in report order (see :func:`sort_key`)."""
-    return sorted(result.findings, key=sort_key)
+    """The audit's findings, fingerprinted, in report order (see :func:`sort_key`)."""
+    return sorted(fingerprinted(result.findings), key=sort_key)
 
 
 def fails_gate(finding: Finding, fail_on: str) -> bool:
