@@ -1,0 +1,144 @@
+"""``openesx-license audit``: the whole pipeline, the reports, and the CI gate's exit code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from openesx_license.model import AuditResult, FindingStatus
+from openesx_license.pipeline import FAIL_ON, gate_exit_code, run_audit
+from openesx_license.policy.loader import load_policy
+from openesx_license.reports import parse_formats, write_reports
+
+DEFAULT_OUT = "openesx-license-report"
+TOP_FINDINGS = 10
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML policy (default: the built-in one: the whole tree open, GPL-2.0-only).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the reports.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    default=("json",),
+    show_default=True,
+    help="Report formats, comma-separated or repeated: html, json, sarif, spdx, cyclonedx, "
+    "notice, md, github.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Accepted findings (from `baseline`): only new ones fail the gate.",
+)
+@click.option("--since", metavar="REF", help="Report findings only in files changed since REF.")
+@click.option(
+    "--ip-index",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Fingerprint index of proprietary code (from `fingerprint`) to find copied code.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(FAIL_ON)),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a new finding is at or above this severity.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
+)
+def audit(
+    path: Path,
+    policy_path: Path | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    baseline: Path | None,
+    since: str | None,
+    ip_index: Path | None,
+    fail_on: str,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> int:
+    """Audit the source tree at PATH: licences, IP boundary, compatibility; write reports.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/input error,
+    3 internal error.
+    """
+    parse_formats(formats)  # an unknown format is exit 2 before minutes of scanning
+    policy = load_policy(policy_path)
+    result = run_audit(
+        path,
+        policy,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        baseline=baseline,
+        since=since,
+        ip_index=ip_index,
+    )
+    written = write_reports(result, out_dir, formats)
+    code = gate_exit_code(result, fail_on)
+    click.echo(summary(result, written, fail_on, code))
+    return code
+
+
+def summary(result: AuditResult, written: list[Path], fail_on: str, code: int) -> str:
+    """The text printed after an audit: counts by rule and severity, the top findings, where
+    the reports are, and the gate's verdict."""
+    lines = [
+        f"openesx-license {result.tool_version}: {result.root} "
+        f"({len(result.scan.files)} files, release {result.release_name} "
+        f"under {result.release_license})"
+    ]
+    findings = result.findings
+    if not findings:
+        lines.append("No findings.")
+    else:
+        by_severity = Counter(f.severity.value for f in findings)
+        by_status = Counter(f.status.value for f in findings)
+        lines.append(
+            f"{len(findings)} finding(s): "
+            + ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
+            + " ("
+            + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+            + ")"
+        )
+        by_rule = Counter((f.rule, f.severity.value) for f in findings)
+        width = max(len(rule) for rule, _ in by_rule)
+        lines.extend(
+            f"  {rule:<{width}}  {severity:<7}  {count}"
+            for (rule, severity), count in sorted(by_rule.items())
+        )
+        new = [f for f in findings if f.status is FindingStatus.NEW]
+        if new:
+            lines.append("Top findings:")
+            for f in new[:TOP_FINDINGS]:
+                where = f"{f.path}:{f.line}" if f.line else f.path
+                lines.append(f"  {f.severity.value:<7} {f.rule:<20} {where}: {f.message}")
+            if len(new) > TOP_FINDINGS:
+                lines.append(f"  ... and {len(new) - TOP_FINDINGS} more (see the reports)")
+    if written:
+        lines.append("Reports: " + ", ".join(str(p) for p in written))
+    verdict = "FAIL" if code else "pass"
+    lines.append(f"Gate (--fail-on {fail_on}): {verdict}")
+    return "\n".join(lines)

@@ -1,0 +1,44 @@
+"""``openesx-license rules`` and ``explain RULE``: the rule registry, for people."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from openesx_license.errors import UsageError
+from openesx_license.policy.registry import all_rules
+
+
+@click.command()
+def rules() -> int:
+    """List every rule: id, default severity, whether it can be waived, title."""
+    registry = all_rules()
+    width = max(len(rule_id) for rule_id in registry)
+    click.echo(f"{'RULE':<{width}}  SEVERITY  WAIVABLE  TITLE")
+    for rule_id, rule in registry.items():
+        waivable = "yes" if rule.waivable else "no"
+        if rule_id == "boundary-crossing":
+            waivable = "policy"  # each [[rule]] of the policy says
+        click.echo(f"{rule_id:<{width}}  {rule.severity.value:<8}  {waivable:<8}  {rule.title}")
+    return 0
+
+
+@click.command()
+@click.argument("rule_id", metavar="RULE")
+def explain(rule_id: str) -> int:
+    """Explain RULE: what it finds, why it matters and how to fix it."""
+    registry = all_rules()
+    rule = registry.get(rule_id)
+    if rule is None:
+        raise UsageError(f"unknown rule {rule_id!r}; known rules: {', '.join(registry)}")
+    waivable = "yes" if rule.waivable else "no"
+    if rule_id == "boundary-crossing":
+        waivable = "as the policy's [[rule]] says ('waivable', default false)"
+    click.echo(f"{rule.id}: {rule.title}")
+    click.echo(f"severity: {rule.severity.value}   waivable: {waivable}")
+    if rule.emitted_by:
+        click.echo(f"emitted by: {rule.emitted_by}")
+    click.echo("\n" + textwrap.fill(rule.description, width=88))
+    click.echo("\nHow to fix:\n" + textwrap.fill(rule.guidance, width=88))
+    return 0

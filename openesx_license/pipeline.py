@@ -1,0 +1,295 @@
+"""The whole audit as a sequence of named steps: scan, map components, build the graph, run
+the rules, summarise.
+
+:func:`run_audit` is the library entry point behind ``openesx-license audit`` (and the tests
+and benchmarks, which call it in-process). Each step is a small function so that a stage can
+add one line here (the options table, copied code, baseline and waivers) without the others
+having to read the whole module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import networkx as nx
+
+from openesx_license import __version__
+from openesx_license.errors import UsageError
+from openesx_license.model import (
+    AuditResult,
+    ComponentEdge,
+    ComponentSummary,
+    FileRecord,
+    Finding,
+    FindingStatus,
+    ScanResult,
+    Severity,
+)
+from openesx_license.policy.boundaries import NodeComponents, edge_crosses
+from openesx_license.policy.components import UNMAPPED, ComponentMap, apply_components
+from openesx_license.policy.context import CheckContext
+from openesx_license.policy.model import Policy
+from openesx_license.policy.registry import all_rules
+
+#: ``--fail-on`` values and the lowest severity each one gates on (None: never fail).
+FAIL_ON: dict[str, Severity | None] = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "never": None,
+}
+
+Progress = Callable[[str], None]
+
+
+def run_audit(
+    root: Path,
+    policy: Policy,
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    baseline: Path | None = None,
+    since: str | None = None,
+    ip_index: Path | None = None,
+    today: dt.date | None = None,
+    progress: bool | Progress | None = None,
+) -> AuditResult:
+    """Audit the tree at ``root`` against ``policy`` and return everything that was learned.
+
+    Steps: scan (inventory + licence detection), component mapping (and declared licences),
+    dependency graph, every registered rule, then summaries. Raises
+    :class:`~openesx_license.errors.UsageError` when ``root`` is not a folder.
+    """
+    root = _check_root(root)
+    say = _reporter(progress)
+    today = today or dt.date.today()
+
+    say("scanning files")
+    scan = scan_step(root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
+                     progress=progress)  # fmt: skip
+    components = ComponentMap(policy)
+    files = apply_components(scan.files, components)
+    scan = ScanResult(root=scan.root, files=tuple(files.values()), stats=scan.stats,
+                      engine=scan.engine)  # fmt: skip
+
+    say("building the dependency graph")
+    graph = graph_step(root, policy, files, components, cache_dir=cache_dir, use_cache=use_cache)
+
+    say("running the rules")
+    ctx = CheckContext(policy=policy, files=files, graph=graph, today=today)
+    findings = check_step(ctx)
+
+    return AuditResult(
+        tool_version=__version__,
+        root=str(root),
+        policy_path=None if policy.source == "<default>" else policy.source,
+        release_name=policy.release.name,
+        release_license=policy.release.license,
+        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        tree_hash=tree_hash(root, files),
+        scan=scan,
+        findings=findings,
+        components=component_summaries(policy, files),
+        component_edges=component_edges(policy, graph),
+        baseline_path=str(baseline) if baseline else None,
+        since=since,
+    )
+
+
+def _check_root(root: Path) -> Path:
+    if not root.exists():
+        raise UsageError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a folder (audit takes the root of a source tree)")
+    return root.resolve()
+
+
+def _reporter(progress: bool | Progress | None) -> Progress:
+    if callable(progress):
+        return progress
+    return lambda _message: None
+
+
+def scan_step(
+    root: Path,
+    policy: Policy,
+    *,
+    jobs: int | None,
+    cache_dir: Path | None,
+    use_cache: bool,
+    progress: bool | Progress | None,
+) -> ScanResult:
+    """Inventory and licence detection, with the policy's exclusions and markers."""
+    from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
+
+    return scan_tree(
+        root,
+        exclude=policy.exclude,
+        markers=policy.markers.proprietary,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        progress=progress if isinstance(progress, bool) else None,
+    )
+
+
+def graph_step(
+    root: Path,
+    policy: Policy,
+    files: Mapping[str, FileRecord],
+    components: ComponentMap,
+    *,
+    cache_dir: Path | None,
+    use_cache: bool,
+) -> nx.MultiDiGraph:
+    """The file dependency graph, resolved with the policy's include dirs/compile_commands."""
+    from openesx_license.graph import build_graph
+
+    compile_commands = policy.graph.compile_commands
+    return build_graph(
+        root,
+        list(files.values()),
+        include_dirs=policy.graph.include_dirs,
+        compile_commands=root / compile_commands if compile_commands else None,
+        component_of=components.component_of,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+    )
+
+
+def check_step(ctx: CheckContext) -> tuple[Finding, ...]:
+    """Run every registered rule; findings sorted by severity, path, line, rule."""
+    findings = [f for rule in all_rules().values() for f in rule().check(ctx)]
+    return tuple(sorted(findings, key=finding_order))
+
+
+def finding_order(finding: Finding) -> tuple[int, str, int, str, str]:
+    """Sort key: worst first, then by place, then by rule and target."""
+    return (
+        -finding.severity.rank,
+        finding.path,
+        finding.line or 0,
+        finding.rule,
+        finding.target or "",
+    )
+
+
+def component_summaries(
+    policy: Policy, files: Mapping[str, FileRecord]
+) -> tuple[ComponentSummary, ...]:
+    """One summary per policy component (in policy order), plus 'unmapped' when any file is."""
+    licenses: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for record in files.values():
+        licenses[record.component][record.license_expression or "unknown"] += 1
+    out = [
+        ComponentSummary(
+            name=c.name,
+            component_class=c.component_class.value,
+            declared_license=c.license,
+            files=sum(licenses[c.name].values()),
+            licenses=dict(licenses[c.name].most_common()),
+        )
+        for c in policy.components
+    ]
+    if licenses.get(None):
+        out.append(
+            ComponentSummary(
+                name=UNMAPPED,
+                component_class=UNMAPPED,
+                declared_license=None,
+                files=sum(licenses[None].values()),
+                licenses=dict(licenses[None].most_common()),
+            )
+        )
+    return tuple(out)
+
+
+def component_edges(policy: Policy, graph: nx.MultiDiGraph) -> tuple[ComponentEdge, ...]:
+    """File edges condensed to component pairs; ``crossing`` when any edge of the pair is one
+    a policy [[rule]] forbids (direct edges; the findings carry the transitive paths)."""
+    comp = NodeComponents(policy, graph)
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    counts: Counter[tuple[str, str]] = Counter()
+    crossing: set[tuple[str, str]] = set()
+    for source, target, data in graph.edges(data=True):
+        s, t = comp(source), comp(target)
+        if s is None or t is None or s.name == t.name:
+            continue
+        pair = (s.name, t.name)
+        kind = str(data.get("kind"))
+        kinds[pair].add(kind)
+        counts[pair] += 1
+        if pair not in crossing and any(
+            kind in rule.edges and edge_crosses(rule, s, t, target) for rule in policy.rules
+        ):
+            crossing.add(pair)
+    return tuple(
+        ComponentEdge(
+            source=s,
+            target=t,
+            kinds=tuple(sorted(kinds[(s, t)])),
+            count=counts[(s, t)],
+            crossing=(s, t) in crossing,
+        )
+        for s, t in sorted(counts)
+    )
+
+
+def tree_hash(root: Path, files: Mapping[str, FileRecord]) -> str:
+    """``git:<HEAD>`` (``+dirty`` with local changes) for a git work tree, else
+    ``sha1:<hash over the sorted path and content sha1 of every inventoried file>``."""
+    head = _git(root, "rev-parse", "HEAD")
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if head and top and Path(top).resolve() == root.resolve():
+        dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
+        return f"git:{head}{'+dirty' if dirty else ''}"
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(files):
+        digest.update(f"{path}\0{files[path].sha1}\n".encode())
+    return f"sha1:{digest.hexdigest()}"
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def gate_exit_code(result: AuditResult, fail_on: str) -> int:
+    """0, or 1 when a finding with status ``new`` is at or above ``fail_on``'s severity."""
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on: expected one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+    threshold = FAIL_ON[fail_on]
+    if threshold is None:
+        return 0
+    failing = any(
+        f.status is FindingStatus.NEW and f.severity.rank >= threshold.rank for f in result.findings
+    )
+    return 1 if failing else 0
+
+
+def dependency_graph(
+    root: Path,
+    policy: Policy,
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> nx.MultiDiGraph:
+    """Scan ``root`` and return its file dependency graph with components (``graph`` command)."""
+    root = _check_root(root)
+    scan = scan_step(
+        root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, progress=None
+    )
+    components = ComponentMap(policy)
+    files = apply_components(scan.files, components)
+    return graph_step(root, policy, files, components, cache_dir=cache_dir, use_cache=use_cache)
