@@ -33,6 +33,7 @@ from openesx_license.model import (
 from openesx_license.policy.boundaries import NodeComponents, edge_crosses
 from openesx_license.policy.components import UNMAPPED, ComponentMap, apply_components
 from openesx_license.policy.context import CheckContext
+from openesx_license.policy.gate import prepare_gate
 from openesx_license.policy.model import Policy
 from openesx_license.policy.registry import all_rules
 
@@ -68,6 +69,7 @@ def run_audit(
     root = _check_root(root)
     say = _reporter(progress)
     today = today or dt.date.today()
+    gate = prepare_gate(root, policy, baseline=baseline, since=since)  # fail fast, before scanning
 
     say("scanning files")
     scan = scan_step(root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
@@ -84,6 +86,9 @@ def run_audit(
     ctx = CheckContext(policy=policy, files=files, graph=graph, today=today)
     findings = check_step(ctx)
 
+    say("applying waivers, baseline and --since")
+    outcome = gate.apply(findings, today=today)
+
     return AuditResult(
         tool_version=__version__,
         root=str(root),
@@ -93,11 +98,13 @@ def run_audit(
         generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         tree_hash=tree_hash(root, files),
         scan=scan,
-        findings=findings,
+        findings=tuple(sorted(outcome.findings, key=finding_order)),
         components=component_summaries(policy, files),
         component_edges=component_edges(policy, graph),
         baseline_path=str(baseline) if baseline else None,
         since=since,
+        stale_baseline=outcome.stale_baseline,
+        diff=outcome.diff,
     )
 
 

@@ -23,9 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from openesx_license.errors import BaselineError, PolicyError
-from openesx_license.model import Finding, FindingStatus, StaleBaselineEntry
+from openesx_license.inventory.changes import ChangeSet, changed_files
+from openesx_license.model import DiffSummary, Finding, FindingStatus, StaleBaselineEntry
 from openesx_license.policy.gate.acceptance import finding_is_waivable
 from openesx_license.policy.gate.baseline import Baseline, load_baseline, record_baseline
 from openesx_license.policy.gate.fingerprint import compute_fingerprint, fingerprint_findings
@@ -39,6 +41,8 @@ __all__ = [
     "apply_gate",
     "compute_fingerprint",
     "fingerprint_findings",
+    "GatePlan",
+    "prepare_gate",
     "introduced_since",
     "load_baseline",
     "record_baseline",
@@ -53,6 +57,64 @@ class GateOutcome:
     stale_baseline: tuple[StaleBaselineEntry, ...] = ()
     #: findings left out in diff mode because nothing they involve changed since the ref
     unchanged: int = 0
+    diff: DiffSummary | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatePlan:
+    """The gate's inputs, loaded and checked before the (long) scan so that a bad baseline, an
+    unknown ``--since`` revision or an unusable waiver fails in a second, not after minutes."""
+
+    root: Path
+    policy: Policy
+    baseline: Baseline | None = None
+    changes: ChangeSet | None = None
+
+    def apply(self, findings: Sequence[Finding], *, today: dt.date) -> GateOutcome:
+        """Run :func:`apply_gate` with these inputs; fill in the diff summary."""
+        outcome = apply_gate(
+            findings,
+            self.policy,
+            today=today,
+            baseline=self.baseline,
+            changed=self.changes.paths if self.changes is not None else None,
+            policy_path=display_path(self.policy.source, self.root),
+        )
+        if self.changes is None:
+            return outcome
+        diff = DiffSummary(
+            ref=self.changes.ref,
+            commit=self.changes.commit,
+            changed_files=len(self.changes.paths),
+            unchanged_findings=outcome.unchanged,
+        )
+        return replace(outcome, diff=diff)
+
+
+def prepare_gate(
+    root: Path, policy: Policy, *, baseline: Path | None = None, since: str | None = None
+) -> GatePlan:
+    """Load the baseline (refusing non-waivable entries), list the changes since ``since``
+    and validate the waivers. Raises BaselineError, UsageError or PolicyError."""
+    problems = waiver_problems(policy)
+    if problems:
+        raise PolicyError(policy.source, problems)
+    return GatePlan(
+        root=root,
+        policy=policy,
+        baseline=load_baseline(baseline, policy) if baseline is not None else None,
+        changes=changed_files(root, since) if since is not None else None,
+    )
+
+
+def display_path(source: str, root: Path) -> str:
+    """How findings name the policy file: relative to ``root`` when inside it, else as given."""
+    if source.startswith("<"):
+        return source
+    try:
+        return Path(source).resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return source
 
 
 def apply_gate(
