@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
 import click
 
+from openesx_license.cli.gate_notes import gate_lines, strict_baseline_code
 from openesx_license.model import AuditResult, FindingStatus
 from openesx_license.pipeline import FAIL_ON, gate_exit_code, run_audit
 from openesx_license.policy.loader import load_policy
@@ -46,7 +48,24 @@ TOP_FINDINGS = 10
     type=click.Path(path_type=Path, dir_okay=False),
     help="Accepted findings (from `baseline`): only new ones fail the gate.",
 )
-@click.option("--since", metavar="REF", help="Report findings only in files changed since REF.")
+@click.option(
+    "--strict-baseline",
+    is_flag=True,
+    help="Fail the gate (exit 1) when baseline entries match no finding any more.",
+)
+@click.option(
+    "--since",
+    metavar="REF",
+    help="Diff mode: report only findings introduced since git revision REF (a finding whose "
+    "file or any evidence hop changed); the whole graph is still checked, IP findings always "
+    "count.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge waiver expiry as of this date, YYYY-MM-DD (default: today; e.g. a date a "
+    "month ahead lists the waivers about to lapse).",
+)
 @click.option(
     "--ip-index",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -72,7 +91,9 @@ def audit(
     out_dir: Path,
     formats: tuple[str, ...],
     baseline: Path | None,
+    strict_baseline: bool,
     since: str | None,
+    today: dt.datetime | None,
     ip_index: Path | None,
     fail_on: str,
     jobs: int | None,
@@ -95,14 +116,23 @@ def audit(
         baseline=baseline,
         since=since,
         ip_index=ip_index,
+        today=today.date() if today else None,
     )
     written = write_reports(result, out_dir, formats)
     code = gate_exit_code(result, fail_on)
-    click.echo(summary(result, written, fail_on, code))
+    code = strict_baseline_code(result, code, strict_baseline=strict_baseline)
+    click.echo(summary(result, written, fail_on, code, strict_baseline=strict_baseline))
     return code
 
 
-def summary(result: AuditResult, written: list[Path], fail_on: str, code: int) -> str:
+def summary(
+    result: AuditResult,
+    written: list[Path],
+    fail_on: str,
+    code: int,
+    *,
+    strict_baseline: bool = False,
+) -> str:
     """The text printed after an audit: counts by rule and severity, the top findings, where
     the reports are, and the gate's verdict."""
     lines = [
@@ -137,6 +167,7 @@ def summary(result: AuditResult, written: list[Path], fail_on: str, code: int) -
                 lines.append(f"  {f.severity.value:<7} {f.rule:<20} {where}: {f.message}")
             if len(new) > TOP_FINDINGS:
                 lines.append(f"  ... and {len(new) - TOP_FINDINGS} more (see the reports)")
+    lines.extend(gate_lines(result, strict_baseline=strict_baseline))
     if written:
         lines.append("Reports: " + ", ".join(str(p) for p in written))
     verdict = "FAIL" if code else "pass"
