@@ -209,6 +209,9 @@ class ReleaseOption:
     blocking_files: int
     blocking_components: tuple[str, ...]
     blockers: tuple[Blocker, ...] = ()  # the top blockers, worst first
+    #: files whose licence the tables cannot judge (unknown id, no licence): not counted as
+    #: blocking, but the candidate is only as sure as these are resolved
+    undetermined_files: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
