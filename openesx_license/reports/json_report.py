@@ -137,6 +137,16 @@ def audit_to_dict(result: AuditResult) -> dict[str, Any]:
             "fail_on": result.fail_on,
             "baseline": result.baseline_path,
             "since": result.since,
+            "diff": (
+                None
+                if result.diff is None
+                else {
+                    "ref": result.diff.ref,
+                    "commit": result.diff.commit,
+                    "changed_files": result.diff.changed_files,
+                    "unchanged_findings": result.diff.unchanged_findings,
+                }
+            ),
             "stats": {
                 "files": stats.files,
                 "detected": stats.detected,
