@@ -100,6 +100,8 @@ class _PolicyReader:
             if key not in allowed:
                 near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
+                if where != "top level" and key in _TOP_KEYS:
+                    hint = " (a top-level key: move it above the first [table] of the file)"
                 self.problem(
                     f"{where} '{key}'", f"unknown key{hint}; known keys: {', '.join(allowed)}"
                 )

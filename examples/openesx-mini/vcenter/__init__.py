@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: LicenseRef-VMware-Proprietary
+# Copyright (c) 2026 VMware, Inc. All rights reserved. VMware Confidential.
+"""VirtualCenter."""
