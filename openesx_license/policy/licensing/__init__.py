@@ -1,0 +1,45 @@
+"""Licence knowledge and compatibility (issue 4): categories, expressions, options.
+
+- :class:`LicenceKnowledge` loads the reviewed data of ``rules/licenses.toml`` and
+  ``rules/compatibility.toml``.
+- :func:`outbound_verdict` answers "may code under this expression join a work released under
+  that licence?"; :func:`combination_verdict` the same for two files joined by an edge.
+- :func:`denied_ids` applies a policy's deny list; :func:`release_options` builds the options
+  table of the ``options`` command and the audit.
+"""
+
+from openesx_license.policy.licensing.combination import combination_verdict
+from openesx_license.policy.licensing.denial import denied_ids
+from openesx_license.policy.licensing.expression import (
+    ExpressionSyntaxError,
+    Term,
+    Verdict,
+    outbound_verdict,
+    parse_expression,
+)
+from openesx_license.policy.licensing.knowledge import (
+    CATEGORIES,
+    EDGE_KINDS,
+    CompatibilityRule,
+    ExceptionGrant,
+    LicenceEntry,
+    LicenceKnowledge,
+)
+from openesx_license.policy.licensing.options import release_options
+
+__all__ = [
+    "CATEGORIES",
+    "EDGE_KINDS",
+    "CompatibilityRule",
+    "ExceptionGrant",
+    "ExpressionSyntaxError",
+    "LicenceEntry",
+    "LicenceKnowledge",
+    "Term",
+    "Verdict",
+    "combination_verdict",
+    "denied_ids",
+    "outbound_verdict",
+    "parse_expression",
+    "release_options",
+]
