@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from openesx_license.model import AuditResult, Finding, FindingStatus, Severity
+from openesx_license.model import (
+    AuditResult,
+    ComponentSummary,
+    FileRecord,
+    Finding,
+    FindingStatus,
+    Severity,
+)
 from openesx_license.policy.gate.fingerprint import compute_fingerprint, fingerprint_findings
 
 #: ``--fail-on`` value -> lowest severity rank that fails the gate (``never``: nothing fails)
@@ -106,3 +113,80 @@ def counts_by_rule_and_severity(result: AuditResult) -> dict[str, dict[str, int]
         row[f.severity.value] += 1
         row[f.status.value] += 1
     return dict(sorted(table.items()))
+
+
+def plural(count: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+#: component classes whose files go out with the open release (SBOMs, NOTICE)
+RELEASED_CLASSES = ("open", "third-party")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseScope:
+    """What the open release ships: the files of open and third-party components."""
+
+    components: tuple[ComponentSummary, ...]  # released components, in policy order
+    files: dict[str, tuple[FileRecord, ...]]  # component name -> its files, by path
+    excluded: dict[str, tuple[str, ...]]  # 'proprietary' / 'unmapped' -> component names
+    excluded_files: dict[str, int]  # 'proprietary' / 'unmapped' -> number of files left out
+
+    def comment(self, release_name: str) -> str:
+        """One paragraph saying what is in the document and what was left out, and why."""
+        parts = [
+            f"Files of the open and third-party components of the {release_name} open release."
+        ]
+        if self.excluded_files.get("proprietary"):
+            names = ", ".join(self.excluded.get("proprietary", ())) or "proprietary components"
+            parts.append(
+                f"Proprietary components are excluded ({names}: "
+                f"{plural(self.excluded_files['proprietary'], 'file')}); "
+                "they are not part of the release."
+            )
+        if self.excluded_files.get("unmapped"):
+            parts.append(
+                f"{plural(self.excluded_files['unmapped'], 'file')} that no component of the "
+                "policy claims are excluded too (see the unmapped-file findings)."
+            )
+        return " ".join(parts)
+
+
+def release_scope(result: AuditResult) -> ReleaseScope:
+    """Split the audited files into what the open release ships and what it leaves out.
+
+    A policy without components describes the whole tree as the release: every file then
+    belongs to one open component named after the release.
+    """
+    if not result.components:
+        name = result.release_name or "release"
+        whole = ComponentSummary(
+            name=name, component_class="open", declared_license=None, files=len(result.scan.files)
+        )
+        return ReleaseScope(
+            components=(whole,),
+            files={name: tuple(sorted(result.scan.files, key=lambda r: r.path))},
+            excluded={},
+            excluded_files={},
+        )
+    classes = {c.name: c.component_class for c in result.components}
+    released = [c for c in result.components if c.component_class in RELEASED_CLASSES]
+    by_component: dict[str, list[FileRecord]] = {c.name: [] for c in released}
+    excluded: dict[str, set[str]] = {}
+    excluded_files: Counter[str] = Counter()
+    for rec in sorted(result.scan.files, key=lambda r: r.path):
+        cls = classes.get(rec.component or "", "unmapped")
+        if rec.component in by_component:
+            by_component[rec.component].append(rec)
+            continue
+        bucket = "proprietary" if cls == "proprietary" else "unmapped"
+        excluded_files[bucket] += 1
+        if rec.component:
+            excluded.setdefault(bucket, set()).add(rec.component)
+    return ReleaseScope(
+        components=tuple(released),
+        files={name: tuple(recs) for name, recs in by_component.items()},
+        excluded={k: tuple(sorted(v)) for k, v in excluded.items()},
+        excluded_files=dict(excluded_files),
+    )

@@ -1,0 +1,255 @@
+"""``sbom.spdx.json``: an SPDX 2.3 document of the open release, built with spdx-tools.
+
+The document DESCRIBES one package, the release; it CONTAINS a package per open or
+third-party component, and each of those CONTAINS its files. Proprietary components (and files
+no component claims) are left out, and the document comment says so. Every file carries its
+SHA1, the licences found in its text (``licenseInfoInFiles``), the concluded licence and its
+copyright statements; every ``LicenseRef-`` used gets an ``hasExtractedLicensingInfos`` entry,
+with ScanCode's text when ScanCode knows the licence.
+
+Expressions go through :func:`~openesx_license.reports.licence_data.spdx_expression` first:
+license-expression (which spdx-tools uses) keeps ``WITH`` exceptions as one symbol and accepts
+any ``LicenseRef-``; ids outside the SPDX list become ``LicenseRef-`` ids, and an expression
+that does not parse is recorded as NOASSERTION. The writer validates the whole document
+(:func:`spdx_tools.spdx.validation.document_validator.validate_full_spdx_document`) and refuses
+to write an invalid one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import ClassVar
+
+from license_expression import LicenseExpression
+from spdx_tools.common.spdx_licensing import spdx_licensing
+from spdx_tools.spdx.model import (
+    Actor,
+    ActorType,
+    Checksum,
+    ChecksumAlgorithm,
+    CreationInfo,
+    Document,
+    ExtractedLicensingInfo,
+    File,
+    FileType,
+    Package,
+    PackagePurpose,
+    Relationship,
+    RelationshipType,
+    SpdxNoAssertion,
+    SpdxNone,
+)
+from spdx_tools.spdx.spdx_element_utils import calculate_package_verification_code
+from spdx_tools.spdx.writer.json.json_writer import write_document_to_stream
+
+from openesx_license.model import AuditResult, FileKind, FileRecord
+from openesx_license.reports.common import release_scope
+from openesx_license.reports.licence_data import (
+    licence_keys,
+    licence_text,
+    license_refs,
+    spdx_expression,
+)
+from openesx_license.reports.registry import Formatter, ReportFormat
+
+_ID_CHARS = re.compile(r"[^A-Za-z0-9.\-]+")
+_FILE_TYPES = {
+    FileKind.SOURCE: FileType.SOURCE,
+    FileKind.HEADER: FileType.SOURCE,
+    FileKind.BUILD: FileType.SOURCE,
+    FileKind.LICENSE: FileType.TEXT,
+    FileKind.DOC: FileType.DOCUMENTATION,
+    FileKind.BINARY: FileType.BINARY,
+    FileKind.OTHER: FileType.OTHER,
+}
+_SOURCE_NOTE = {
+    "detected": "concluded from the licence stated in the file",
+    "license-file": "concluded from the governing licence file {governing}",
+    "declared": "concluded from the component's declared licence in the policy",
+    "none": "no licence found",
+}
+
+
+def spdx_id(prefix: str, name: str) -> str:
+    """An SPDX element id (``SPDXRef-`` + letters, digits, ``.`` and ``-`` only)."""
+    return f"SPDXRef-{prefix}-" + (_ID_CHARS.sub("-", name).strip("-") or "x")
+
+
+def _expression(expr: str | None) -> LicenseExpression | SpdxNoAssertion:
+    normalised = spdx_expression(expr)
+    if normalised is None:
+        return SpdxNoAssertion()
+    return spdx_licensing.parse(normalised)
+
+
+def _info_in_file(rec: FileRecord) -> list[LicenseExpression | SpdxNoAssertion | SpdxNone]:
+    normalised = spdx_expression(rec.detected_license_expression)
+    if normalised is None:
+        return [SpdxNone()]
+    symbols = spdx_licensing.license_symbols(spdx_licensing.parse(normalised), decompose=False)
+    unique = dict.fromkeys(str(s) for s in symbols)
+    return [spdx_licensing.parse(s) for s in unique]
+
+
+def _created(result: AuditResult) -> dt.datetime:
+    try:
+        created = dt.datetime.fromisoformat(result.generated_at.replace("Z", "+00:00"))
+    except ValueError:
+        created = dt.datetime.now(dt.timezone.utc)
+    return created.astimezone(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+
+
+def _file(rec: FileRecord, element_id: str) -> File:
+    governing = next((d.governing_file for d in rec.detections if d.governing_file), None)
+    note = _SOURCE_NOTE.get(rec.license_source, rec.license_source)
+    statements = "\n".join(dict.fromkeys(c.statement for c in rec.copyrights))
+    return File(
+        name=f"./{rec.path}",
+        spdx_id=element_id,
+        checksums=[Checksum(ChecksumAlgorithm.SHA1, rec.sha1)],
+        file_types=[_FILE_TYPES.get(rec.kind, FileType.OTHER)],
+        license_concluded=_expression(rec.license_expression),
+        license_info_in_file=_info_in_file(rec),
+        license_comment=note.format(governing=governing or "(unknown)"),
+        copyright_text=statements or SpdxNone(),
+    )
+
+
+def _extracted(refs: dict[str, list[str]]) -> list[ExtractedLicensingInfo]:
+    infos = []
+    for ref, paths in sorted(refs.items()):
+        known = licence_text(ref)
+        where = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        if known is not None and known.text:
+            text, name = known.text, known.name
+            comment = f"Text from ScanCode Toolkit's licence data (key {known.scancode_key})."
+        else:
+            name = known.name if known is not None else ref
+            text = (
+                f"{name}: no licence text is recorded for this identifier; "
+                f"see the licence statements of {where}."
+            )
+            comment = "ScanCode Toolkit's licence data holds no text for this identifier."
+        infos.append(
+            ExtractedLicensingInfo(
+                license_id=ref,
+                extracted_text=text,
+                license_name=name,
+                cross_references=[known.homepage_url] if known and known.homepage_url else [],
+                comment=f"{comment} Found in: {where}.",
+            )
+        )
+    return infos
+
+
+def spdx_document(result: AuditResult) -> Document:
+    """The SPDX 2.3 document of the open release (not yet validated)."""
+    scope = release_scope(result)
+    namespace_key = _ID_CHARS.sub("-", f"{result.release_name}-{result.tree_hash}").strip("-")
+    creation = CreationInfo(
+        spdx_version="SPDX-2.3",
+        spdx_id="SPDXRef-DOCUMENT",
+        name=f"{result.release_name} open release",
+        document_namespace=f"https://openesx.org/spdxdocs/{namespace_key or 'tree'}",
+        creators=[Actor(ActorType.TOOL, f"openesx-license-{result.tool_version}")],
+        created=_created(result),
+        data_license="CC0-1.0",
+        document_comment=scope.comment(result.release_name),
+    )
+    release_id = spdx_id("Release", result.release_name or "release")
+    packages = [
+        Package(
+            spdx_id=release_id,
+            name=result.release_name or "release",
+            version=result.tree_hash or None,
+            download_location=SpdxNoAssertion(),
+            files_analyzed=False,
+            license_concluded=SpdxNoAssertion(),
+            license_declared=_expression(result.release_license),
+            copyright_text=SpdxNoAssertion(),
+            primary_package_purpose=PackagePurpose.SOURCE,
+            comment=f"The open release; outbound licence {result.release_license}.",
+        )
+    ]
+    relationships = [
+        Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, release_id),
+    ]
+    files: list[File] = []
+    refs: dict[str, list[str]] = {}
+    for ref in license_refs(result.release_license):
+        refs.setdefault(ref, []).append("the release licence")
+    counter = 0
+    used_ids = {release_id}
+    for comp in scope.components:
+        comp_files = []
+        for rec in scope.files.get(comp.name, ()):
+            if not rec.sha1:
+                continue  # unreadable: no checksum to record (an inventory error says why)
+            counter += 1
+            comp_files.append(_file(rec, f"SPDXRef-File-{counter}"))
+            for key in licence_keys(rec.license_expression) + licence_keys(
+                rec.detected_license_expression
+            ):
+                if key.startswith("LicenseRef-") and rec.path not in refs.get(key, []):
+                    refs.setdefault(key, []).append(rec.path)
+        for ref in license_refs(comp.declared_license):
+            refs.setdefault(ref, []).append(f"component {comp.name}")
+        package_id = spdx_id("Package", comp.name)
+        while package_id in used_ids:  # two names that differ only in dropped characters
+            package_id += "-1"
+        used_ids.add(package_id)
+        in_files = sorted(
+            {str(e) for f in comp_files for e in f.license_info_in_file},
+        )
+        packages.append(
+            Package(
+                spdx_id=package_id,
+                name=comp.name,
+                download_location=SpdxNoAssertion(),
+                files_analyzed=bool(comp_files),
+                verification_code=(
+                    calculate_package_verification_code(comp_files) if comp_files else None
+                ),
+                license_concluded=SpdxNoAssertion(),
+                license_declared=_expression(comp.declared_license),
+                license_info_from_files=[
+                    SpdxNone() if e == "NONE" else spdx_licensing.parse(e) for e in in_files
+                ],
+                copyright_text=SpdxNoAssertion(),
+                primary_package_purpose=PackagePurpose.SOURCE,
+                comment=f"{comp.component_class} component of {result.release_name}",
+            )
+        )
+        relationships.append(Relationship(release_id, RelationshipType.CONTAINS, package_id))
+        relationships.extend(
+            Relationship(package_id, RelationshipType.CONTAINS, f.spdx_id) for f in comp_files
+        )
+        files.extend(comp_files)
+    return Document(
+        creation_info=creation,
+        packages=packages,
+        files=files,
+        relationships=relationships,
+        extracted_licensing_info=_extracted(refs),
+    )
+
+
+def render_spdx(result: AuditResult) -> str:
+    """The validated SPDX 2.3 JSON text (raises ValueError listing problems if invalid)."""
+    stream = io.StringIO()
+    write_document_to_stream(spdx_document(result), stream, validate=True)
+    return stream.getvalue() + "\n"
+
+
+class SpdxFormatter(Formatter):
+    """``sbom.spdx.json``: SPDX 2.3 SBOM of the open release."""
+
+    format: ClassVar[ReportFormat] = ReportFormat.SPDX
+    filename: ClassVar[str | None] = "sbom.spdx.json"
+    description: ClassVar[str] = "SPDX 2.3 JSON SBOM of the open release (proprietary excluded)"
+
+    def render(self, result: AuditResult) -> str:
+        """The SPDX document as JSON."""
+        return render_spdx(result)
