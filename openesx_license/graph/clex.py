@@ -1,0 +1,153 @@
+"""A cheap, robust C preprocessor-level lexer: comments, strings, conditionals and includes.
+
+It does not expand macros or evaluate conditions. It knows just enough to find what the graph
+needs in one pass over a file: comments are blanked (line numbers kept), ``#if 0`` blocks
+(nested conditionals and the ``#else`` of an ``#if 1`` too) are dropped, ``#include`` lines are
+collected, and what remains is split into the code text (directive lines blanked, string
+literals emptied) and the bodies of ``#define`` lines, which :mod:`.symbols` scans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One alternation, so that '//' inside a string or '"' inside a comment is read correctly.
+_COMMENT_OR_LITERAL = re.compile(
+    r"//[^\n]*|/\*.*?(?:\*/|\Z)|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S
+)
+_STRING_LITERAL = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
+_DIRECTIVE = re.compile(r"\s*#\s*(\w+)\s*(.*)", re.S)
+_INCLUDE_ARG = re.compile(r"""\s*(?:"([^"\n]+)"|<([^>\n]+)>)""")
+_DEFINE_HEAD = re.compile(r"\s*([A-Za-z_]\w*)(\([^)]*\))?")
+_TEXT_MAX = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncludeDirective:
+    """One ``#include`` in an active region: the quoted name, its style and where it is."""
+
+    line: int
+    name: str
+    angle: bool  # <name> rather than "name"
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreprocessedSource:
+    """A C file after :func:`preprocess`: includes, code text and macro bodies."""
+
+    includes: tuple[IncludeDirective, ...]
+    code: str  # same line count as the file; comments, directives, dead code blanked
+    macros: str  # bodies of #define lines, at their own line positions, the rest blank
+    lines: tuple[str, ...]  # the original lines (for evidence text)
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    text = match.group()
+    if text[0] == "/" and text[1] in "/*":
+        newlines = text.count("\n")
+        return "\n" * newlines if newlines else " "
+    return text
+
+
+def strip_comments(text: str) -> str:
+    """Blank C/C++ comments, keeping every newline so line numbers stay right."""
+    if "/" not in text:
+        return text
+    return _COMMENT_OR_LITERAL.sub(_blank_comment, text)
+
+
+def _condition_is_zero(expr: str) -> bool | None:
+    """True for ``0``, False for ``1``, None for anything we do not evaluate."""
+    expr = expr.strip()
+    while expr.startswith("(") and expr.endswith(")"):
+        expr = expr[1:-1].strip()
+    if expr in ("0", "0L", "0U", "false"):
+        return True
+    if expr in ("1", "1L", "1U", "true"):
+        return False
+    return None
+
+
+def evidence_text(line: str) -> str:
+    """The evidence form of a source line: stripped and truncated."""
+    line = line.strip()
+    return line if len(line) <= _TEXT_MAX else line[: _TEXT_MAX - 3] + "..."
+
+
+def preprocess(text: str) -> PreprocessedSource:
+    """Read one C/C++/assembly file: active includes, code text and macro bodies.
+
+    Conditionals are tracked with a stack. Each level records whether its current branch is
+    dead and whether an earlier branch was certainly taken (``#if 1``), so that ``#else`` of
+    ``#if 0`` is live and ``#else`` of ``#if 1`` is dead. Unknown conditions keep every branch
+    live: we would rather see an include twice than miss one.
+    """
+    original = text.split("\n")
+    stripped = strip_comments(text).split("\n")
+    code = [""] * len(stripped)
+    macros = [""] * len(stripped)
+    includes: list[IncludeDirective] = []
+    # stack entries: [dead_here, taken_for_sure, dead_parent]
+    stack: list[list[bool]] = []
+    dead = False
+    i, n = 0, len(stripped)
+    while i < n:
+        line = stripped[i]
+        start = i
+        if "#" in line and line.lstrip().startswith("#"):
+            logical = line
+            while logical.endswith("\\") and i + 1 < n:
+                i += 1
+                logical = logical[:-1] + " " + stripped[i]
+            i += 1
+            match = _DIRECTIVE.match(logical)
+            if match is None:
+                continue
+            word, rest = match.group(1), match.group(2)
+            if word in ("if", "ifdef", "ifndef"):
+                zero = _condition_is_zero(rest) if word == "if" else None
+                stack.append([zero is True, zero is False, dead])
+                dead = dead or zero is True
+            elif word == "elif" and stack:
+                top = stack[-1]
+                zero = _condition_is_zero(rest)
+                top[0] = top[1] or zero is True
+                top[1] = top[1] or zero is False
+                dead = top[2] or top[0]
+            elif word == "else" and stack:
+                top = stack[-1]
+                # the else branch is dead only when an earlier branch was surely taken
+                top[0] = top[1]
+                dead = top[2] or top[0]
+            elif word == "endif" and stack:
+                dead = stack.pop()[2]
+            elif dead:
+                continue
+            elif word in ("include", "include_next", "import"):
+                arg = _INCLUDE_ARG.match(rest)
+                if arg is not None:
+                    quoted, angled = arg.group(1), arg.group(2)
+                    includes.append(
+                        IncludeDirective(
+                            line=start + 1,
+                            name=(quoted or angled).strip(),
+                            angle=angled is not None,
+                            text=evidence_text(original[start] if start < len(original) else ""),
+                        )
+                    )
+            elif word == "define":
+                head = _DEFINE_HEAD.match(rest)
+                if head is not None:
+                    macros[start] = _STRING_LITERAL.sub('""', rest[head.end() :])
+            continue
+        if not dead:
+            code[i] = _STRING_LITERAL.sub('""', line) if ('"' in line or "'" in line) else line
+        i += 1
+    return PreprocessedSource(
+        includes=tuple(includes),
+        code="\n".join(code),
+        macros="\n".join(macros),
+        lines=tuple(original),
+    )

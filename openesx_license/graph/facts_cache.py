@@ -1,0 +1,200 @@
+"""Gathering per-file facts: from the SQLite cache when the content was seen, else by reading.
+
+The cache is one SQLite file, ``graph-facts.sqlite`` in the cache folder, keyed by extractor
+version, reader and the content's SHA-1 (taken from the inventory's
+:class:`~openesx_license.model.FileRecord`, so a warm run reads no file at all). Values are
+zlib-compressed JSON (:func:`.facts.facts_to_json`). A corrupt or foreign cache file is
+ignored (and rewritten), never fatal. Cold runs spread the reading over at most ``jobs``
+worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from openesx_license.graph.facts import (
+    EXTRACTOR_VERSION,
+    FileFacts,
+    extract_facts,
+    facts_from_json,
+    facts_to_json,
+    reader_for,
+)
+from openesx_license.model import FileKind, FileRecord
+
+CACHE_FILE = "graph-facts.sqlite"
+_MAX_SIZE = 16 * 1024 * 1024  # bigger files are generated data, not code worth reading
+_PARALLEL_FROM = 400  # fewer files to read than this: not worth starting workers
+
+
+def default_cache_dir() -> Path:
+    """The detection stage's cache folder (``$XDG_CACHE_HOME/openesx-license``)."""
+    try:
+        from openesx_license.detect.cache import default_cache_dir as detect_default
+    except ImportError:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "openesx-license"
+    return detect_default()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactsStats:
+    """What gathering the facts did (kept on the graph as ``graph.graph['facts']``)."""
+
+    files: int  # files a reader applies to
+    cached: int  # answered from the cache
+    read: int  # read and extracted in this run
+    skipped: int  # binary, too large or unreadable
+    workers: int
+
+
+def _decode(blob: bytes) -> FileFacts | None:
+    try:
+        return facts_from_json(zlib.decompress(blob).decode("utf-8"))
+    except (zlib.error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+
+
+class FactsCache:
+    """The SQLite facts cache (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / CACHE_FILE
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
+            db.execute("SELECT key FROM facts LIMIT 1").fetchall()
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
+        return db
+
+    @staticmethod
+    def key(reader: str, sha1: str) -> str:
+        """The cache key of one file's facts."""
+        return f"{EXTRACTOR_VERSION}:{reader}:{sha1}"
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, FileFacts]:
+        """The cached facts among ``keys`` (unreadable entries are treated as missing)."""
+        found: dict[str, FileFacts] = {}
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self._db.execute(
+                    f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk
+                ).fetchall()
+            except sqlite3.DatabaseError:
+                return found
+            for key, blob in rows:
+                facts = _decode(blob)
+                if facts is not None:
+                    found[key] = facts
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, str]]) -> None:
+        """Store ``(key, facts JSON)`` pairs in one transaction."""
+        rows = [(key, zlib.compress(text.encode("utf-8"), 6)) for key, text in items]
+        if not rows:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError:
+            pass  # a read-only or broken cache only costs speed
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+
+def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
+    """Worker: ``(path, reader, absolute path)`` -> ``(path, facts JSON or None if skipped)``."""
+    path, reader, absolute = task
+    try:
+        with open(absolute, "rb") as handle:
+            data = handle.read(_MAX_SIZE + 1)
+    except OSError:
+        return path, None
+    if len(data) > _MAX_SIZE or b"\0" in data[:8192]:
+        return path, None
+    text = data.decode("utf-8", errors="replace")
+    return path, facts_to_json(extract_facts(reader, text))
+
+
+def collect_facts(
+    root: Path,
+    files: Sequence[FileRecord],
+    *,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> tuple[dict[str, FileFacts], FactsStats]:
+    """The facts of every file a reader applies to (binary and huge files skipped)."""
+    wanted: list[tuple[FileRecord, str]] = []
+    skipped = readable = 0
+    for record in files:
+        reader = reader_for(record.path)
+        if reader is None:
+            continue
+        readable += 1
+        if record.kind == FileKind.BINARY or record.size > _MAX_SIZE:
+            skipped += 1
+            continue
+        wanted.append((record, reader))
+    cache = FactsCache(cache_dir or default_cache_dir()) if use_cache else None
+    result: dict[str, FileFacts] = {}
+    cached = 0
+    try:
+        if cache is not None:
+            hits = cache.get_many([cache.key(r, rec.sha1) for rec, r in wanted if rec.sha1])
+            for record, reader in wanted:
+                hit = hits.get(cache.key(reader, record.sha1)) if record.sha1 else None
+                if hit is not None:
+                    result[record.path] = hit
+            cached = len(result)
+        todo = [(rec, r) for rec, r in wanted if rec.path not in result]
+        tasks = [(rec.path, r, str(root / rec.path)) for rec, r in todo]
+        workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+        workers = max(1, workers) if len(tasks) >= _PARALLEL_FROM else 1
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))
+        else:
+            outputs = [_read_and_extract(task) for task in tasks]
+        key_of = {rec.path: (r, rec.sha1) for rec, r in todo}
+        fresh: list[tuple[str, str]] = []
+        for path, text in outputs:
+            if text is None:
+                skipped += 1
+                continue
+            result[path] = facts_from_json(text)
+            reader, sha1 = key_of[path]
+            if sha1:
+                fresh.append((FactsCache.key(reader, sha1), text))
+        if cache is not None:
+            cache.put_many(fresh)
+    finally:
+        if cache is not None:
+            cache.close()
+    stats = FactsStats(
+        files=readable,
+        cached=cached,
+        read=len(result) - cached,
+        skipped=skipped,
+        workers=workers,
+    )
+    return result, stats
