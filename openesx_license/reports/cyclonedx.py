@@ -23,7 +23,6 @@ from cyclonedx.model import Copyright, HashAlgorithm, HashType, Property
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.component_evidence import ComponentEvidence
-from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.license import LicenseAcknowledgement, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output import make_outputter
@@ -95,18 +94,17 @@ def cyclonedx_bom(result: AuditResult) -> Bom:
             Property(name="openesx:tree-hash", value=result.tree_hash),
         ],
     )
-    components: list[Component] = []
-    for comp in scope.components:
-        components.append(
-            Component(
-                type=ComponentType.LIBRARY,
-                name=comp.name,
-                bom_ref=f"component:{comp.name}",
-                licenses=_licenses(comp.declared_license, LicenseAcknowledgement.DECLARED),
-                components=[_file_component(rec) for rec in scope.files.get(comp.name, ())],
-                properties=[Property(name="openesx:class", value=comp.component_class)],
-            )
+    components = [
+        Component(
+            type=ComponentType.LIBRARY,
+            name=comp.name,
+            bom_ref=f"component:{comp.name}",
+            licenses=_licenses(comp.declared_license, LicenseAcknowledgement.DECLARED),
+            components=[_file_component(rec) for rec in scope.files.get(comp.name, ())],
+            properties=[Property(name="openesx:class", value=comp.component_class)],
         )
+        for comp in scope.components
+    ]
     serial = uuid.uuid5(
         _NAMESPACE, f"{result.release_name}\0{result.tree_hash}\0{result.generated_at}"
     )
