@@ -1,0 +1,277 @@
+"""Match open files against a fingerprint index: copied code, and references to headers/symbols.
+
+Copies: each open file's fingerprints are looked up in the index; fingerprints that are
+boilerplate (seen in at least ``boilerplate_threshold`` files of the open tree itself, in the
+known-boilerplate list, or in many proprietary files) do not count. The remaining hits are
+grouped per (open file, proprietary file) into runs of nearby matches; a run that covers at
+least ``min_lines`` lines or ``min_tokens`` tokens of the open file is a :class:`CopyMatch`.
+
+References: ``#include`` of a header the index knows (and the audited tree does not have), and
+uses of a symbol the index exports (and the open tree does not define itself) are
+:class:`IndexReference` s; the pipeline turns them into graph edges.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.store import FingerprintIndex, Posting
+
+
+@dataclass(frozen=True, kw_only=True)
+class CopySettings:
+    """How big a run of matches must be, and what counts as boilerplate."""
+
+    min_lines: int = 10
+    min_tokens: int = 50
+    boilerplate_threshold: int = 5
+
+
+@dataclass(frozen=True, kw_only=True)
+class CopyMatch:
+    """A region of an open file that matches a region of a proprietary file."""
+
+    path: str
+    start_line: int
+    end_line: int
+    tokens: int  # tokens of the open file covered by matching k-grams
+    proprietary_path: str
+    proprietary_component: str
+    proprietary_start_line: int
+    proprietary_end_line: int
+    similarity: float  # share of the open region's fingerprints found in the proprietary file
+    matched_fingerprints: int
+    other_sources: int = 0  # further proprietary files matching the same region
+
+    @property
+    def lines(self) -> int:
+        """Lines of the open file the copy spans."""
+        return self.end_line - self.start_line + 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexReference:
+    """An open file naming a proprietary header or symbol the index knows."""
+
+    path: str
+    line: int
+    kind: str  # include | symbol
+    name: str  # as the open file writes it
+    component: str
+    proprietary_path: str  # the header, or the file defining the symbol
+    proprietary_line: int | None = None
+    gpl_only: bool = False  # the symbol is exported with EXPORT_SYMBOL_GPL
+
+    @property
+    def node(self) -> str:
+        """Graph node of the proprietary end: ``ipindex:<component>:<name>``."""
+        name = self.proprietary_path if self.kind == "include" else self.name
+        return f"ipindex:{self.component}:{name}"
+
+
+def boilerplate_hashes(prints: Iterable[FilePrint], threshold: int) -> set[int]:
+    """Fingerprints found in at least ``threshold`` of the given (open) files."""
+    counts: Counter[int] = Counter()
+    for fp in prints:
+        counts.update(set(fp.hashes))
+    return {h for h, n in counts.items() if n >= threshold}
+
+
+@dataclass
+class _Hit:
+    pos: int
+    start: int
+    end: int
+    postings: list[Posting]
+
+
+def find_copies(
+    index: FingerprintIndex,
+    prints: Sequence[FilePrint],
+    settings: CopySettings,
+    *,
+    boilerplate: Collection[int] = frozenset(),
+) -> list[CopyMatch]:
+    """Copies of indexed code in ``prints`` (the open files), largest first within a file."""
+    k, window = index.params.k, index.params.window
+    ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
+    ignored.update(boilerplate)
+    wanted = {h for fp in prints for h in fp.hashes if h not in ignored}
+    postings = index.postings(wanted)
+    matches: list[CopyMatch] = []
+    for fp in prints:
+        per_file: dict[int, list[_Hit]] = {}
+        for i, h in enumerate(fp.hashes):
+            found = postings.get(h)
+            if not found:
+                continue
+            by_file: dict[int, list[Posting]] = {}
+            for p in found:
+                by_file.setdefault(p.file_id, []).append(p)
+            for file_id, ps in by_file.items():
+                per_file.setdefault(file_id, []).append(
+                    _Hit(fp.positions[i], fp.start_lines[i], fp.end_lines[i], ps)
+                )
+        runs: list[CopyMatch] = []
+        for file_id, hits in per_file.items():
+            runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings))
+        matches.extend(_resolve_overlaps(runs))
+    return matches
+
+
+def _runs(
+    index: FingerprintIndex,
+    fp: FilePrint,
+    file_id: int,
+    hits: list[_Hit],
+    k: int,
+    max_gap: int,
+    settings: CopySettings,
+) -> Iterable[CopyMatch]:
+    run: list[_Hit] = []
+    for hit in [*hits, None]:
+        if hit is not None and (not run or hit.pos - run[-1].pos <= max_gap):
+            run.append(hit)
+            continue
+        if run:
+            match = _measure(index, fp, file_id, run, k, settings)
+            if match is not None:
+                yield match
+        run = [hit] if hit is not None else []
+
+
+def _measure(
+    index: FingerprintIndex,
+    fp: FilePrint,
+    file_id: int,
+    run: list[_Hit],
+    k: int,
+    settings: CopySettings,
+) -> CopyMatch | None:
+    covered = 0
+    reach = -1
+    for hit in run:  # union of the k-gram token intervals [pos, pos + k)
+        covered += hit.pos + k - max(hit.pos, reach)
+        reach = hit.pos + k
+    # proprietary side: for each hit the occurrence nearest the one chosen before it
+    chosen: list[Posting] = []
+    for hit in run:
+        if chosen:
+            last = chosen[-1].pos
+            chosen.append(min(hit.postings, key=lambda p: abs(p.pos - last)))
+        else:
+            chosen.append(min(hit.postings, key=lambda p: p.pos))
+    # a copy covers as much on both sides: many open hits on a few proprietary k-grams are a
+    # repeated shape, not a copy
+    source_covered = 0
+    reach = -1
+    for pos in sorted({p.pos for p in chosen}):
+        source_covered += pos + k - max(pos, reach)
+        reach = pos + k
+    covered = min(covered, source_covered)
+    start, end = run[0].start, max(h.end for h in run)
+    if covered < settings.min_tokens:
+        return None
+    first_pos, last_pos = run[0].pos, run[-1].pos
+    in_span = sum(1 for p in fp.positions if first_pos <= p <= last_pos)
+    source = index.files[file_id]
+    return CopyMatch(
+        path=fp.path,
+        start_line=start,
+        end_line=end,
+        tokens=covered,
+        proprietary_path=source.path,
+        proprietary_component=source.component,
+        proprietary_start_line=min(p.start_line for p in chosen),
+        proprietary_end_line=max(p.end_line for p in chosen),
+        similarity=round(len(run) / max(in_span, 1), 3),
+        matched_fingerprints=len(run),
+    )
+
+
+def _resolve_overlaps(runs: list[CopyMatch]) -> list[CopyMatch]:
+    """Keep the biggest run for each region of the open file; count the other sources."""
+    kept: list[CopyMatch] = []
+    others: list[int] = []
+    for run in sorted(runs, key=lambda m: (-m.tokens, -m.similarity, m.proprietary_path)):
+        for i, best in enumerate(kept):
+            overlap = min(run.end_line, best.end_line) - max(run.start_line, best.start_line) + 1
+            if overlap * 2 >= run.lines:
+                others[i] += 1
+                break
+        else:
+            kept.append(run)
+            others.append(0)
+    out = [m if n == 0 else _with_others(m, n) for m, n in zip(kept, others, strict=True)]
+    return sorted(out, key=lambda m: m.start_line)
+
+
+def _with_others(match: CopyMatch, n: int) -> CopyMatch:
+    from dataclasses import replace
+
+    return replace(match, other_sources=n)
+
+
+def find_references(
+    index: FingerprintIndex,
+    prints: Sequence[FilePrint],
+    tree_paths: Collection[str],
+    *,
+    defined: Collection[str] = (),
+) -> list[IndexReference]:
+    """Includes of indexed headers and uses of indexed symbols in ``prints`` (open files).
+
+    An include that a file of the audited tree (``tree_paths``) can satisfy is left to the
+    dependency graph; a name the open tree ``defined`` itself is not a proprietary symbol.
+    """
+    refs: list[IndexReference] = []
+    headers = index.headers()
+    in_tree: set[str] = set()
+    for path in tree_paths:
+        parts = path.split("/")
+        in_tree.update("/".join(parts[i:]) for i in range(len(parts)))
+    for fp in prints:
+        for inc in fp.includes:
+            name = inc.name.lstrip("./")
+            candidates = headers.get(name.rsplit("/", 1)[-1])
+            if not candidates or name in in_tree:
+                continue
+            for header in candidates:
+                if header.path == name or header.path.endswith("/" + name) or "/" not in name:
+                    refs.append(
+                        IndexReference(
+                            path=fp.path,
+                            line=inc.line,
+                            kind="include",
+                            name=inc.name,
+                            component=header.component,
+                            proprietary_path=header.path,
+                        )
+                    )
+                    break
+    defined_set = set(defined)
+    names = sorted({n for fp in prints for n in fp.used if n not in defined_set})
+    exported = index.symbols(names)
+    for fp in prints:
+        for name, line in fp.used.items():
+            where = exported.get(name)
+            if not where:
+                continue
+            file_id, def_line, _ = where[0]
+            source = index.files[file_id]
+            refs.append(
+                IndexReference(
+                    path=fp.path,
+                    line=line,
+                    kind="symbol",
+                    name=name,
+                    component=source.component,
+                    proprietary_path=source.path,
+                    proprietary_line=def_line,
+                    gpl_only=any(kind == "export-gpl" for _, _, kind in where),
+                )
+            )
+    return sorted(refs, key=lambda r: (r.path, r.line, r.kind, r.name))

@@ -1,0 +1,295 @@
+"""The fingerprint index as a SQLite file: written once by ``fingerprint``, read by ``audit``.
+
+What it holds, and why none of it is source text:
+
+- ``meta``: format version, normaliser version, hash function, ``k``, ``window``, the salt of
+  the symbol hashes, counts, the tool version.
+- ``files``: each proprietary file's path (relative to the fingerprinted tree), component, kind
+  (source or header), token and line counts. A path locates a copy; it is not code.
+- ``fingerprints``: one row per winnowed k-gram: 64-bit hash, file, position of its first token,
+  first and last line. The hashed k-grams are of the *normalised* stream (identifiers,
+  literals abstracted), and only every few are kept, so the tokens cannot be recovered.
+- ``symbols``: exported symbols (non-static definitions, ``EXPORT_SYMBOL*``) as 64-bit keyed
+  BLAKE2b hashes of their names, salted per index, with the defining file and line. The index
+  never spells a symbol out; someone holding a candidate name can still test whether the
+  index knows it, which is exactly what matching needs (and what a dictionary attack on
+  guessable names could do: names are not secrets this index can keep).
+- ``common``: hashes found in many proprietary files (generic code the proprietary tree itself
+  repeats), which matching ignores.
+
+Header names are the ``files`` rows of kind ``header``. The file is written to a temporary
+name beside the target and renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openesx_license import __version__
+from openesx_license.errors import FingerprintIndexError
+from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.tokens import NORMALISER_VERSION
+from openesx_license.ipindex.winnow import HASH_NAME
+
+FORMAT_VERSION = "1"
+#: a fingerprint seen in this many proprietary files is generic code of that tree, not evidence
+COMMON_FILES = 50
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, component TEXT NOT NULL,
+    kind TEXT NOT NULL, tokens INTEGER NOT NULL, lines INTEGER NOT NULL);
+CREATE TABLE fingerprints (
+    hash INTEGER NOT NULL, file_id INTEGER NOT NULL, pos INTEGER NOT NULL,
+    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL);
+CREATE TABLE symbols (
+    hash INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE common (hash INTEGER PRIMARY KEY, files INTEGER NOT NULL) WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE INDEX fingerprints_hash ON fingerprints (hash);
+CREATE INDEX symbols_hash ON symbols (hash);
+"""
+HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".inc", ".def")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexParameters:
+    """What must agree between an index and the audit that matches against it."""
+
+    k: int
+    window: int
+    normaliser: str = NORMALISER_VERSION
+    hash: str = HASH_NAME
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexedFile:
+    """A proprietary file as the index knows it."""
+
+    id: int
+    path: str
+    component: str
+    kind: str  # source | header
+
+
+@dataclass(frozen=True, kw_only=True)
+class Posting:
+    """One occurrence of a fingerprint in the index."""
+
+    file_id: int
+    pos: int
+    start_line: int
+    end_line: int
+
+
+def name_hash(salt: bytes, name: str) -> int:
+    """Salted 64-bit hash of a symbol name (signed, as SQLite stores it)."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8, key=salt).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class IndexWriter:
+    """Builds an index file (or an in-memory one with ``path=None``) from file prints."""
+
+    def __init__(self, path: Path | None, params: IndexParameters, *, source: str = "") -> None:
+        self.path = path
+        self.params = params
+        self.salt = secrets.token_bytes(16)
+        self._tmp: str | None = None
+        if path is None:
+            self.db = sqlite3.connect(":memory:")
+        else:
+            parent = path.resolve().parent
+            if not parent.is_dir():
+                raise FingerprintIndexError(f"{path}: folder {parent} does not exist")
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+            os.close(fd)
+            os.unlink(self._tmp)
+            self.db = sqlite3.connect(self._tmp)
+            self.db.execute("PRAGMA journal_mode = OFF")
+            self.db.execute("PRAGMA synchronous = OFF")
+        self.db.executescript(_SCHEMA)
+        self._files = 0
+        self._fingerprints = 0
+        meta = {
+            "format": FORMAT_VERSION,
+            "normaliser": params.normaliser,
+            "hash": params.hash,
+            "k": str(params.k),
+            "window": str(params.window),
+            "symbol_hash": "blake2b-64-keyed",
+            "salt": self.salt.hex(),
+            "common_files": str(COMMON_FILES),
+            "tool": f"openesx-license {__version__}",
+            "source": source,
+        }
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+    def add(self, fp: FilePrint, component: str) -> None:
+        """Add one file's fingerprints, and its exported symbols, under ``component``."""
+        kind = "header" if fp.path.lower().endswith(HEADER_SUFFIXES) else "source"
+        cur = self.db.execute(
+            "INSERT INTO files (path, component, kind, tokens, lines) VALUES (?, ?, ?, ?, ?)",
+            (fp.path, component, kind, fp.tokens, fp.lines),
+        )
+        file_id = cur.lastrowid
+        self.db.executemany(
+            "INSERT INTO fingerprints VALUES (?, ?, ?, ?, ?)",
+            zip(
+                fp.hashes,
+                [file_id] * len(fp.hashes),
+                fp.positions,
+                fp.start_lines,
+                fp.end_lines,
+                strict=True,
+            ),
+        )
+        symbols = {
+            (name_hash(self.salt, d.name), d.line, d.kind) for d in fp.definitions if d.exported
+        }
+        self.db.executemany(
+            "INSERT INTO symbols VALUES (?, ?, ?, ?)",
+            [(h, file_id, line, kind) for h, line, kind in sorted(symbols)],
+        )
+        self._files += 1
+        self._fingerprints += len(fp.hashes)
+
+    def finish(self) -> FingerprintIndex:
+        """Index the tables, record counts, move the file into place; return it opened."""
+        self.db.executescript(_INDEXES)
+        self.db.execute(
+            "INSERT INTO common SELECT hash, COUNT(DISTINCT file_id) AS n FROM fingerprints "
+            "GROUP BY hash HAVING n >= ?",
+            (COMMON_FILES,),
+        )
+        self.db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("files", str(self._files)), ("fingerprint_count", str(self._fingerprints))],
+        )
+        self.db.commit()
+        if self.path is None:
+            return FingerprintIndex(self.db, "<memory>")
+        self.db.close()
+        assert self._tmp is not None
+        os.replace(self._tmp, self.path)
+        self._tmp = None
+        return FingerprintIndex.open(self.path)
+
+    def abort(self) -> None:
+        """Drop a half-written index (the target file is left as it was)."""
+        self.db.close()
+        if self._tmp and os.path.exists(self._tmp):
+            os.unlink(self._tmp)
+
+
+class FingerprintIndex:
+    """A readable index: metadata, files, fingerprint postings and symbol hashes."""
+
+    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+        self.db = db
+        self.name = name
+        try:
+            self.meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            self.files = {
+                row[0]: IndexedFile(id=row[0], path=row[1], component=row[2], kind=row[3])
+                for row in db.execute("SELECT id, path, component, kind FROM files")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise FingerprintIndexError(f"{name}: not a fingerprint index ({exc})") from exc
+        if self.meta.get("format") != FORMAT_VERSION:
+            raise FingerprintIndexError(
+                f"{name}: index format {self.meta.get('format')!r}, this tool reads "
+                f"{FORMAT_VERSION!r}; rebuild it with 'openesx-license fingerprint'"
+            )
+        self.params = IndexParameters(
+            k=int(self.meta["k"]),
+            window=int(self.meta["window"]),
+            normaliser=self.meta["normaliser"],
+            hash=self.meta["hash"],
+        )
+        self.salt = bytes.fromhex(self.meta["salt"])
+
+    @classmethod
+    def open(cls, path: Path) -> FingerprintIndex:
+        """Open an index file read-only; a missing or foreign file is a FingerprintIndexError."""
+        if not path.is_file():
+            raise FingerprintIndexError(f"{path}: fingerprint index not found")
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise FingerprintIndexError(f"{path}: cannot open ({exc})") from exc
+        return cls(db, str(path))
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The proprietary components the index covers."""
+        return tuple(sorted({f.component for f in self.files.values()}))
+
+    def require(self, params: IndexParameters) -> None:
+        """Refuse to match with other parameters than the index was built with."""
+        mine = self.params
+        if mine == params:
+            return
+        wanted = f"k={params.k}, window={params.window}, normaliser {params.normaliser}"
+        built = f"k={mine.k}, window={mine.window}, normaliser {mine.normaliser}"
+        raise FingerprintIndexError(
+            f"{self.name}: index built with {built}, but the policy's [copied_code] asks for "
+            f"{wanted}; fingerprints made with other parameters never match. Set [copied_code] "
+            f"k = {mine.k} and window = {mine.window} in the policy, or rebuild the index with "
+            f"'openesx-license fingerprint -k {params.k} --window {params.window}'"
+        )
+
+    def postings(self, hashes: Iterable[int]) -> dict[int, list[Posting]]:
+        """Where each of ``hashes`` occurs in the index (hashes it does not know are absent)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (hash INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM wanted")
+        db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((h,) for h in hashes))
+        found: dict[int, list[Posting]] = {}
+        rows = db.execute(
+            "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line FROM wanted w "
+            "JOIN fingerprints f ON f.hash = w.hash "
+            "WHERE w.hash NOT IN (SELECT hash FROM common)"
+        )
+        for h, file_id, pos, start, end in rows:
+            found.setdefault(h, []).append(
+                Posting(file_id=file_id, pos=pos, start_line=start, end_line=end)
+            )
+        db.execute("DELETE FROM wanted")
+        return found
+
+    def symbols(self, names: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
+        """For the names the index exports: (file id, line, kind) of each definition."""
+        by_hash = {name_hash(self.salt, n): n for n in names}
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_names (hash INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM wanted_names")
+        db.executemany("INSERT OR IGNORE INTO wanted_names VALUES (?)", ((h,) for h in by_hash))
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        for h, file_id, line, kind in db.execute(
+            "SELECT s.hash, s.file_id, s.line, s.kind FROM wanted_names w "
+            "JOIN symbols s ON s.hash = w.hash ORDER BY s.file_id, s.line"
+        ):
+            found.setdefault(by_hash[h], []).append((file_id, line, kind))
+        return found
+
+    def headers(self) -> dict[str, list[IndexedFile]]:
+        """Header files by base name (``vmotion_api.h`` -> its indexed files)."""
+        out: dict[str, list[IndexedFile]] = {}
+        for f in self.files.values():
+            if f.kind == "header":
+                out.setdefault(f.path.rsplit("/", 1)[-1], []).append(f)
+        return out
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()

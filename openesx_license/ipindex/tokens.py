@@ -1,0 +1,205 @@
+"""Tokenizer and normaliser for C-family source: the token stream the fingerprints are made of.
+
+A copy must still be found after its identifiers were renamed and its layout changed, so the
+stream keeps only what renaming and reformatting leave alone: comments and whitespace are
+dropped, identifiers become ``I``, numbers ``N``, string and character literals ``S``;
+keywords and operators are kept as they are. ``#include`` lines are taken out of the stream
+(every file's include list looks alike once names are abstracted; they are recorded apart, as
+header references) and every other preprocessor directive becomes one token such as
+``#define`` followed by its tokens.
+
+Bump :data:`NORMALISER_VERSION` on any change that alters the normalised stream: indexes record
+it and matching refuses an index built by another version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+NORMALISER_VERSION = "c-1"
+
+#: File name endings the tokenizer understands (C, C++, their headers and fragments).
+C_FAMILY_SUFFIXES = (
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".cxx",
+    ".c++",
+    ".hh",
+    ".hpp",
+    ".hxx",
+    ".inc",
+    ".def",
+)
+
+#: C11 and C++17 keywords plus the GNU spellings; they stay in the normalised stream.
+KEYWORDS = frozenset(
+    """
+    auto break case char const continue default do double else enum extern float for goto if
+    inline int long register restrict return short signed sizeof static struct switch typedef
+    union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic
+    _Imaginary _Noreturn _Static_assert _Thread_local __asm__ __asm asm __attribute__
+    __inline__ __inline __volatile__ __typeof__ typeof __restrict __extension__ __builtin_va_arg
+    alignas alignof and and_eq bitand bitor bool catch class compl const_cast constexpr
+    decltype delete dynamic_cast explicit export false friend mutable namespace new noexcept not
+    not_eq nullptr operator or or_eq private protected public reinterpret_cast static_assert
+    static_cast template this throw true try typeid typename using virtual wchar_t xor xor_eq
+    override final
+    """.split()
+)
+
+# comments and literals, removed before tokenizing (a '//' inside a string is not a comment)
+_HIDDEN_RE = re.compile(
+    r"""//(?:\\\n|[^\n])*|/\*.*?(?:\*/|\Z)|"(?:[^"\\\n]|\\.|\\\n)*"?|'(?:[^'\\\n]|\\.)*'?""",
+    re.DOTALL,
+)
+_LITERAL = "\x01"  # stands for one string or character literal
+_TOKEN_RE = re.compile(
+    r"[A-Za-z_$][\w$]*|\.?[0-9](?:[eEpP][+-]|[\w.'])*|\n|\x01"
+    r"|>>=|<<=|\.\.\.|->\*?|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||::|\#\#|[-+*/%&|^!=<>]=|\S"
+)
+_DIRECTIVE_NAME_RE = re.compile(r"[ \t]*([A-Za-z_]*)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Include:
+    """An ``#include`` of a header, as written (``vmotion/vmotion_api.h``), with its line."""
+
+    name: str
+    line: int
+    system: bool  # <...> rather than "..."
+
+
+@dataclass(kw_only=True)
+class TokenStream:
+    """The tokens of one file: raw text, normalised form, line, and directive flag, in parallel.
+
+    ``raw`` keeps the identifiers' real spelling for the symbol extractor; only ``norm`` goes
+    into fingerprints and nothing of ``raw`` is ever stored in an index.
+    """
+
+    raw: list[str] = field(default_factory=list)
+    norm: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    in_directive: list[bool] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)
+    line_count: int = 0
+
+    def __len__(self) -> int:
+        return len(self.norm)
+
+
+def is_c_family(path: str) -> bool:
+    """True when the file name ends like C or C++ source the tokenizer understands."""
+    lower = path.lower()
+    return lower.endswith(C_FAMILY_SUFFIXES) or lower.endswith(".c.inc")
+
+
+def _hide(literals: list[str]) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        text = m.group()
+        newlines = "\n" * text.count("\n")  # keep line numbers
+        if text[0] == "/" and text[1] in "/*":
+            return newlines or " "
+        literals.append(text)
+        return _LITERAL + newlines
+
+    return replace
+
+
+def tokenize(text: str) -> TokenStream:
+    """Split C-family source into normalised tokens with their line numbers.
+
+    Never fails: unknown characters become one-character operator tokens, an unterminated
+    comment or literal runs to the end of its line or file.
+    """
+    stream = TokenStream()
+    raw, norm, lines, flags = stream.raw, stream.norm, stream.lines, stream.in_directive
+    literals: list[str] = []
+    toks = _TOKEN_RE.findall(_HIDDEN_RE.sub(_hide(literals), text))
+    keywords = KEYWORDS
+    line = 1
+    n = len(toks)
+    i = 0
+    at_line_start = True
+    in_directive = False
+    n_literal = 0
+    while i < n:
+        tok = toks[i]
+        i += 1
+        c = tok[0]
+        if c == "\n":
+            line += 1
+            at_line_start = True
+            in_directive = False
+            continue
+        if c == "\\" and i < n and toks[i] == "\n":  # line continuation
+            line += 1
+            i += 1
+            continue
+        if c == "#" and at_line_start and tok == "#":
+            name = toks[i] if i < n and (toks[i][0].isalpha() or toks[i][0] == "_") else ""
+            if name:
+                i += 1
+            if name in ("include", "include_next", "import"):
+                i, n_literal = _read_include(stream, toks, i, line, literals, n_literal)
+                continue
+            in_directive = True
+            at_line_start = False
+            raw.append("#" + name)
+            norm.append("#" + name)
+            lines.append(line)
+            flags.append(True)
+            continue
+        at_line_start = False
+        if c.isalpha() or c == "_" or c == "$":
+            raw.append(tok)
+            norm.append(tok if tok in keywords else "I")
+        elif c.isdigit() or (c == "." and len(tok) > 1):
+            raw.append(tok)
+            norm.append("N")
+        elif c == _LITERAL:
+            n_literal += 1
+            raw.append("")  # literal text is never needed past this point
+            norm.append("S")
+        else:
+            raw.append(tok)
+            norm.append(tok)
+        lines.append(line)
+        flags.append(in_directive)
+    stream.line_count = line - 1 if text.endswith("\n") else line
+    return stream
+
+
+def _read_include(
+    stream: TokenStream, toks: list[str], i: int, line: int, literals: list[str], n_literal: int
+) -> tuple[int, int]:
+    """Record the header named by an #include whose name starts at ``toks[i]``; skip the line.
+
+    Returns the index of the line's newline token and the updated count of literals consumed.
+    """
+    n = len(toks)
+    name = ""
+    system = False
+    if i < n and toks[i] == _LITERAL:
+        name = literals[n_literal].strip('"')
+        n_literal += 1
+        i += 1
+    elif i < n and toks[i] == "<":
+        system = True
+        parts = []
+        i += 1
+        while i < n and toks[i] not in (">", "\n"):
+            parts.append(toks[i])
+            i += 1
+        name = "".join(parts)
+    while i < n and toks[i] != "\n":
+        if toks[i] == _LITERAL:
+            n_literal += 1
+        i += 1
+    if name:
+        stream.includes.append(Include(name=name.strip(), line=line, system=system))
+    return i, n_literal
