@@ -80,7 +80,9 @@ def run_audit(
                       engine=scan.engine)  # fmt: skip
 
     say("building the dependency graph")
-    graph = graph_step(root, policy, files, components, cache_dir=cache_dir, use_cache=use_cache)
+    graph = graph_step(
+        root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache
+    )
 
     say("running the rules")
     ctx = CheckContext(policy=policy, files=files, graph=graph, today=today)
@@ -151,6 +153,7 @@ def graph_step(
     files: Mapping[str, FileRecord],
     components: ComponentMap,
     *,
+    jobs: int | None = None,
     cache_dir: Path | None,
     use_cache: bool,
 ) -> nx.MultiDiGraph:
@@ -166,6 +169,7 @@ def graph_step(
         component_of=components.component_of,
         cache_dir=cache_dir,
         use_cache=use_cache,
+        jobs=jobs,
     )
 
 
@@ -299,4 +303,6 @@ def dependency_graph(
     )
     components = ComponentMap(policy)
     files = apply_components(scan.files, components)
-    return graph_step(root, policy, files, components, cache_dir=cache_dir, use_cache=use_cache)
+    return graph_step(
+        root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache
+    )
