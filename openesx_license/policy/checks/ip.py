@@ -24,7 +24,7 @@ from openesx_license.model import Evidence, Finding, Severity
 from openesx_license.policy.boundaries import Hop, NodeComponents, crossings
 from openesx_license.policy.components import ComponentMap
 from openesx_license.policy.context import CheckContext
-from openesx_license.policy.globs import glob_matches
+from openesx_license.policy.globs import glob_matches, normalise, specificity
 from openesx_license.policy.model import BoundaryRule, Component, ComponentClass
 from openesx_license.policy.registry import Rule, register
 
@@ -79,11 +79,14 @@ class ProprietaryCode(Rule):
         """Marker hits and proprietary licences in open/third-party files; nested proprietary
         files inside an open component's tree."""
         components = ComponentMap(ctx.policy)
+        # globs that claim a folder of their own ('vmkernel/**'), not catch-alls ('**', '*.c'):
+        # a proprietary file under such a folder ships with it
         open_globs = [
             (glob, c)
             for c in ctx.policy.components
             if c.component_class is ComponentClass.OPEN
             for glob in c.paths
+            if "/" in normalise(glob)[: specificity(glob).literal_prefix]
         ]
         for path in sorted(ctx.files):
             record = ctx.files[path]

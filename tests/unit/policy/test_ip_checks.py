@@ -180,3 +180,10 @@ def test_proprietary_code_markers_licences_and_nesting() -> None:
 def test_unmapped_file() -> None:
     (finding,) = UnmappedFile().check(context())
     assert (finding.path, finding.severity) == ("stray/x.c", Severity.WARNING)
+
+
+def test_catch_all_open_component_does_not_make_proprietary_files_nested() -> None:
+    policy = parse_policy(POLICY.replace('paths = ["lib/**"]', 'paths = ["**"]'), source="p.toml")
+    ctx = context()
+    ctx = CheckContext(policy=policy, files=ctx.files, graph=ctx.graph)
+    assert {f.path for f in ProprietaryCode().check(ctx)} == {"kernel/vmotion_glue/g.c"}
