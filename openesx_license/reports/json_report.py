@@ -96,6 +96,7 @@ def option_to_dict(option: ReleaseOption) -> dict[str, Any]:
         "allowed": option.allowed,
         "blocking_files": option.blocking_files,
         "blocking_components": list(option.blocking_components),
+        "undetermined_files": option.undetermined_files,
         "blockers": [blocker_to_dict(b) for b in option.blockers],
     }
 

@@ -77,6 +77,15 @@ def render_markdown(result: AuditResult) -> str:
         f"release licence {md_code(result.release_license)}"
     )
     out.append("")
+    if result.diff is not None:
+        out.append(
+            f"Diff mode: changes since {md_code(result.diff.ref)} "
+            f"({md_code(result.diff.commit[:12])}), "
+            f"{plural(result.diff.changed_files, 'changed file')}; "
+            f"{plural(result.diff.unchanged_findings, 'older finding')} outside the change "
+            "not reported."
+        )
+        out.append("")
     if findings:
         out += ["### Findings by rule", ""]
         out.append("| Rule | Error | Warning | Note | New | Baselined | Waived |")
@@ -111,8 +120,10 @@ def render_markdown(result: AuditResult) -> str:
         out += ["No findings.", ""]
     if result.options:
         out += ["### Release licence options", ""]
-        out.append("| Licence | Allowed | Blocking files | Blocking components |")
-        out.append("|---|---|---:|---|")
+        out.append(
+            "| Licence | Allowed | Blocking files | Undetermined files | Blocking components |"
+        )
+        out.append("|---|---|---:|---:|---|")
         for opt in result.options:
             name = md_code(opt.license)
             if opt.license == result.release_license:
@@ -121,7 +132,10 @@ def render_markdown(result: AuditResult) -> str:
             if len(opt.blocking_components) > 8:
                 comps += f", +{len(opt.blocking_components) - 8}"
             allowed = "✅ yes" if opt.allowed else "❌ no"
-            out.append(f"| {name} | {allowed} | {opt.blocking_files} | {comps} |")
+            out.append(
+                f"| {name} | {allowed} | {opt.blocking_files} | {opt.undetermined_files} | "
+                f"{comps} |"
+            )
         out.append("")
     if result.stale_baseline:
         out += ["### Stale baseline entries", ""]

@@ -189,6 +189,13 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
         "findings": len(findings),
         "resultsTruncated": len(kept) < len(findings),
     }
+    if result.diff is not None:
+        properties["diff"] = {
+            "ref": result.diff.ref,
+            "commit": result.diff.commit,
+            "changedFiles": result.diff.changed_files,
+            "unchangedFindings": result.diff.unchanged_findings,
+        }
     if len(kept) < len(findings):
         properties["truncationNote"] = (
             f"{len(findings) - len(kept)} of {len(findings)} findings left out (GitHub accepts "

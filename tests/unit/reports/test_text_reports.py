@@ -80,7 +80,7 @@ def test_markdown_verdict_and_tables(awkward_result: AuditResult) -> None:
     assert "**1 new finding at or above `error`** fails the gate" in md
     assert "| `boundary-crossing` | 1 | 0 | 0 | 1 | 0 | 0 |" in md
     assert "| **Total** | **2** | **1** | **1** | **2** | **1** | **1** |" in md
-    assert "| `Apache-2.0` | ❌ no | 2 | vmkernel |" in md
+    assert "| `Apache-2.0` | ❌ no | 2 | 0 | vmkernel |" in md
     assert "| `unmapped-file` | `old/gone.c` | `eeeeeeeeeeeeeeee` |" in md
     # the new findings come first in the top table
     rows = [line for line in md.splitlines() if line.startswith("| 🔴") or "| 🟠" in line]
@@ -177,3 +177,22 @@ def test_github_overflow_notice(awkward_result: AuditResult) -> None:
     lines = annotation_lines(dataclasses.replace(awkward_result, findings=many))
     assert len(lines) == ANNOTATIONS_PER_KIND + 4
     assert lines[-1].startswith("::notice title=openesx-license::13 new findings (13 errors)")
+
+
+def test_markdown_and_sarif_say_what_diff_mode_left_out(awkward_result: AuditResult) -> None:
+    import json
+
+    from openesx_license.model import DiffSummary
+    from openesx_license.reports.sarif import render_sarif
+
+    diff = DiffSummary(
+        ref="origin/main", commit="abcdef0123456789", changed_files=3, unchanged_findings=7
+    )
+    result = dataclasses.replace(awkward_result, since="origin/main", diff=diff)
+    md = render_markdown(result)
+    assert (
+        "Diff mode: changes since `origin/main` (`abcdef012345`), 3 changed files; "
+        "7 older findings outside the change not reported." in md
+    )
+    props = json.loads(render_sarif(result))["runs"][0]["properties"]
+    assert props["diff"]["unchangedFindings"] == 7
