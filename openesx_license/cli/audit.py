@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -118,6 +119,8 @@ def audit(
         ip_index=ip_index,
         today=today.date() if today else None,
     )
+    # the reports state the verdict of this run's threshold (the pipeline does not know it)
+    result = dataclasses.replace(result, fail_on=fail_on)
     written = write_reports(result, out_dir, formats)
     code = gate_exit_code(result, fail_on)
     code = strict_baseline_code(result, code, strict_baseline=strict_baseline)
