@@ -261,6 +261,7 @@ def report_context(result: AuditResult) -> dict[str, Any]:
         "components": components,
         "component_graph": html_charts.component_graph(components, result.component_edges),
         "graph_legend": html_charts.graph_legend(),
+        "graph_drawn": html_charts.pictured_counts(components, result.component_edges),
         "class_label": html_charts.CLASS_LABEL,
         "component_names": sorted({c.name for c in components}),
         "data_json": embed_json(data),

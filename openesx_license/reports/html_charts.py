@@ -83,28 +83,66 @@ class _Box:
 
 _BOX_W, _BOX_H, _COL_GAP, _ROW_GAP, _MARGIN = 190, 48, 190, 26, 20
 _LEFT = 90  # room for same-column arcs, which bulge to the left
+_TOP = _MARGIN + 40  # first row of boxes, below the column headings
+_ROWS = 8  # boxes per column before a class wraps into another column
+_SUB_GAP = 70  # between the columns of one class
+#: a bigger policy is pictured by its crossing and biggest components, and its crossing and
+#: heaviest dependencies; the tables below the picture list them all
+MAX_PICTURED = 20
+MAX_EDGES = 40
 
 
-def _layout(components: Sequence[ComponentSummary]) -> tuple[dict[str, _Box], list[str], float]:
+def _layout(
+    components: Sequence[ComponentSummary],
+) -> tuple[dict[str, _Box], list[tuple[str, float]], float, float]:
+    """Boxes by class, left to right; a class with many components wraps into sub-columns.
+
+    Returns the boxes, the column headings (label, centre x), the width and the height.
+    """
     classes = sorted(
         {c.component_class for c in components},
         key=lambda c: (CLASS_ORDER.index(c) if c in CLASS_ORDER else len(CLASS_ORDER), c),
     )
     boxes: dict[str, _Box] = {}
-    tallest = 0
-    for col, cls in enumerate(classes):
+    headings: list[tuple[str, float]] = []
+    tallest, x = 0, float(_LEFT)
+    for cls in classes:
         members = sorted((c for c in components if c.component_class == cls), key=lambda c: c.name)
-        for row, comp in enumerate(members):
-            boxes[comp.name] = _Box(
-                name=comp.name,
-                cls=cls,
-                files=comp.files,
-                x=_LEFT + col * (_BOX_W + _COL_GAP),
-                y=_MARGIN + 30 + row * (_BOX_H + _ROW_GAP),
-            )
-        tallest = max(tallest, len(members))
-    height = _MARGIN * 2 + 30 + tallest * (_BOX_H + _ROW_GAP)
-    return boxes, classes, height
+        first_x = x
+        for start in range(0, len(members), _ROWS):
+            chunk = members[start : start + _ROWS]
+            for row, comp in enumerate(chunk):
+                y = _TOP + row * (_BOX_H + _ROW_GAP)
+                boxes[comp.name] = _Box(name=comp.name, cls=cls, files=comp.files, x=x, y=y)
+            tallest = max(tallest, len(chunk))
+            x += _BOX_W + _SUB_GAP
+        headings.append((CLASS_LABEL.get(cls, cls), (first_x + x - _SUB_GAP) / 2))
+        x += _COL_GAP - _SUB_GAP
+    height = _TOP + _MARGIN + tallest * (_BOX_H + _ROW_GAP)
+    return boxes, headings, x - _COL_GAP + _MARGIN, height
+
+
+def _pictured(
+    components: Sequence[ComponentSummary], edges: Sequence[ComponentEdge]
+) -> tuple[list[ComponentSummary], list[ComponentEdge]]:
+    """At most :data:`MAX_PICTURED` components (those of a crossing first, then the biggest)
+    and :data:`MAX_EDGES` dependencies (crossings first, then the heaviest)."""
+    crossing = {n for e in edges if e.crossing for n in (e.source, e.target)}
+    ranked = sorted(components, key=lambda c: (c.name not in crossing, -c.files, c.name))
+    kept = {c.name for c in ranked[:MAX_PICTURED]}
+    drawn = sorted(
+        (e for e in edges if e.source in kept and e.target in kept),
+        key=lambda e: (not e.crossing, -e.count, e.source, e.target),
+    )
+    return [c for c in components if c.name in kept], drawn[:MAX_EDGES]
+
+
+def pictured_counts(
+    components: Sequence[ComponentSummary], edges: Sequence[ComponentEdge]
+) -> tuple[int, int]:
+    """How many components and dependencies :func:`component_graph` draws."""
+    kept, drawn = _pictured(components, edges)
+    return len(kept), len(drawn)
 
 
 def _edge_path(a: _Box, b: _Box, index: int) -> tuple[str, float, float]:
@@ -123,6 +161,8 @@ def _edge_path(a: _Box, b: _Box, index: int) -> tuple[str, float, float]:
     x2 = b.x if forward else b.x + _BOX_W
     offset = 6 if forward else -6  # keep A->B and B->A apart
     y1, y2 = ay + offset, by + offset
+    if abs(x2 - x1) > _COL_GAP + 1:  # boxes in between: run along the gap between two rows
+        return _channel_path(x1, y1, x2, y2, index)
     dx = (x2 - x1) / 2
     path = f"M{x1},{y1} C{x1 + dx},{y1} {x2 - dx},{y2} {x2},{y2}"
     t = 0.3 + 0.4 * ((index % 3) / 2)  # stagger labels of edges that share a gap
@@ -130,6 +170,22 @@ def _edge_path(a: _Box, b: _Box, index: int) -> tuple[str, float, float]:
     lx += t**3 * x2
     ly = (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * y1 + 3 * (1 - t) * t**2 * y2 + t**3 * y2
     return path, lx, ly
+
+
+def _channel_path(
+    x1: float, y1: float, x2: float, y2: float, index: int
+) -> tuple[str, float, float]:
+    """A path that leaves the source column, runs between two rows of boxes, and comes back
+    into the target's row in the last gap, so that it never crosses a box on its way."""
+    mid = (y1 + y2) / 2
+    k = max(0, round((mid - _TOP + _ROW_GAP / 2) / (_BOX_H + _ROW_GAP)))
+    ych = _TOP + k * (_BOX_H + _ROW_GAP) - _ROW_GAP / 2 + (index % 3 - 1) * 4
+    step = (_SUB_GAP / 2) * (1 if x2 > x1 else -1)
+    path = (
+        f"M{x1},{y1} C{x1 + step},{y1} {x1},{ych} {x1 + step},{ych} "
+        f"L{x2 - step},{ych} C{x2},{ych} {x2 - step},{y2} {x2},{y2}"
+    )
+    return path, (x1 + x2) / 2 + (index % 5 - 2) * 30, ych + 4
 
 
 def component_graph(
@@ -145,10 +201,11 @@ def component_graph(
             for n in missing
         ),
     ]
-    boxes, classes, height = _layout(components)
-    width = _LEFT + _MARGIN + len(classes) * _BOX_W + max(0, len(classes) - 1) * _COL_GAP
+    components, edges = _pictured(components, edges)
+    boxes, headings, width, height = _layout(components)
     parts = [
-        f'<svg class="graph" role="img" viewBox="0 0 {width} {_fmt(height)}" width="{width}" '
+        f'<svg class="graph" role="img" viewBox="0 0 {_fmt(width)} {_fmt(height)}" '
+        f'width="{_fmt(width)}" '
         f'height="{_fmt(height)}" aria-labelledby="comp-graph-title comp-graph-desc">',
         '<title id="comp-graph-title">Dependencies between components</title>',
         '<desc id="comp-graph-desc">Components in columns by class; arrows point from the '
@@ -162,9 +219,7 @@ def component_graph(
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead bad"/></marker></defs>',
     ]
-    for col, cls in enumerate(classes):
-        x = _LEFT + col * (_BOX_W + _COL_GAP) + _BOX_W / 2
-        label = CLASS_LABEL.get(cls, cls)
+    for label, x in headings:
         parts.append(
             f'<text class="colhead" x="{_fmt(x)}" y="{_MARGIN + 12}" text-anchor="middle">'
             f"{escape(label)}</text>"

@@ -393,11 +393,21 @@
 
   /* ----------------------- print: all findings, open ----------------------- */
   window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      d.setAttribute("data-print-opened", "");
+      d.open = true;
+    });
     var frag = document.createDocumentFragment();
     fPager.rows.forEach(function (f) { renderFinding(f, frag, true); });
     fPager.tbody.replaceChildren(frag);
   });
-  window.addEventListener("afterprint", function () { fPager.go(fPager.page); });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-print-opened]").forEach(function (d) {
+      d.removeAttribute("data-print-opened");
+      d.open = false;
+    });
+    fPager.go(fPager.page);
+  });
 
   applyFindings();
   applyFiles();
