@@ -140,8 +140,10 @@ def _read_build_file(path: str, facts: Mapping[str, MakeFacts]) -> _BuildFile:
             included = _resolve_word(folder, word)
             if included is None:
                 continue
-            if posixpath.basename(included) == "libs.mk" and included.startswith("tools/"):
-                # Xen: tools/libs/<name>/Makefile includes libs.mk to build libxen<name>
+            if posixpath.basename(included) == "libs.mk" and posixpath.dirname(
+                included
+            ) == posixpath.dirname(folder):
+                # Xen: tools/libs/<name>/Makefile includes ../libs.mk to build libxen<name>
                 name = "xen" + posixpath.basename(folder)
                 build.libraries.append(
                     _Library(name=name, path=f"{folder}/lib{name}.a", build_file=path)
@@ -228,6 +230,17 @@ def _collect(build: _BuildFile, files: set[str]) -> None:
             if source is not None:
                 all_sources.append(source)
                 add(where, entry, source, extras)
+    for where, rule in build.rules:  # prog: a.o b.o -- the program contains a.c and b.c
+        targets = build.variables.expand(rule.targets)
+        if "%" in targets or "$" in targets:
+            continue
+        as_entry = Assignment(line=rule.line, var="", op=":", value="", text=rule.text)
+        for word in build.variables.expand(rule.prerequisites).split():
+            if word.endswith(_OBJECT_SUFFIXES):
+                source = _source_of(build.folder, word, files)
+                if source is not None:
+                    all_sources.append(source)
+                    add(where, as_entry, source, {"artefact": targets.split()[0]})
     for library in build.libraries:
         if not library.sources:
             library.sources = sorted(set(all_sources))

@@ -110,7 +110,7 @@ def parse_makefile(text: str) -> MakeFacts:
         logical = raw
         while logical.endswith("\\") and i + 1 < n:
             i += 1
-            logical = logical[:-1] + " " + lines[i].strip()
+            logical = logical[:-1].rstrip() + " " + lines[i].strip()
         i += 1
         if raw.startswith("\t"):
             if "-l" in logical or ".a" in logical or ".so" in logical or "$(LDLIBS" in logical:

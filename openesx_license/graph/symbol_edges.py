@@ -5,8 +5,9 @@ top-level definition of ``name`` and the choice of ``B`` is clear:
 
 * ``A`` does not define ``name`` itself (a local definition, static or not, shadows others);
 * ``name`` is defined in exactly one other file, or among several the one whose stem matches
-  a header ``A`` includes (``foo.c`` for ``#include "foo.h"``), or else the one in ``A``'s own
-  folder; otherwise the use is *ambiguous* and makes no edge (counted on the graph);
+  a header ``A`` includes (``dir/foo.c`` for ``dir/foo.h``, else any ``foo.c``), or else the
+  one in ``A``'s own folder; otherwise the use is *ambiguous* and makes no edge (counted on
+  the graph);
 * a mere mention (not a call) also needs a declaration of ``name`` visible in ``A``: in ``A``
   itself or in a header it includes (two levels deep) -- so a local variable ``size`` does not
   link to some global ``size`` elsewhere.
@@ -103,7 +104,7 @@ def link_symbols(
         symbols = facts[path].symbols
         if symbols is None or not symbols.uses:
             continue
-        included_stems: set[str] | None = None
+        included: tuple[set[str], set[str]] | None = None  # (path stems, stems)
         folder = posixpath.dirname(path)
         for use in symbols.uses:
             candidates = definitions.get(use.name)
@@ -113,9 +114,15 @@ def link_symbols(
             if len(others) != len(candidates) or not others:
                 continue  # defined here too: the local one wins
             if len(others) > 1:
-                if included_stems is None:
-                    included_stems = {_stem(h) for h in includes_of.get(path, ())}
-                narrowed = [c for c in others if _stem(c) in included_stems]
+                if included is None:
+                    headers = includes_of.get(path, ())
+                    included = (
+                        {posixpath.splitext(h)[0] for h in headers},
+                        {_stem(h) for h in headers},
+                    )
+                narrowed = [c for c in others if posixpath.splitext(c)[0] in included[0]]
+                if len(narrowed) != 1:
+                    narrowed = [c for c in others if _stem(c) in included[1]]
                 if len(narrowed) != 1:
                     narrowed = [c for c in others if posixpath.dirname(c) == folder]
                 if len(narrowed) != 1:

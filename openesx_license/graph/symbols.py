@@ -16,6 +16,7 @@ edges.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from openesx_license.graph.clex import PreprocessedSource, evidence_text
@@ -140,13 +141,16 @@ class _LineCounter:
         return self.line
 
 
-def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str]]:
+def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[int]]:
+    """Top-level definitions, declared names, and the offsets of declared names (not uses)."""
     definitions: list[SymbolDefinition] = []
     declarations: set[str] = set()
+    declared_at: set[int] = set()
     line_of = _LineCounter(code)
     st = _Statement()
     pos, end = 0, len(code)
     prev: str | None = None
+    prev_start = 0
 
     def finish_declarators() -> None:
         if st.last is not None and not st.eq:
@@ -193,7 +197,7 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str]]:
             continue
         if tok == ";":
             if st.paren == 0:
-                _finish_statement(st, definitions, declarations, line_of)
+                _finish_statement(st, definitions, declarations, declared_at, line_of)
                 st, prev = _Statement(), None
             continue
         if tok == "(":
@@ -204,7 +208,7 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str]]:
                         break
                     pos, prev = after, ")"
                     continue
-                st.groups.append((prev, match.start()))
+                st.groups.append((prev, prev_start))
             st.paren += 1
         elif tok == ")":
             st.paren = max(0, st.paren - 1)
@@ -231,14 +235,15 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str]]:
                 st.idents += 1
             else:
                 st.idents += 1
-        prev = tok
-    return definitions, declarations
+        prev, prev_start = tok, match.start()
+    return definitions, declarations, declared_at
 
 
 def _finish_statement(
     st: _Statement,
     definitions: list[SymbolDefinition],
     declarations: set[str],
+    declared_at: set[int],
     line_of: _LineCounter,
 ) -> None:
     if "typedef" in st.words:
@@ -247,12 +252,14 @@ def _finish_statement(
     if real_groups and not st.eq:
         if "static" not in st.words:
             declarations.add(real_groups[0][0])
+        declared_at.add(real_groups[0][1])
         return
     if st.last is not None and not st.eq:
         st.declarators.append(st.last)
     for name, offset in st.declarators:
         if "extern" in st.words:
             declarations.add(name)
+            declared_at.add(offset)
             continue
         if st.words & _TAG_WORDS and not st.body and name == st.tag:
             continue
@@ -285,12 +292,16 @@ def _skip_parens(code: str, pos: int) -> int:
 
 
 def _scan_uses(
-    text: str, lines: tuple[str, ...], local: set[str], found: dict[str, SymbolUse]
+    text: str,
+    lines: tuple[str, ...],
+    local: set[str],
+    found: dict[str, SymbolUse],
+    skip: Collection[int] = (),
 ) -> None:
     line_of = _LineCounter(text)
     for match in _USE.finditer(text):
         name = match.group(1)
-        if name in local or name in C_KEYWORDS:
+        if name in local or name in C_KEYWORDS or match.start() in skip:
             continue
         call = match.group(2) is not None
         known = found.get(name)
@@ -310,10 +321,10 @@ def _scan_uses(
 
 def extract_symbols(source: PreprocessedSource) -> CSymbols:
     """Definitions, declarations, uses and exports of one preprocessed C file."""
-    definitions, declarations = _scan_structure(source.code)
+    definitions, declarations, declared_at = _scan_structure(source.code)
     local = {d.name for d in definitions}
     found: dict[str, SymbolUse] = {}
-    _scan_uses(source.code, source.lines, local, found)
+    _scan_uses(source.code, source.lines, local, found, declared_at)
     if source.macros.strip():
         _scan_uses(source.macros, source.lines, local, found)
     exports: list[SymbolExport] = []

@@ -1,0 +1,74 @@
+"""The facts cache: warm builds read no file; --no-cache neither reads nor writes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from graph_helpers import edges_of
+
+from openesx_license.graph import build_graph
+from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json
+from openesx_license.graph.facts_cache import CACHE_FILE
+
+FILES = {
+    "a.c": '#include "a.h"\nint a(void) { return b(); }\n',
+    "a.h": "int a(void);\n",
+    "b.c": "int b(void) { return 1; }\n",
+    "Makefile": "obj-y += a.o b.o\n",
+    "m.py": "import n\n",
+    "n.py": "",
+    "blob.bin": b"\x00\x01\x02",
+}
+
+
+def test_second_build_answers_from_the_cache(make_tree, tmp_path):
+    root, records = make_tree(FILES)
+    cache = tmp_path / "cache"
+    cold = build_graph(root, records, cache_dir=cache)
+    assert cold.graph["stats"]["facts_read"] == 6 and cold.graph["stats"]["facts_cached"] == 0
+    (root / "a.c").unlink()  # a warm build does not read files whose hash it knows
+    warm = build_graph(root, records, cache_dir=cache)
+    assert warm.graph["stats"]["facts_cached"] == 6 and warm.graph["stats"]["facts_read"] == 0
+    assert sorted(warm.edges(data="kind")) == sorted(cold.edges(data="kind"))
+    assert ("a.c", "b.c") in edges_of(warm, "symbol")
+
+
+def test_no_cache_neither_reads_nor_writes(make_tree, tmp_path):
+    root, records = make_tree(FILES)
+    cache = tmp_path / "cache"
+    graph = build_graph(root, records, cache_dir=cache, use_cache=False)
+    assert not (cache / CACHE_FILE).exists()
+    assert graph.graph["stats"]["facts_read"] == 6
+    build_graph(root, records, cache_dir=cache)
+    again = build_graph(root, records, cache_dir=cache, use_cache=False)
+    assert again.graph["stats"]["facts_cached"] == 0
+
+
+def test_corrupt_cache_is_ignored_and_rewritten(make_tree, tmp_path):
+    root, records = make_tree(FILES)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / CACHE_FILE).write_bytes(b"this is not sqlite" * 100)
+    graph = build_graph(root, records, cache_dir=cache)
+    assert ("a.c", "a.h") in edges_of(graph, "include")
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        db.execute("UPDATE facts SET data = x'00'")
+    again = build_graph(root, records, cache_dir=cache)
+    assert again.graph["stats"]["facts_read"] == 6  # unreadable entries count as misses
+
+
+def test_binary_files_are_nodes_without_edges(make_tree, tmp_path):
+    root, records = make_tree(FILES)
+    graph = build_graph(root, records, cache_dir=tmp_path / "cache")
+    assert graph.nodes["blob.bin"]["kind"] == "binary"
+    assert graph.degree("blob.bin") == 0
+
+
+def test_facts_json_round_trip():
+    for reader, text in [
+        ("c", FILES["a.c"] + "EXPORT_SYMBOL_GPL(a);\n"),
+        ("make", FILES["Makefile"] + "p: a.o\n\tcc -lfoo\ninclude x.mk\n"),
+        ("python", "from . import x\n"),
+    ]:
+        facts = extract_facts(reader, text)
+        assert facts_from_json(facts_to_json(facts)) == facts

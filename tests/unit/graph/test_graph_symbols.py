@@ -1,0 +1,148 @@
+"""Symbol edges: definitions, uses, static functions, ambiguity, EXPORT_SYMBOL(_GPL)."""
+
+from __future__ import annotations
+
+from graph_helpers import edge_data, edges_of
+
+from openesx_license.graph.clex import preprocess
+from openesx_license.graph.symbols import extract_symbols
+
+LIB_C = """\
+#include "lib.h"
+static int helper(int a) { return a + 1; }
+int lib_counter = 0;
+int lib_add(int a, int b)
+{
+\treturn helper(a) + b;
+}
+void lib_gpl_only(void) { }
+EXPORT_SYMBOL(lib_add);
+EXPORT_SYMBOL_GPL(lib_gpl_only);
+"""
+LIB_H = """\
+extern int lib_counter;
+int lib_add(int a, int b);
+void lib_gpl_only(void);
+"""
+USER_C = """\
+#include "lib.h"
+static int helper(int x) { return x; }   /* its own static helper */
+int main(void)
+{
+\tint r = lib_add(1, 2);
+\tlib_gpl_only();
+\tr += lib_counter;
+\tr += helper(r);
+\treturn r;
+}
+"""
+
+
+def test_calls_and_declared_globals_link_to_their_definitions(graph_of):
+    g = graph_of({"lib/lib.c": LIB_C, "lib/lib.h": LIB_H, "app/user.c": USER_C})
+    data = edge_data(g, "app/user.c", "lib/lib.c", "symbol")
+    assert data["symbol"] == "lib_add"
+    assert data["symbols"] == ("lib_add", "lib_counter")
+    assert data["gpl_only"] is False
+    assert data["evidence"].path == "app/user.c"
+    assert data["evidence"].line == 5
+    assert data["evidence"].text == "int r = lib_add(1, 2);"
+
+
+def test_export_symbol_gpl_marks_the_edge_and_the_node(graph_of):
+    g = graph_of({"lib/lib.c": LIB_C, "lib/lib.h": LIB_H, "app/user.c": USER_C})
+    assert g.nodes["lib/lib.c"]["exports"] == {"lib_add": "plain", "lib_gpl_only": "gpl"}
+    gpl_edges = [
+        d
+        for _, _, d in g.out_edges("app/user.c", data=True)
+        if d["kind"] == "symbol" and d["gpl_only"]
+    ]
+    assert len(gpl_edges) == 1
+    assert gpl_edges[0]["symbol"] == "lib_gpl_only"
+    assert gpl_edges[0]["evidence"].line == 6
+
+
+def test_static_functions_are_never_linked(graph_of):
+    files = {
+        "a.c": "static void only_here(void) { }\nvoid a(void) { only_here(); }\n",
+        "b.c": "void b(void) { only_here(); }\n",
+    }
+    g = graph_of(files)
+    assert ("b.c", "a.c") not in edges_of(g, "symbol")
+
+
+def test_own_static_definition_shadows_a_global_elsewhere(graph_of):
+    g = graph_of({"lib/lib.c": LIB_C, "lib/lib.h": LIB_H, "app/user.c": USER_C})
+    symbols = {
+        s for d in g.get_edge_data("app/user.c", "lib/lib.c").values() for s in d.get("symbols", ())
+    }
+    assert "helper" not in symbols
+
+
+def test_undeclared_mention_of_a_global_variable_is_not_a_use(graph_of):
+    files = {
+        "glob.c": "int size = 4;\n",
+        "user.c": "int f(int n) { int size = n; return size; }\n",
+    }
+    g = graph_of(files)
+    assert ("user.c", "glob.c") not in edges_of(g, "symbol")
+    assert g.graph["stats"]["symbol_mentions_undeclared"] == 1
+
+
+def test_ambiguous_definitions_resolve_by_included_header_or_not_at_all(graph_of):
+    files = {
+        "x86/cpu.c": "void cpu_init(void) { }\n",
+        "arm/cpu.c": "void cpu_init(void) { }\n",
+        "x86/cpu.h": "void cpu_init(void);\n",
+        "board/a.c": '#include "../x86/cpu.h"\nvoid a(void) { cpu_init(); }\n',
+        "board/b.c": "void b(void) { cpu_init(); }\n",
+    }
+    g = graph_of(files)
+    symbols = edges_of(g, "symbol")
+    assert ("board/a.c", "x86/cpu.c") in symbols
+    assert ("board/a.c", "arm/cpu.c") not in symbols
+    assert not any(s == "board/b.c" for s, _ in symbols)
+    assert g.graph["stats"]["symbol_uses_ambiguous"] == 1
+
+
+def test_uses_inside_if0_and_comments_do_not_count(graph_of):
+    files = {
+        "lib.c": "void lib_fn(void) { }\n",
+        "user.c": "#if 0\nvoid u(void) { lib_fn(); }\n#endif\n/* lib_fn(); */\n"
+        'const char *s = "lib_fn()";\n',
+    }
+    g = graph_of(files)
+    assert ("user.c", "lib.c") not in edges_of(g, "symbol")
+
+
+def test_definitions_declarations_and_member_names():
+    text = """\
+int __attribute__((noinline)) attr_fn(void) { return 0; }
+const struct ops dev_ops = { .open = attr_fn, };
+struct point { int x; } origin, *cursor;
+static const char *names[] = { "a", "b" };
+typedef int handler_t(int);
+extern int declared_only;
+int proto(int);
+struct tag;
+DEFINE_THING(x)
+int after_macro(void)
+{
+    return obj->proto + obj.declared_only;
+}
+"""
+    symbols = extract_symbols(preprocess(text))
+    found = {(d.name, d.kind, d.static) for d in symbols.definitions}
+    assert found == {
+        ("attr_fn", "function", False),
+        ("dev_ops", "variable", False),
+        ("origin", "variable", False),
+        ("cursor", "variable", False),
+        ("names", "variable", True),
+        ("after_macro", "function", False),
+    }
+    assert {"declared_only", "proto"} <= set(symbols.declarations)
+    used = {u.name for u in symbols.uses}
+    assert "obj" in used
+    assert "proto" not in used and "declared_only" not in used  # declarations, member names
+    assert "point" not in used and "tag" not in used  # struct tags are not symbols
