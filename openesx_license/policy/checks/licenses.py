@@ -87,6 +87,12 @@ def _verdict_data(verdict: Verdict) -> dict[str, object]:
     }
 
 
+def _edge_order(edge: tuple[str, dict[str, object], Verdict]) -> tuple[int, str]:
+    evidence = edge[1].get("evidence")
+    line = evidence.line if isinstance(evidence, Evidence) and evidence.line else 0
+    return line, edge[0]
+
+
 @register
 class OutboundIncompatible(Rule):
     """A file of an open component whose licence does not allow the release licence."""
@@ -208,6 +214,7 @@ class LicenseConflict(Rule):
     def _finding(
         self, record: FileRecord, other: str, edges: list[tuple[str, dict[str, object], Verdict]]
     ) -> Finding:
+        edges = sorted(edges, key=_edge_order)
         targets = sorted({t for t, _, _ in edges})
         kinds = sorted({str(d.get("kind")) for _, d, _ in edges})
         evidence: list[Evidence] = []

@@ -30,13 +30,14 @@ def release_options(
     *,
     top: int = TOP_BLOCKERS,
 ) -> tuple[ReleaseOption, ...]:
-    """One :class:`ReleaseOption` per candidate of ``policy.release.candidates``.
+    """One :class:`ReleaseOption` for the release licence, then each other candidate.
 
     ``files`` already carry their ``component`` and concluded licence. Blockers are grouped by
     (component, licence expression, reason): one entry names the first file and the count.
     """
     classes = {c.name: c.component_class for c in policy.components}
-    candidates = tuple(dict.fromkeys((*policy.release.candidates,)))
+    # the release licence first (the policy's candidates are "besides the release licence")
+    candidates = tuple(dict.fromkeys((policy.release.license, *policy.release.candidates)))
     rows = []
     for candidate in candidates:
         groups: dict[tuple[str | None, str | None, str], list[str]] = defaultdict(list)
