@@ -475,8 +475,19 @@ def _spdx_problem(expression: str) -> str | None:
     return f"invalid SPDX license expression {expression!r}"
 
 
+#: what [licenses] deny/review entries may be besides SPDX ids: 'unknown', a licence category
+#: of rules/licenses.toml, or a glob over ids (matched by openesx_license.policy.licensing)
+_LICENSE_CATEGORIES = (
+    "unknown", "permissive", "weak-copyleft", "strong-copyleft", "network-copyleft",
+    "public-domain", "proprietary",
+)  # fmt: skip
+_LICENSE_GLOB = re.compile(r"[A-Za-z0-9.+:_\-]*[*?][A-Za-z0-9.+:_*?\-]*")
+
+
 def _license_list_problem(value: str) -> str | None:
-    return None if value == "unknown" else _spdx_problem(value)
+    if value in _LICENSE_CATEGORIES or _LICENSE_GLOB.fullmatch(value):
+        return None
+    return _spdx_problem(value)
 
 
 def _non_blank(value: str) -> str | None:
