@@ -266,6 +266,8 @@ def report_context(result: AuditResult) -> dict[str, Any]:
         "component_names": sorted({c.name for c in components}),
         "data_json": embed_json(data),
         "n_holders": len(data["holders"]),
+        "tree_missing": data["treeMissing"],
+        "excerpts_omitted": data["excerptsOmitted"],
     }
 
 

@@ -117,6 +117,7 @@ def findings_payload(
         "findings": rows,
         "excerpts": [e.to_json() for e in excerpts.excerpts],
         "excerptsOmitted": excerpts.omitted,
+        "treeMissing": excerpts.tree_missing,
         "files": detections,
         "rules": rules,
     }

@@ -47,6 +47,8 @@ class SourceExcerpts:
 
     def __init__(self, root: Path, *, context: int = CONTEXT_LINES, limit: int = 20_000) -> None:
         self._root = root.resolve() if root.exists() else root
+        #: the whole tree is gone (report re-rendered elsewhere): no excerpt, one note, not many
+        self.tree_missing = not root.is_dir()
         self._context = context
         self._limit = limit
         self._files: OrderedDict[str, list[str] | str] = OrderedDict()
@@ -60,7 +62,7 @@ class SourceExcerpts:
         Evidence without a line, or whose path is not a file name at all (an external header
         such as ``<stdio.h>``, an ``ipindex:`` reference), has no excerpt.
         """
-        if not line or line < 1 or not _looks_like_tree_path(path):
+        if self.tree_missing or not line or line < 1 or not _looks_like_tree_path(path):
             return -1
         key = (path, line)
         found = self._index.get(key)

@@ -16,6 +16,7 @@
     baselined: "Accepted in the baseline"
   };
   var NO_LICENSE = "(no licence found)";
+  var PRINT_CAP = 2000; /* findings printed with their evidence, at most */
 
   /* el("td", {className: "n"}, "text", child...) -> element; strings become text nodes. */
   function el(tag, props) {
@@ -398,8 +399,13 @@
       d.open = true;
     });
     var frag = document.createDocumentFragment();
-    fPager.rows.forEach(function (f) { renderFinding(f, frag, true); });
+    var rows = fPager.rows.slice(0, PRINT_CAP);
+    rows.forEach(function (f) { renderFinding(f, frag, true); });
     fPager.tbody.replaceChildren(frag);
+    var cap = document.getElementById("print-cap");
+    cap.hidden = rows.length === fPager.rows.length;
+    cap.textContent = "Printed: the first " + fmt(rows.length) + " of " + fmt(fPager.rows.length) +
+      " findings. Filter the findings (by severity or rule) before printing to choose which.";
   });
   window.addEventListener("afterprint", function () {
     document.querySelectorAll("details[data-print-opened]").forEach(function (d) {

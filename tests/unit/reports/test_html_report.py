@@ -24,6 +24,7 @@ from html_sample import (
 from openesx_license.model import AuditResult, FindingStatus, Severity
 from openesx_license.reports import formatter_class, write_reports
 from openesx_license.reports.html import HtmlFormatter, plain_verdict, render_html
+from openesx_license.reports.html_source import SourceExcerpts
 
 DATA = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)
 
@@ -209,3 +210,23 @@ def test_report_without_files_findings_or_components(failing: AuditResult) -> No
 def test_evil_folder_name_survives_in_inventory(page: str) -> None:
     rows = _data(page)["inventory"]["f"]
     assert any(r[0].startswith(EVIL_DIR + "/") for r in rows)
+
+
+def test_missing_tree_gives_one_notice_not_an_error_per_hop(failing: AuditResult) -> None:
+    page = render_html(replace(failing, root="/nonexistent/tree"))
+    data = _data(page)
+    assert data["treeMissing"] is True and data["excerpts"] == []
+    assert all(e[4] == -1 for f in data["findings"] for e in f["e"])
+    assert "was not found when this report" in page
+
+
+def test_excerpts_cap_long_lines_and_report_lines_past_the_end(tmp_path: Path) -> None:
+    (tmp_path / "long.c").write_text("x" * 1000 + "\nshort\n", encoding="utf-8")
+    excerpts = SourceExcerpts(tmp_path, limit=2)
+    first = excerpts.excerpts[excerpts.index_of("long.c", 1)]
+    assert len(first.lines[0]) < 300 and first.lines[0].endswith("…")
+    assert first.lines[1] == "short"
+    past = excerpts.excerpts[excerpts.index_of("long.c", 40)]
+    assert past.lines == () and "past the end" in (past.note or "")
+    assert excerpts.index_of("long.c", 1) == 0  # deduplicated
+    assert excerpts.index_of("long.c", 2) == -1 and excerpts.omitted == 1  # limit reached
