@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 import subprocess
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
 
 from openesx_license import __version__
 from openesx_license.errors import UsageError
+from openesx_license.graph.model import DependencyEdge
 from openesx_license.model import (
     AuditResult,
     ComponentEdge,
@@ -33,6 +34,13 @@ from openesx_license.model import (
 from openesx_license.policy.boundaries import NodeComponents, edge_crosses
 from openesx_license.policy.components import UNMAPPED, ComponentMap, apply_components
 from openesx_license.policy.context import CheckContext
+from openesx_license.policy.copies import EXTRAS_KEY as COPIES_KEY
+from openesx_license.policy.copies import (
+    CopyAnalysis,
+    analyse_copies,
+    check_index,
+    index_resolver,
+)
 from openesx_license.policy.gate import prepare_gate
 from openesx_license.policy.model import Policy
 from openesx_license.policy.registry import all_rules
@@ -70,6 +78,8 @@ def run_audit(
     say = _reporter(progress)
     today = today or dt.date.today()
     gate = prepare_gate(root, policy, baseline=baseline, since=since)  # fail fast, before scanning
+    if ip_index is not None:
+        check_index(ip_index, policy)  # a wrong index fails before minutes of scanning too
 
     say("scanning files")
     scan = scan_step(root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
@@ -79,13 +89,19 @@ def run_audit(
     scan = ScanResult(root=scan.root, files=tuple(files.values()), stats=scan.stats,
                       engine=scan.engine)  # fmt: skip
 
+    say("matching copied code")
+    copies = copied_code_step(root, policy, files, components, ip_index=ip_index, jobs=jobs)
+
     say("building the dependency graph")
     graph = graph_step(
-        root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache
-    )
+        root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
+        extra_edges=copies.edges,
+    )  # fmt: skip
 
     say("running the rules")
-    ctx = CheckContext(policy=policy, files=files, graph=graph, today=today)
+    ctx = CheckContext(
+        policy=policy, files=files, graph=graph, today=today, extras={COPIES_KEY: copies}
+    )
     findings = check_step(ctx)
 
     say("applying waivers, baseline and --since")
@@ -156,8 +172,10 @@ def graph_step(
     jobs: int | None = None,
     cache_dir: Path | None,
     use_cache: bool,
+    extra_edges: Iterable[DependencyEdge] = (),
 ) -> nx.MultiDiGraph:
-    """The file dependency graph, resolved with the policy's include dirs/compile_commands."""
+    """The file dependency graph, resolved with the policy's include dirs/compile_commands;
+    ``extra_edges`` (copies, IP-index references) come from the copied-code step."""
     from openesx_license.graph import build_graph
 
     compile_commands = policy.graph.compile_commands
@@ -167,10 +185,27 @@ def graph_step(
         include_dirs=policy.graph.include_dirs,
         compile_commands=root / compile_commands if compile_commands else None,
         component_of=components.component_of,
+        extra_edges=extra_edges,
         cache_dir=cache_dir,
         use_cache=use_cache,
         jobs=jobs,
     )
+
+
+def copied_code_step(
+    root: Path,
+    policy: Policy,
+    files: Mapping[str, FileRecord],
+    components: ComponentMap,
+    *,
+    ip_index: Path | None,
+    jobs: int | None,
+) -> CopyAnalysis:
+    """Copied code: open files matched against ``ip_index`` (whose header and symbol
+    references become graph edges), else against the policy's proprietary components in the
+    tree; the component map learns that ``ipindex:<component>:...`` nodes are proprietary."""
+    components.add_resolver(index_resolver(policy))
+    return analyse_copies(root, policy, files, components, ip_index=ip_index, jobs=jobs)
 
 
 def check_step(ctx: CheckContext) -> tuple[Finding, ...]:

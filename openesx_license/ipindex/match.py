@@ -224,34 +224,35 @@ def find_references(
 ) -> list[IndexReference]:
     """Includes of indexed headers and uses of indexed symbols in ``prints`` (open files).
 
-    An include that a file of the audited tree (``tree_paths``) can satisfy is left to the
-    dependency graph; a name the open tree ``defined`` itself is not a proprietary symbol.
+    An include of a file name the audited tree (``tree_paths``) has is left to the dependency
+    graph; a name the open tree ``defined`` itself is not a proprietary symbol.
     """
     refs: list[IndexReference] = []
     headers = index.headers()
-    in_tree: set[str] = set()
-    for path in tree_paths:
-        parts = path.split("/")
-        in_tree.update("/".join(parts[i:]) for i in range(len(parts)))
+    tree_names = {path.rsplit("/", 1)[-1] for path in tree_paths}
     for fp in prints:
         for inc in fp.includes:
             name = inc.name.lstrip("./")
-            candidates = headers.get(name.rsplit("/", 1)[-1])
-            if not candidates or name in in_tree:
-                continue
-            for header in candidates:
-                if header.path == name or header.path.endswith("/" + name) or "/" not in name:
-                    refs.append(
-                        IndexReference(
-                            path=fp.path,
-                            line=inc.line,
-                            kind="include",
-                            name=inc.name,
-                            component=header.component,
-                            proprietary_path=header.path,
-                        )
+            base = name.rsplit("/", 1)[-1]
+            candidates = headers.get(base)
+            if not candidates or base in tree_names:
+                continue  # unknown to the index, or a header of the audited tree itself
+            # "quoted" includes match by file name (include paths differ between the trees);
+            # <system> ones only when the whole written path matches, since <stdio.h>-like
+            # names could be anyone's
+            exact = [h for h in candidates if h.path == name or h.path.endswith("/" + name)]
+            header = exact[0] if exact else (None if inc.system else candidates[0])
+            if header is not None:
+                refs.append(
+                    IndexReference(
+                        path=fp.path,
+                        line=inc.line,
+                        kind="include",
+                        name=inc.name,
+                        component=header.component,
+                        proprietary_path=header.path,
                     )
-                    break
+                )
     defined_set = set(defined)
     names = sorted({n for fp in prints for n in fp.used if n not in defined_set})
     exported = index.symbols(names)

@@ -1,0 +1,208 @@
+"""Copied code and IP-index references for an audit: the pipeline's ``copied code`` step.
+
+Two modes. With ``--ip-index`` the open files are matched against a shareable index built by
+``openesx-license fingerprint`` from a proprietary tree that need not be present; its header
+names and exported symbols become graph edges to ``ipindex:<component>:<name>`` nodes, so the
+boundary rules report open code that still includes or calls proprietary code. Without it
+(monorepo mode) the proprietary components of the policy are fingerprinted on the fly, in
+memory, and the audit reports open code copied from them (their includes and calls are
+already edges of the graph, resolved to the real files).
+
+The copy matches go to the ``copied-code`` rule through ``CheckContext.extras['copied_code']``;
+copy and reference edges go into the graph as ``extra_edges``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openesx_license.graph.model import DependencyEdge
+from openesx_license.ipindex.boilerplate import known_boilerplate
+from openesx_license.ipindex.build import write_index
+from openesx_license.ipindex.fileprint import print_files
+from openesx_license.ipindex.match import (
+    CopyMatch,
+    CopySettings,
+    IndexReference,
+    find_copies,
+    find_references,
+)
+from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
+from openesx_license.ipindex.tokens import is_c_family
+from openesx_license.model import Evidence, FileRecord
+from openesx_license.policy.components import ComponentMap
+from openesx_license.policy.model import Component, ComponentClass, Policy
+
+#: CheckContext.extras key under which the copied-code rule finds the analysis
+EXTRAS_KEY = "copied_code"
+MONOREPO = "<monorepo>"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CopyAnalysis:
+    """What the copied-code step found, and where its proprietary side came from."""
+
+    matches: tuple[CopyMatch, ...] = ()
+    references: tuple[IndexReference, ...] = ()
+    index: str | None = None  # the --ip-index path, MONOREPO, or None (nothing to match)
+    in_tree: bool = True  # proprietary paths are files of the audited tree
+    index_components: tuple[str, ...] = ()
+    edges: tuple[DependencyEdge, ...] = field(default=(), compare=False)
+
+    def target_node(self, match: CopyMatch) -> str:
+        """Graph node of a copy's proprietary side: the file itself, or an ipindex node."""
+        if self.in_tree:
+            return match.proprietary_path
+        return f"ipindex:{match.proprietary_component}:{match.proprietary_path}"
+
+
+def index_resolver(policy: Policy) -> Callable[[str], Component | None]:
+    """Component of an ``ipindex:<component>:<name>`` node: the policy's component of that
+    name, else a proprietary component made up for it (the index says it is proprietary)."""
+
+    def resolve(name: str) -> Component | None:
+        if not name.startswith("ipindex:"):
+            return None
+        component = name.split(":", 2)[1]
+        return policy.component(component) or Component(
+            name=component, component_class=ComponentClass.PROPRIETARY, paths=()
+        )
+
+    return resolve
+
+
+def analyse_copies(
+    root: Path,
+    policy: Policy,
+    files: Mapping[str, FileRecord],
+    components: ComponentMap,
+    *,
+    ip_index: Path | None = None,
+    jobs: int | None = None,
+) -> CopyAnalysis:
+    """Match the tree's open files against ``ip_index``, or against the proprietary
+    components of ``policy`` (monorepo mode) when no index is given.
+
+    Raises :class:`~openesx_license.errors.FingerprintIndexError` for an index that cannot be
+    used or was built with other ``k``/``window`` than the policy's ``[copied_code]``.
+    """
+    settings = policy.copied_code
+    params = IndexParameters(k=settings.k, window=settings.window)
+    workers = max(1, min(jobs or 2, 2))
+    proprietary = {
+        path
+        for path in files
+        if components.class_of(path) is ComponentClass.PROPRIETARY and is_c_family(path)
+    }
+    open_paths = sorted(
+        p for p in files if p not in proprietary and is_c_family(p) and files[p].sha1
+    )
+    if ip_index is not None:
+        index = FingerprintIndex.open(ip_index)
+        index.require(params)
+        label, in_tree = str(ip_index), False
+    elif proprietary:
+
+        def owner(path: str) -> str | None:
+            component = components.component_for(path)
+            return component.name if component else None
+
+        index, _ = write_index(root, sorted(proprietary), owner, params, None, jobs=workers)
+        label, in_tree = MONOREPO, True
+    else:
+        return CopyAnalysis()
+    try:
+        prints = list(
+            print_files(root, open_paths, params.k, params.window, uses=not in_tree, jobs=workers)
+        )
+        matches = find_copies(
+            index,
+            prints,
+            CopySettings(
+                min_lines=settings.min_lines,
+                min_tokens=settings.min_tokens,
+                boilerplate_threshold=settings.boilerplate_threshold,
+            ),
+            boilerplate=known_boilerplate(params.k),
+        )
+        references: list[IndexReference] = []
+        if not in_tree:
+            defined = {d.name for fp in prints for d in fp.definitions}
+            references = find_references(index, prints, list(files), defined=defined)
+        index_components = index.components
+    finally:
+        index.close()
+    analysis = CopyAnalysis(
+        matches=tuple(matches),
+        references=tuple(references),
+        index=label,
+        in_tree=in_tree,
+        index_components=index_components,
+    )
+    return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
+
+
+def _edges(root: Path, analysis: CopyAnalysis) -> list[DependencyEdge]:
+    lines = _SourceLines(root)
+    edges = [
+        DependencyEdge(
+            source=m.path,
+            target=analysis.target_node(m),
+            kind="copy",
+            evidence=Evidence(
+                path=m.path,
+                line=m.start_line,
+                text=f"lines {m.start_line}-{m.end_line} match {m.proprietary_path} lines "
+                f"{m.proprietary_start_line}-{m.proprietary_end_line} ({m.tokens} tokens, "
+                f"similarity {m.similarity:.0%})",
+                kind="copy",
+            ),
+            external=not analysis.in_tree,
+        )
+        for m in analysis.matches
+    ]
+    edges.extend(
+        DependencyEdge(
+            source=r.path,
+            target=r.node,
+            kind=r.kind,
+            evidence=Evidence(
+                path=r.path, line=r.line, text=lines.get(r.path, r.line), kind=r.kind
+            ),
+            symbol=r.name if r.kind == "symbol" else None,
+            gpl_only=r.gpl_only,
+            external=True,
+        )
+        for r in analysis.references
+    )
+    return edges
+
+
+class _SourceLines:
+    """Lines of open files, read once each, for evidence text."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: dict[str, list[str]] = {}
+
+    def get(self, path: str, line: int) -> str:
+        if path not in self._files:
+            try:
+                text = (self.root / path).read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self._files[path] = text.splitlines()
+        content = self._files[path]
+        return content[line - 1].strip() if 0 < line <= len(content) else ""
+
+
+def check_index(path: Path, policy: Policy) -> None:
+    """Fail early when ``path`` is not a usable index for ``policy``'s ``[copied_code]``."""
+    index = FingerprintIndex.open(path)
+    try:
+        index.require(IndexParameters(k=policy.copied_code.k, window=policy.copied_code.window))
+    finally:
+        index.close()

@@ -1,0 +1,138 @@
+"""Matching open files against an index: copies survive renaming and reformatting, boilerplate
+does not count, header and symbol references are found with the proprietary tree absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openesx_license.ipindex.boilerplate import known_boilerplate, load_snippets
+from openesx_license.ipindex.build import c_family_files, write_index
+from openesx_license.ipindex.fileprint import print_files, print_text
+from openesx_license.ipindex.match import CopySettings, find_copies, find_references
+from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
+
+PARAMS = IndexParameters(k=25, window=8)
+SETTINGS = CopySettings(min_lines=10, min_tokens=50, boilerplate_threshold=5)
+
+
+def _index(tree: Path) -> FingerprintIndex:
+    index, _ = write_index(
+        tree, c_family_files(tree), lambda p: p.split("/")[0], PARAMS, None, jobs=1
+    )
+    return index
+
+
+def test_renamed_and_reformatted_copy_is_found_with_both_locations(
+    proprietary_tree: Path, open_tree: Path
+) -> None:
+    index = _index(proprietary_tree)
+    prints = list(print_files(open_tree, c_family_files(open_tree), 25, 8))
+    matches = find_copies(index, prints, SETTINGS)
+    assert len(matches) == 1
+    m = matches[0]
+    assert (m.path, m.proprietary_path, m.proprietary_component) == (
+        "vmkernel/integrity.c",
+        "vmotion/transfer.c",
+        "vmotion",
+    )
+    # the copied function spans lines 5-19 of the open file and 8-22 of the proprietary one
+    assert 5 <= m.start_line <= 7 and 17 <= m.end_line <= 19
+    assert 8 <= m.proprietary_start_line <= 10 and 20 <= m.proprietary_end_line <= 22
+    assert m.tokens >= SETTINGS.min_tokens and m.similarity > 0.9
+
+
+def test_unrelated_code_and_small_overlaps_are_not_copies(proprietary_tree: Path) -> None:
+    index = _index(proprietary_tree)
+    unrelated = print_text(
+        "x.c",
+        "int add(int a, int b) { return a + b; }\n"
+        "void loop(int *v, int n) { int i; for (i = 0; i < n; i++) v[i] = 0; }\n",
+        25,
+        8,
+    )
+    # the first three lines of the copied function alone: too small to be a finding
+    small = print_text(
+        "y.c",
+        "int f(const unsigned char *p, unsigned int m)\n{\n unsigned int q = 1, r = 0, j;\n"
+        " for (j = 0; j < m; j++) {\n q = (q + p[j]) % 65521;\n }\n}\n",
+        25,
+        8,
+    )
+    assert find_copies(index, [unrelated, small], SETTINGS) == []
+
+
+def test_code_shared_by_many_open_files_is_boilerplate(
+    proprietary_tree: Path, open_tree: Path
+) -> None:
+    index = _index(proprietary_tree)
+    text = (open_tree / "vmkernel" / "integrity.c").read_text()
+    prints = [print_text(f"copy{i}.c", text, 25, 8) for i in range(5)]
+    assert find_copies(index, prints, SETTINGS) == []  # in 5 files: the tree's own boilerplate
+    assert len(find_copies(index, prints[:4], SETTINGS)) == 4  # in 4: each one a copy
+    # the same fingerprints named in the known-boilerplate list do not count either
+    listed = {h for fp in prints for h in fp.hashes}
+    assert find_copies(index, prints[:1], SETTINGS, boilerplate=listed) == []
+
+
+def test_known_boilerplate_list_covers_its_shapes_renamed() -> None:
+    snippets = load_snippets()
+    assert {s.name for s in snippets} >= {"qemu-qom-type-registration", "linux-file-operations"}
+    known = known_boilerplate(25)
+    qom = next(s for s in snippets if s.name == "qemu-qom-type-registration")
+    renamed = qom.code.replace("foo", "acme_dev").replace("FOO", "ACME").replace("Bar", "Baz")
+    fp = print_text("acme.c", renamed, 25, 8)
+    assert len(fp) > 0 and set(fp.hashes) <= known
+
+
+def test_table_like_code_yields_no_fingerprints() -> None:
+    table = "".join(f"#define REG_{i} 0x{i:04x}\n" for i in range(60))
+    fields = "struct r {\n" + "".join(f"\tuint32_t f{i};\n" for i in range(60)) + "};\n"
+    assert len(print_text("t.h", table, 25, 8)) == 0
+    fp = print_text("f.h", fields, 25, 8)
+    # only k-grams that reach the 'struct r {' head or the '};' tail are not periodic
+    assert all(p < 3 or p + 25 > fp.tokens - 2 for p in fp.positions)
+
+
+def test_header_and_symbol_references_with_the_proprietary_tree_absent(
+    proprietary_tree: Path, open_tree: Path
+) -> None:
+    index = _index(proprietary_tree)
+    paths = c_family_files(open_tree)
+    prints = list(print_files(open_tree, paths, 25, 8, uses=True))
+    defined = {d.name for fp in prints for d in fp.definitions}
+    refs = find_references(index, prints, paths, defined=defined)
+    got = {(r.path, r.line, r.kind, r.name, r.node, r.gpl_only) for r in refs}
+    assert got == {
+        (
+            "vmkernel/migrate.c",
+            4,
+            "include",
+            "vmotion/vmotion_api.h",
+            "ipindex:vmotion:vmotion/include/vmotion_api.h",
+            False,
+        ),
+        (
+            "vmkernel/migrate.c",
+            8,
+            "symbol",
+            "vmotion_start_transfer",
+            "ipindex:vmotion:vmotion_start_transfer",
+            True,
+        ),
+    }
+
+
+def test_names_the_open_tree_defines_or_headers_it_has_are_not_references(
+    proprietary_tree: Path,
+) -> None:
+    index = _index(proprietary_tree)
+    fp = print_text(
+        "a.c",
+        '#include "vmotion_api.h"\nint vmotion_start_transfer(int w, unsigned long long b)\n'
+        "{ return w; }\nint g(void) { return vmotion_start_transfer(1, 2); }\n",
+        25,
+        8,
+        uses=True,
+    )
+    defined = {d.name for d in fp.definitions}
+    assert find_references(index, [fp], ["a.c", "include/vmotion_api.h"], defined=defined) == []

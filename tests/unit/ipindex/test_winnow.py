@@ -1,0 +1,72 @@
+"""Winnowing: the guarantee that makes it a detector, robust tie-breaking, stable hashes."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openesx_license.ipindex.winnow import fingerprint_tokens, kgram_hashes, winnow
+
+ALPHABET = ["I", "N", "S", "(", ")", ";", "=", "+", "if", "return", "{", "}", ",", "*"]
+tokens = st.lists(st.sampled_from(ALPHABET), max_size=120)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    k=st.integers(2, 12),
+    window=st.integers(1, 10),
+    prefix=tokens,
+    suffix=tokens,
+    other_prefix=tokens,
+    other_suffix=tokens,
+    shared=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=80),
+    extra=st.integers(0, 20),
+)
+def test_shared_substring_of_k_plus_w_minus_1_tokens_shares_a_fingerprint(
+    k: int,
+    window: int,
+    prefix: list[str],
+    suffix: list[str],
+    other_prefix: list[str],
+    other_suffix: list[str],
+    shared: list[str],
+    extra: int,
+) -> None:
+    guarantee = k + window - 1
+    shared = (shared * (guarantee // len(shared) + 2))[: guarantee + extra]
+    first = prefix + shared + suffix
+    second = other_prefix + shared + other_suffix
+    a = {h for h, _ in fingerprint_tokens(first, k, window)}
+    b = {h for h, _ in fingerprint_tokens(second, k, window)}
+    assert a & b
+
+
+@settings(max_examples=100, deadline=None)
+@given(hashes=st.lists(st.integers(-50, 50), max_size=200), window=st.integers(1, 12))
+def test_every_window_has_its_minimum_selected(hashes: list[int], window: int) -> None:
+    selected = winnow(hashes, window)
+    assert selected == sorted(set(selected))
+    chosen = set(selected)
+    for start in range(max(0, len(hashes) - window + 1)):
+        span = range(start, start + window)
+        low = min(hashes[i] for i in span)
+        assert any(i in chosen and hashes[i] == low for i in span)
+
+
+def test_robust_winnowing_keeps_few_fingerprints_for_a_run_of_equal_hashes() -> None:
+    # plain rightmost-minimum winnowing would select every position of the run (37 of them);
+    # robust winnowing keeps a position while it stays in the window: one per window length
+    assert winnow([5] * 40, 4) == list(range(3, 40, 4))
+    assert winnow([9, 1, 7, 1, 8, 1, 6], 3) == [1, 3, 5]
+
+
+def test_short_input_still_yields_its_minimum() -> None:
+    assert winnow([4, 2, 3], 8) == [1]
+    assert winnow([], 8) == []
+    assert kgram_hashes(["I", "="], 3) == []
+
+
+def test_hashes_are_stable_across_runs_and_versions() -> None:
+    # the index is shared between machines: the hash of a k-gram must never change silently
+    assert kgram_hashes(["I", "=", "N", ";"], 4) == [-6859912287801782408]
+    assert all(-(2**63) <= h < 2**63 for h in kgram_hashes(ALPHABET * 3, 5))
