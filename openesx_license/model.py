@@ -212,6 +212,9 @@ class ReleaseOption:
     #: files whose licence the tables cannot judge (unknown id, no licence): not counted as
     #: blocking, but the candidate is only as sure as these are resolved
     undetermined_files: int = 0
+    #: of ``blocking_files``, those that are proprietary code (block every candidate until
+    #: removed); the rest block this candidate by their licence
+    proprietary_files: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
