@@ -28,6 +28,7 @@ from openesx_license.model import (
     FileRecord,
     Finding,
     FindingStatus,
+    ReleaseOption,
     ScanResult,
     Severity,
 )
@@ -119,6 +120,7 @@ def run_audit(
         findings=tuple(sorted(outcome.findings, key=finding_order)),
         components=component_summaries(policy, files),
         component_edges=component_edges(policy, graph),
+        options=options_step(policy, files),
         baseline_path=str(baseline) if baseline else None,
         since=since,
         stale_baseline=outcome.stale_baseline,
@@ -341,3 +343,28 @@ def dependency_graph(
     return graph_step(
         root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache
     )
+
+
+def options_step(policy: Policy, files: Mapping[str, FileRecord]) -> tuple[ReleaseOption, ...]:
+    """The release-licence options table (release licence first, then the candidates)."""
+    from openesx_license.policy.licensing import LicenceKnowledge, release_options
+
+    return release_options(files, policy, LicenceKnowledge.load())
+
+
+def release_options_of_tree(
+    root: Path,
+    policy: Policy,
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: bool | None = None,
+) -> tuple[tuple[ReleaseOption, ...], dict[str, FileRecord]]:
+    """Scan ``root`` and return its options table and the files it judged (``options``)."""
+    root = _check_root(root)
+    scan = scan_step(
+        root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, progress=progress
+    )
+    files = apply_components(scan.files, ComponentMap(policy))
+    return options_step(policy, files), files

@@ -33,6 +33,9 @@ from openesx_license.policy.registry import Rule, register
 MAX_EDGE_EVIDENCE = 10
 #: file kinds that must state a licence (docs, build files and others may rely on COPYING)
 LICENSED_KINDS = (FileKind.SOURCE, FileKind.HEADER)
+#: file kinds whose licence is judged at all: ScanCode finds licence *mentions* in docs, and
+#: a COPYING file is the text of a licence, not code under it
+JUDGED_KINDS = (FileKind.SOURCE, FileKind.HEADER, FileKind.BUILD)
 #: classes whose files ship with the release
 _SHIPPED = (ComponentClass.OPEN, ComponentClass.THIRD_PARTY)
 
@@ -104,8 +107,9 @@ class OutboundIncompatible(Rule):
         "A file of an open component carries a licence under which it cannot be released as "
         "part of a work under the release licence ([release] license), for example Apache-2.0 "
         "code in a GPL-2.0-only release, or GPL-2.0-only code in a GPL-3.0 release. An OR "
-        "expression is fine when any branch allows the release licence. The compatibility "
-        "rows and their sources are in rules/compatibility.toml."
+        "expression is fine when any branch allows the release licence. Source, header and "
+        "build files are judged (not docs, whose detected licences are mentions). The "
+        "compatibility rows and their sources are in rules/compatibility.toml."
     )
     guidance: ClassVar[str] = (
         "Ask the copyright holders to relicense or dual-license the file, replace the code, "
@@ -123,6 +127,8 @@ class OutboundIncompatible(Rule):
             record = ctx.files[path]
             expression = record.license_expression
             if not expression or _class_of(record, classes) is not ComponentClass.OPEN:
+                continue
+            if record.kind not in JUDGED_KINDS:
                 continue
             if record.markers or _is_proprietary(expression, knowledge):
                 continue  # proprietary-code reports it
@@ -200,7 +206,7 @@ class LicenseConflict(Rule):
         knowledge: LicenceKnowledge,
     ) -> tuple[str, str] | None:
         a, b = ctx.files.get(source), ctx.files.get(target)
-        if a is None or b is None:
+        if a is None or b is None or a.kind not in JUDGED_KINDS or b.kind not in JUDGED_KINDS:
             return None
         if _class_of(a, classes) not in _SHIPPED or _class_of(b, classes) not in _SHIPPED:
             return None  # boundary-crossing and proprietary-code own the proprietary side
@@ -309,11 +315,12 @@ class UnknownLicense(Rule):
         "When the policy's [licenses] review list holds 'unknown' (the shipped policies do): a "
         "source or header file of an open or third-party component states no licence and "
         "none governs it (no tag, no licence text, no COPYING, no declared component "
-        "licence), or any file's licence expression is malformed or names an id that "
-        "rules/licenses.toml does not classify (an unknown LicenseRef, ScanCode's "
-        "unknown-license-reference). Docs, build files and data files without a licence are "
-        "not reported: they are covered by the tree's COPYING. Other review entries (ids, "
-        "globs or categories such as 'network-copyleft') report matching files as notes."
+        "licence), or the licence expression of a source, header, build or licence file is "
+        "malformed or names an id that rules/licenses.toml does not classify (an unknown "
+        "LicenseRef, ScanCode's unknown-license-reference). Docs and data files are not "
+        "judged: ScanCode finds licence mentions in prose, and the tree's COPYING covers "
+        "them. Other review entries (ids, globs or categories such as 'network-copyleft') "
+        "report matching files as notes."
     )
     guidance: ClassVar[str] = (
         "Read the file and its history: add the right SPDX-License-Identifier tag, or a "
@@ -366,6 +373,8 @@ class UnknownLicense(Rule):
                 evidence=evidence,
                 data={"license": None, "problem": "none"},
             )
+        if record.kind not in (*JUDGED_KINDS, FileKind.LICENSE):
+            return None
         try:
             keys = parse_expression(expression).license_keys()
         except ExpressionSyntaxError as exc:

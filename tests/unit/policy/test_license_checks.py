@@ -69,6 +69,7 @@ LICENCES: dict[str, tuple[str | None, FileKind]] = {
     "drivers/nic/broken.c": ("MIT AND", FileKind.SOURCE),
     "drivers/nic/bare.c": (None, FileKind.SOURCE),
     "drivers/nic/README": (None, FileKind.DOC),
+    "drivers/nic/NOTES": ("LicenseRef-scancode-unknown-license-reference", FileKind.DOC),
     "drivers/nic/agpl.c": ("AGPL-3.0-only", FileKind.SOURCE),
     "drivers/nic/agpl-or-mit.c": ("AGPL-3.0-only OR MIT", FileKind.SOURCE),
     "zfs/zfs.c": ("CDDL-1.0", FileKind.SOURCE),
@@ -199,6 +200,7 @@ def test_unknown_license() -> None:
     assert findings["drivers/nic/broken.c"].data["problem"] == "malformed"
     assert findings["drivers/nic/bare.c"].message.endswith("no licence found")
     assert "drivers/nic/README" not in findings  # docs rely on COPYING
+    assert "drivers/nic/NOTES" not in findings  # licence mentions in prose are not judged
     assert "kernel/sched.c" not in findings  # the declared licence applies
     assert "vmotion/engine.c" not in findings
     review = findings["drivers/nic/agpl.c"]

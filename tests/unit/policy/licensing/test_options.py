@@ -73,7 +73,7 @@ def test_apache_driver_blocks_gpl2_but_not_gpl3() -> None:
     rows = _by_licence(release_options(files, policy, LicenceKnowledge.load()))
     assert list(rows) == ["GPL-2.0-only", "GPL-3.0-only", "BSD-3-Clause", "Apache-2.0"]
     gpl2 = rows["GPL-2.0-only"]
-    assert not gpl2.allowed and gpl2.blocking_files == 2
+    assert not gpl2.allowed and gpl2.blocking_files == 2 and gpl2.proprietary_files == 0
     assert gpl2.blocking_components == ("nic",)
     assert gpl2.blockers[0].path == "drivers/nic/nic.c"
     assert "2 files like this" in gpl2.blockers[0].reason
@@ -97,7 +97,7 @@ def test_proprietary_code_blocks_every_candidate() -> None:
     rows = release_options(files, policy, LicenceKnowledge.load())
     for row in rows:
         assert not row.allowed
-        assert row.blocking_files == 2
+        assert row.blocking_files == 2 and row.proprietary_files == 2
         assert set(row.blocking_components) == {"kernel", "vmotion"}
         assert all("remove it before release" in b.reason for b in row.blockers)
 
@@ -118,3 +118,15 @@ def test_release_licence_is_evaluated_even_if_not_a_candidate() -> None:
     )
     rows = release_options(files, policy, LicenceKnowledge.load())
     assert [r.license for r in rows] == ["LGPL-2.1-only", "MIT"]
+
+
+def test_docs_are_not_judged_and_licence_blockers_survive_many_proprietary_groups() -> None:
+    licences: dict[str, str | None] = {f"vmotion/m{i}/x.c": f"LicenseRef-V{i}" for i in range(12)}
+    licences["drivers/nic/nic.c"] = "Apache-2.0"
+    licences["kernel/README"] = "Apache-2.0 AND CDDL-1.0"  # licence mentions in prose
+    policy, files = _files(licences)
+    files["kernel/README"] = dataclasses.replace(files["kernel/README"], kind=FileKind.DOC)
+    gpl2 = release_options(files, policy, LicenceKnowledge.load(), top=3)[0]
+    assert gpl2.blocking_files == 13 and gpl2.proprietary_files == 12
+    assert [b.path for b in gpl2.blockers][-1] == "drivers/nic/nic.c"
+    assert len(gpl2.blockers) == 4
