@@ -1,0 +1,137 @@
+"""ScanCode Toolkit as the detection engine, called through its Python API.
+
+Licences go through ``licensedcode.detection.detect_licenses`` on one block of text at a time
+(the index is loaded lazily, once per process, on the first block that is not in the cache);
+each detection is turned into plain data, its expression rendered to SPDX the way
+``scancode.api.get_licenses`` does (``build_spdx_license_expression``), so that the combined
+expression of a file agrees with ScanCode's ``detected_license_expression_spdx``. Copyrights
+and holders go through ``cluecode``'s ``CopyrightDetector`` one candidate group at a time.
+The results are JSON-ready dicts, the unit of the block cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+#: bump when what we extract or how we combine it changes: old cache entries become stale
+DETECT_VERSION = "3"
+#: matched text kept as evidence, per detection
+MATCHED_TEXT_CHARS = 400
+
+LicenceFacts = list[dict[str, Any]]
+CopyrightFacts = dict[str, list[list[Any]]]
+
+
+@lru_cache(maxsize=1)
+def scancode_version() -> str:
+    """The installed ScanCode Toolkit version."""
+    return importlib.metadata.version("scancode-toolkit")
+
+
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """Identity of the engine and its rules, without loading the index.
+
+    ScanCode's version, our detection version and the size and mtime of ScanCode's built
+    licence index: a reindex (new or changed rules) or an upgrade invalidates the cache.
+    """
+    from scancode_config import licensedcode_cache_dir
+
+    index_file = os.path.join(licensedcode_cache_dir, "license_index", "index_cache")
+    try:
+        st = os.stat(index_file)
+        index_id = f"{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        index_id = "unbuilt"
+    raw = f"scancode-toolkit {scancode_version()}|openesx-detect {DETECT_VERSION}|{index_id}"
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def engine_label() -> str:
+    """Human-readable engine name for the scan result."""
+    return f"scancode-toolkit {scancode_version()} / openesx-detect {DETECT_VERSION}"
+
+
+def load_index() -> None:
+    """Load ScanCode's licence index into this process (a pool worker's initializer)."""
+    from licensedcode.cache import get_index
+
+    get_index()
+
+
+def detect_licence_block(text: str) -> LicenceFacts:
+    """ScanCode's licence detections in one block, as plain data (lines relative to the block).
+
+    Clues (detections without an expression) are left out, as ScanCode leaves them out of
+    ``detected_license_expression``.
+    """
+    from licensedcode.cache import build_spdx_license_expression, get_cache, get_index
+    from licensedcode.detection import detect_licenses, is_license_intro
+
+    licensing = get_cache().licensing
+
+    def spdx(expression: str) -> str:
+        return str(build_spdx_license_expression(expression, licensing=licensing))
+
+    facts: LicenceFacts = []
+    for det in detect_licenses(index=get_index(), query_string=text):
+        if det.license_expression is None:
+            continue
+        matches = det.matches
+        first = matches[0]
+        try:
+            matched_text = first.matched_text(whole_lines=False, highlight=False)
+        except Exception:  # noqa: BLE001 - evidence text is a nicety, never a failure
+            matched_text = ""
+        facts.append(
+            {
+                "expression": spdx(det.license_expression),
+                "scancode_expression": str(det.license_expression),
+                "start_line": min(m.start_line for m in matches),
+                "end_line": max(m.end_line for m in matches),
+                "score": round(max(m.score() for m in matches), 2),
+                "rules": [m.rule.identifier for m in matches],
+                "matched_text": " ".join(matched_text.split())[:MATCHED_TEXT_CHARS],
+                "matches": [
+                    {
+                        "expression": spdx(m.rule.license_expression),
+                        "rule": m.rule.identifier,
+                        "intro": bool(is_license_intro(m)),
+                        "references": list(m.rule.referenced_filenames or ()),
+                    }
+                    for m in matches
+                ],
+            }
+        )
+    return facts
+
+
+_DETECTOR: Any = None
+
+
+def detect_copyright_group(lines: Iterable[tuple[int, str]]) -> CopyrightFacts:
+    """Copyright statements and holders of one candidate group (lines as given)."""
+    global _DETECTOR
+    from cluecode.copyrights import CopyrightDetection, CopyrightDetector, HolderDetection
+
+    if _DETECTOR is None:
+        _DETECTOR = CopyrightDetector()
+    facts: CopyrightFacts = {"copyrights": [], "holders": []}
+    for found in _DETECTOR.detect(
+        numbered_lines=list(lines),
+        include_copyrights=True,
+        include_holders=True,
+        include_authors=False,
+        include_copyright_years=True,
+        include_copyright_allrights=False,
+    ):
+        if isinstance(found, CopyrightDetection):
+            facts["copyrights"].append([found.copyright, found.start_line, found.end_line])
+        elif isinstance(found, HolderDetection):
+            facts["holders"].append([found.holder, found.start_line, found.end_line])
+    return facts

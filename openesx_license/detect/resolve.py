@@ -1,0 +1,137 @@
+"""Facts that need the whole tree: licence references and governing licence files.
+
+- *References*: a notice such as "see the file COPYING" matches a ScanCode rule that names
+  the referenced file. ScanCode's licence plugin then looks for that file beside the notice,
+  then at the root, and when found takes its licence into the notice's detection
+  (``licensedcode.plugin_license.add_referenced_filenames_license_matches_for_detections``).
+  :func:`resolve_references` does the same on the facts, so that our
+  ``detected_license_expression`` agrees with ScanCode's.
+- *Governance*: a file that states no licence of its own is governed by the nearest COPYING,
+  LICENSE* or LICENCE* file in its folder or above (method ``license-file``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from license_expression import ExpressionError, Licensing
+
+from openesx_license.detect.assemble import Facts, combine_and
+from openesx_license.model import DetectionMethod, FileRecord, LicenceDetection
+
+GOVERNING_NAME = re.compile(r"^(COPYING|LICEN[CS]E)([._-][^/]*)?$", re.IGNORECASE)
+_LICENSING = Licensing()
+
+
+def _keys(expression: str) -> set[str]:
+    try:
+        return set(_LICENSING.license_keys(expression))
+    except ExpressionError:
+        return {expression}
+
+
+def _use_reference(referenced: str, det: Mapping[str, Any]) -> bool:
+    """ScanCode's ``use_referenced_license_expression``, on SPDX expressions."""
+    own = det["expression"]
+    if "unknown" in det.get("scancode_expression", own) or referenced == own:
+        return True
+    ref_keys = _keys(referenced)
+    if _keys(own) == ref_keys:
+        return False
+    return len(ref_keys) <= 5
+
+
+def _filtered(matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ScanCode's ``filter_license_intros_and_references``."""
+    kept = [m for m in matches if not m["intro"]] or matches
+    return [m for m in kept if not m["references"]] or kept
+
+
+def resolve_references(facts_by_path: Mapping[str, Facts]) -> dict[str, Facts]:
+    """Facts with "see FILE" licence references resolved as ScanCode resolves them."""
+    resolved: dict[str, Facts] = {}
+    for path, facts in facts_by_path.items():
+        new_licences = []
+        changed = False
+        for det in facts["licences"]:
+            names = list(dict.fromkeys(n for m in det["matches"] for n in m["references"]))
+            target = _find_referenced(path, names, facts_by_path) if names else None
+            if target is None:
+                new_licences.append(det)
+                continue
+            ref_dets = facts_by_path[target]["licences"]
+            ref_expr = combine_and(d["expression"] for d in ref_dets)
+            if ref_expr is None or not _use_reference(ref_expr, det):
+                new_licences.append(det)
+                continue
+            matches = det["matches"] + [m for d in ref_dets for m in d["matches"]]
+            expression = combine_and(m["expression"] for m in _filtered(matches)) or ref_expr
+            note = f"licence reference resolved to {target} (as ScanCode does)"
+            new_licences.append({**det, "expression": expression, "message": note})
+            changed = True
+        resolved[path] = {**facts, "licences": new_licences} if changed else facts
+    return resolved
+
+
+def _find_referenced(path: str, names: list[str], facts: Mapping[str, Facts]) -> str | None:
+    folder = posixpath.dirname(path)
+    for name in names:
+        clean = posixpath.normpath(name.strip().strip("/")) if name.strip() else ""
+        if not clean or clean.startswith(".."):
+            continue
+        for candidate in (posixpath.join(folder, clean) if folder else clean, clean):
+            if candidate != path and candidate in facts and facts[candidate]["licences"]:
+                return candidate
+    return None
+
+
+def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
+    """Give each file without a licence of its own the nearest governing licence file's."""
+    governing: dict[str, FileRecord] = {}
+    for rec in records:
+        folder, name = posixpath.split(rec.path)
+        if GOVERNING_NAME.match(name) and rec.detected_license_expression:
+            best = governing.get(folder)
+            # COPYING before COPYING.LIB or LICENSE-foo: the shortest name is the main one
+            if best is None or len(name) < len(posixpath.basename(best.path)):
+                governing[folder] = rec
+    if not governing:
+        return records
+    out = []
+    for rec in records:
+        if rec.detected_license_expression:
+            out.append(rec)
+            continue
+        lic = _nearest(posixpath.dirname(rec.path), governing)
+        if lic is None or lic.path == rec.path:
+            out.append(rec)
+            continue
+        expression = lic.detected_license_expression or ""
+        detection = LicenceDetection(
+            license_expression=expression,
+            method=DetectionMethod.LICENSE_FILE,
+            governing_file=lic.path,
+            message=f"no licence stated in the file; governed by {lic.path}",
+        )
+        out.append(
+            replace(
+                rec,
+                license_expression=expression,
+                license_source="license-file",
+                detections=(*rec.detections, detection),
+            )
+        )
+    return out
+
+
+def _nearest(folder: str, governing: Mapping[str, FileRecord]) -> FileRecord | None:
+    while True:
+        if folder in governing:
+            return governing[folder]
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)

@@ -1,0 +1,237 @@
+"""``scan_tree``: inventory + detection of a whole tree, deduplicated, cached and parallel.
+
+1. Inventory (hashes every file); files whose sha1 is in the file-level cache are done.
+2. The other files are prepared in the pool: tags, markers, licence blocks and copyright
+   candidate groups (no licence index needed).
+3. Blocks and groups are deduplicated across the tree and looked up in the block-level cache;
+   only the unknown ones go to ScanCode (the pool workers load the index, once each, only
+   then; a handful of blocks are matched in this process instead).
+4. Facts per file are assembled and cached, licence references resolved, governing licence
+   files applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, TypeVar
+
+from openesx_license.detect import engine
+from openesx_license.detect.assemble import Facts, build_record, error_record, file_facts
+from openesx_license.detect.cache import DetectionCache, default_cache_dir
+from openesx_license.detect.prepare import DEFAULT_MARKERS, PreparedFile, prepare_file
+from openesx_license.detect.progress import ProgressBar
+from openesx_license.detect.resolve import apply_governing_files, resolve_references
+from openesx_license.errors import UsageError
+from openesx_license.inventory import list_files
+from openesx_license.inventory.classify import language_of
+from openesx_license.model import FileEntry, FileKind, FileRecord, ScanResult, ScanStats
+
+#: below these amounts the work is done in this process (a pool costs more than it saves)
+POOL_MIN_FILES = 48
+POOL_MIN_BLOCKS = 12
+_FILE_CHUNK = 32
+_BLOCK_CHUNK = 16
+_GROUP_CHUNK = 400
+
+T = TypeVar("T")
+
+
+def scan_tree(
+    root: Path,
+    *,
+    exclude: Sequence[str] = (),
+    markers: Sequence[str] | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: bool | None = None,
+) -> ScanResult:
+    """Licence, copyright and marker inventory of every file below ``root``.
+
+    ``markers`` defaults to :data:`~openesx_license.detect.prepare.DEFAULT_MARKERS`;
+    ``jobs`` to the number of cores; ``cache_dir`` to :func:`default_cache_dir`;
+    ``use_cache=False`` neither reads nor writes the cache; ``progress=None`` draws a bar only
+    when stderr is a terminal. Raises :class:`UsageError` for a missing ``root``.
+    """
+    started = time.perf_counter()
+    root = Path(root)
+    if not root.exists():
+        raise UsageError(f"{root}: no such file or folder")
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a folder")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {jobs}")
+    marker_list = tuple(DEFAULT_MARKERS if markers is None else markers)
+    bar = ProgressBar(progress)
+    cache = DetectionCache(
+        (cache_dir or default_cache_dir()) if use_cache else None, engine.engine_fingerprint()
+    )
+    workers = jobs or os.cpu_count() or 1
+    pool: ProcessPoolExecutor | None = None
+    try:
+        bar.phase("inventory", 1)
+        entries = list_files(root, exclude=exclude)
+        bar.advance()
+        marker_id = hashlib.sha1("\0".join(marker_list).encode(), usedforsecurity=False)
+        file_key = {e.path: f"{e.sha1}:{marker_id.hexdigest()[:12]}" for e in entries}
+        scannable = [e for e in entries if e.sha1 and e.kind is not FileKind.BINARY]
+        known = cache.get_many("files", (file_key[e.path] for e in scannable))
+        misses = [e for e in scannable if file_key[e.path] not in known]
+
+        def executor(units: int, threshold: int) -> Executor | None:
+            nonlocal pool
+            if workers < 2 or units < threshold:
+                return None
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=workers)
+            return pool
+
+        bar.phase("reading files", len(misses))
+        prepared = _run_chunks(
+            executor(len(misses), POOL_MIN_FILES),
+            _prepare_chunk,
+            [(str(root), chunk, marker_list) for chunk in _chunked(misses, _FILE_CHUNK)],
+            bar,
+        )
+        new_facts, distinct = _detect(prepared, cache, executor, bar)
+        fresh = zip(prepared, new_facts, strict=True)
+        cache.put_many("files", {file_key[p.path]: f for p, f in fresh if _cacheable(p)})
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        cache.close()
+        bar.close()
+    facts_by_path: dict[str, Facts] = {
+        e.path: known[file_key[e.path]] for e in scannable if file_key[e.path] in known
+    }
+    facts_by_path.update({p.path: f for p, f in zip(prepared, new_facts, strict=True)})
+    resolved = resolve_references(facts_by_path)
+    records = [_record(e, resolved.get(e.path)) for e in entries]
+    records = apply_governing_files(records)
+    stats = ScanStats(
+        files=len(entries),
+        detected=len(misses),
+        cached=len(scannable) - len(misses),
+        distinct_blocks=distinct,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return ScanResult(
+        root=str(root), files=tuple(records), stats=stats, engine=engine.engine_label()
+    )
+
+
+def _record(entry: FileEntry, facts: Facts | None) -> FileRecord:
+    if facts is not None:
+        return build_record(entry, facts)
+    if entry.kind is FileKind.BINARY and language_of(entry.path.rsplit("/", 1)[-1]):
+        return error_record(entry, "binary content in a file named like source: not scanned")
+    return error_record(entry)
+
+
+def _cacheable(prepared: PreparedFile) -> bool:
+    """A file that could not be read is not cached: the next scan must try again."""
+    return not any(
+        e.startswith(("unreadable", "licence detection failed")) for e in prepared.errors
+    )
+
+
+def _detect(
+    prepared: list[PreparedFile],
+    cache: DetectionCache,
+    executor: Callable[[int, int], Executor | None],
+    bar: ProgressBar,
+) -> tuple[list[Facts], int]:
+    """Engine results for the distinct blocks and groups of ``prepared``; facts per file."""
+    block_text = {b.key: b.text for p in prepared for b in p.blocks}
+    group_lines = {g.key: g.lines for p in prepared for g in p.groups}
+    blocks = cache.get_many("blocks", block_text)
+    groups = cache.get_many("groups", group_lines)
+    todo_blocks = [(k, t) for k, t in block_text.items() if k not in blocks]
+    todo_groups = [(k, g) for k, g in group_lines.items() if k not in groups]
+    pool = executor(len(todo_blocks) + len(todo_groups) // 50, POOL_MIN_BLOCKS)
+    tasks: list[tuple[Any, ...]] = [(chunk, []) for chunk in _chunked(todo_blocks, _BLOCK_CHUNK)]
+    tasks += [([], chunk) for chunk in _chunked(todo_groups, _GROUP_CHUNK)]
+    bar.phase("matching licences", len(todo_blocks) + len(todo_groups))
+    failed: dict[str, str] = {}
+    new_blocks: dict[str, Any] = {}
+    new_groups: dict[str, Any] = {}
+    for found_blocks, found_groups, errors in _run_chunks(pool, _detect_chunk, tasks, bar):
+        new_blocks.update(found_blocks)
+        new_groups.update(found_groups)
+        failed.update(errors)
+    cache.put_many("blocks", new_blocks)
+    cache.put_many("groups", new_groups)
+    blocks.update(new_blocks)
+    groups.update(new_groups)
+    facts = []
+    for p in prepared:
+        f = file_facts(p, blocks, groups)
+        for block in p.blocks:
+            if block.key in failed:
+                f["errors"].append(
+                    f"licence detection failed on lines {block.start + 1}-"
+                    f"{block.start + block.text.count(chr(10)) + 1}: {failed[block.key]}"
+                )
+        facts.append(f)
+    return facts, len(todo_blocks)
+
+
+def _prepare_chunk(
+    root: str, entries: list[FileEntry], markers: tuple[str, ...]
+) -> tuple[int, list[PreparedFile]]:
+    return len(entries), [prepare_file(root, e, markers) for e in entries]
+
+
+def _detect_chunk(
+    blocks: list[tuple[str, str]], groups: list[tuple[str, Any]]
+) -> tuple[int, tuple[dict[str, Any], dict[str, Any], dict[str, str]]]:
+    found_blocks: dict[str, Any] = {}
+    found_groups: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, text in blocks:
+        try:
+            found_blocks[key] = engine.detect_licence_block(text)
+        except Exception as exc:  # noqa: BLE001, PERF203 - one bad block must not stop the scan
+            errors[key] = f"{type(exc).__name__}: {exc}"
+    for key, lines in groups:
+        try:
+            found_groups[key] = engine.detect_copyright_group(lines)
+        except Exception:  # noqa: BLE001, PERF203 - same for a copyright group
+            found_groups[key] = {"copyrights": [], "holders": []}
+    return len(blocks) + len(groups), (found_blocks, found_groups, errors)
+
+
+def _run_chunks(
+    pool: Executor | None,
+    func: Callable[..., tuple[int, Any]],
+    tasks: list[tuple[Any, ...]],
+    bar: ProgressBar,
+) -> list[Any]:
+    """Run ``func`` on each task (in ``pool`` or here), in order; flatten list results."""
+    results: list[Any] = [None] * len(tasks)
+    if pool is None:
+        for i, task in enumerate(tasks):
+            units, results[i] = func(*task)
+            bar.advance(units)
+    else:
+        futures = {pool.submit(func, *task): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            units, results[futures[future]] = future.result()
+            bar.advance(units)
+    out: list[Any] = []
+    for result in results:
+        if isinstance(result, list):
+            out.extend(result)
+        else:
+            out.append(result)
+    return out
+
+
+def _chunked(items: Sequence[T], size: int) -> Iterable[list[T]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])

@@ -1,0 +1,92 @@
+"""``SPDX-License-Identifier:`` tags: the fast path that needs no licence index.
+
+A tag is parsed with ``license-expression`` and validated against the SPDX list it ships:
+deprecated ids are normalised (``GPL-2.0+`` -> ``GPL-2.0-or-later``, ``GPL-2.0`` ->
+``GPL-2.0-only``), case is fixed (``mit`` -> ``MIT``), ``LicenseRef-*`` ids are accepted as
+user-defined. A tag that does not parse or names an unknown id is kept as evidence with
+``valid=False`` and a message; it never disappears.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
+
+from openesx_license.model import DetectionMethod, LicenceDetection
+
+TAG_RULE = "SPDX-License-Identifier"
+_TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<expr>.*)", re.IGNORECASE)
+# comment closers and decorations that follow a tag on the same line
+_TRAILER = re.compile(r"\s*(\*/|-->|\"\"\"|'''|\*\)|-\}|\]\]|;|,|\\n\")+\s*$")
+_LICENSEREF = re.compile(r"^(DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagLine:
+    """A tag found in a text: its 0-based line index and the expression text after the colon."""
+
+    index: int
+    raw: str
+
+
+@lru_cache(maxsize=1)
+def spdx_licensing() -> Licensing:
+    """The SPDX licensing of ``license-expression`` (ids, deprecated aliases, exceptions)."""
+    return get_spdx_licensing()
+
+
+def find_tags(lines: list[str]) -> list[TagLine]:
+    """Every ``SPDX-License-Identifier:`` line of ``lines`` (0-based indexes)."""
+    found = []
+    for index, line in enumerate(lines):
+        if "spdx-license-identifier" not in line.lower():
+            continue
+        match = _TAG.search(line)
+        if match:
+            raw = _TRAILER.sub("", match.group("expr")).strip().strip("\"'`")
+            found.append(TagLine(index=index, raw=raw))
+    return found
+
+
+def parse_tag(raw: str, *, line: int) -> LicenceDetection:
+    """Parse and validate one tag's expression text; ``line`` is 1-based."""
+    normalised, problem = normalise_expression(raw) if raw else ("", "empty tag")
+    note = problem or (None if normalised == raw else f"normalised from {raw!r}")
+    return LicenceDetection(
+        license_expression=normalised,
+        method=DetectionMethod.SPDX_TAG,
+        start_line=line,
+        end_line=line,
+        score=0.0 if problem else 100.0,
+        matched_rule=TAG_RULE,
+        matched_text=f"{TAG_RULE}: {raw}"[:300],
+        valid=problem is None,
+        message=note,
+    )
+
+
+def normalise_expression(raw: str) -> tuple[str, str | None]:
+    """Return ``(normalised SPDX expression, None)`` or ``("", problem)`` for a bad expression."""
+    licensing = spdx_licensing()
+    try:
+        info = licensing.validate(raw)
+    except (ExpressionError, AttributeError, TypeError):
+        return "", f"malformed SPDX expression {raw!r}"
+    unknown = [str(s) for s in info.invalid_symbols if not _LICENSEREF.match(str(s))]
+    if any(not s.strip() for s in unknown):
+        return "", f"malformed SPDX expression {raw!r}"
+    errors = [e for e in info.errors if not e.startswith("Unknown license key(s)")]
+    if errors:
+        return "", f"invalid SPDX expression {raw!r}: {'; '.join(errors)}"
+    if unknown:
+        return "", f"unknown SPDX license id(s) in {raw!r}: {', '.join(unknown)}"
+    if info.normalized_expression:
+        return info.normalized_expression, None
+    try:  # only LicenseRef-* symbols: keep them as written, with the operators normalised
+        parsed = licensing.parse(raw, validate=False)
+    except (ExpressionError, AttributeError, TypeError):
+        return "", f"malformed SPDX expression {raw!r}"
+    return (parsed.render("{symbol.key}") if parsed is not None else ""), None
