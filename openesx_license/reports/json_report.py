@@ -97,6 +97,7 @@ def option_to_dict(option: ReleaseOption) -> dict[str, Any]:
         "blocking_files": option.blocking_files,
         "blocking_components": list(option.blocking_components),
         "undetermined_files": option.undetermined_files,
+        "proprietary_files": option.proprietary_files,
         "blockers": [blocker_to_dict(b) for b in option.blockers],
     }
 
