@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: LicenseRef-VMware-Proprietary
+int vm(void) { return 1; }
