@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("openesx-license: interrupted", err=True)
         sys.exit(130)
+    except click.exceptions.UsageError as exc:
+        # a bad option or a missing argument: one line (click's own display takes four)
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        click.echo(f"openesx-license: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         # click's own usage errors (bad option, missing argument): one line, exit 2
         exc.show()

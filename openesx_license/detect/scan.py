@@ -61,7 +61,7 @@ def scan_tree(
     started = time.perf_counter()
     root = Path(root)
     if not root.exists():
-        raise UsageError(f"{root}: no such file or folder")
+        raise UsageError(f"{root}: no such folder")
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder")
     if jobs is not None and jobs < 1:
