@@ -1,0 +1,138 @@
+"""``openesx-license scan``: the licence and copyright inventory of a tree.
+
+Thin: parse the options, call :func:`openesx_license.detect.scan_tree`, write the versioned
+JSON (temp file + rename) or print a short table. Exit 0 on success (a scan has no findings to
+gate on), 2 for a missing PATH or a bad option.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from openesx_license.errors import UsageError
+from openesx_license.model import ScanResult
+from openesx_license.serialize import license_counts, scan_to_dict
+
+#: licences listed in the table printed without --json
+TABLE_ROWS = 15
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the scan as versioned JSON to this file ('-' for stdout).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths matching GLOB (repeatable; 'vendor', '*.min.js', 'tools/fw/**').",
+)
+@click.option(
+    "--marker",
+    "markers",
+    multiple=True,
+    metavar="TEXT",
+    help="Proprietary marker text (repeatable; default: 'VMware Confidential', "
+    "'Proprietary and Confidential').",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: only when stderr is a terminal).",
+)
+def scan(
+    path: Path,
+    json_path: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    exclude: tuple[str, ...],
+    markers: tuple[str, ...],
+    progress: bool | None,
+) -> int:
+    """List every file of PATH with its licence (SPDX), copyright holders and proprietary
+    markers, with the evidence of each (method, lines, score, matched rule)."""
+    from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
+
+    result = scan_tree(
+        path,
+        exclude=exclude,
+        markers=markers or None,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        progress=progress,
+    )
+    if json_path is not None:
+        document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False) + "\n"
+        if str(json_path) == "-":
+            click.echo(document, nl=False)
+            return 0
+        write_atomic(json_path, document)
+    print_table(result, to_stderr=json_path is not None and str(json_path) == "-")
+    return 0
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{path}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def print_table(result: ScanResult, *, to_stderr: bool = False) -> None:
+    """A short summary: files per licence, sources, errors, and what the run did."""
+    files = result.files
+    counts = license_counts(files)
+    echo = click.echo
+    width = min(70, max([len(k) for k in list(counts)[:TABLE_ROWS]] + [7]))
+    echo(f"{'files':>7}  {'licence':<{width}}", err=to_stderr)
+    for expression, count in list(counts.items())[:TABLE_ROWS]:
+        shown = expression if len(expression) <= width else expression[: width - 3] + "..."
+        echo(f"{count:>7}  {shown}", err=to_stderr)
+    if len(counts) > TABLE_ROWS:
+        rest = sum(list(counts.values())[TABLE_ROWS:])
+        echo(f"{rest:>7}  ({len(counts) - TABLE_ROWS} other expressions)", err=to_stderr)
+    sources = Counter(f.license_source for f in files)
+    with_errors = [f for f in files if f.errors]
+    with_markers = sum(1 for f in files if f.markers)
+    stats = result.stats
+    echo(
+        f"{len(files)} files: "
+        + ", ".join(f"{n} {src}" for src, n in sorted(sources.items()))
+        + f"; {with_markers} with proprietary markers; {len(with_errors)} with errors",
+        err=to_stderr,
+    )
+    for rec in with_errors[:5]:
+        echo(f"  {rec.path}: {rec.errors[0]}", err=to_stderr)
+    if len(with_errors) > 5:
+        echo(f"  ... and {len(with_errors) - 5} more (see --json)", err=to_stderr)
+    echo(
+        f"detected {stats.detected}, from cache {stats.cached}, "
+        f"{stats.distinct_blocks} distinct licence blocks matched, {stats.seconds:.1f} s",
+        err=to_stderr,
+    )
