@@ -13,7 +13,7 @@ Used by the ``boundary-crossing`` check and by the pipeline (to flag crossing co
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
@@ -61,33 +61,74 @@ def _edges_of(graph: nx.MultiDiGraph, node: str, kinds: Collection[str]) -> Iter
 def forbidden_paths(
     graph: nx.MultiDiGraph, rule: BoundaryRule, comp: Callable[[str], Component | None]
 ) -> Iterator[Crossing]:
-    """Shortest path from each `from` file to each `to` component it reaches (BFS that walks
-    through files outside the `from` side only)."""
+    """Shortest path from each `from` file to each `to` component it reaches, walking only
+    through files outside the `from` side (and outside every `to` component).
+
+    One backward breadth-first search per target component gives every walkable file its
+    distance to the component and its next hop; each `from` file then picks its best first
+    edge. That is O(components x edges), not O(files x edges): QEMU's 20k files take a
+    fraction of a second instead of one search per file.
+    """
+    kinds = set(rule.edges)
+    members: dict[str, list[str]] = defaultdict(list)
+    for node in graph:
+        component = comp(node)
+        if component is not None and rule.target.matches(component):
+            members[component.name].append(node)
     sources = sorted(n for n in graph if rule.source.matches(comp(n)) and not _external(graph, n))
-    for source in sources:
-        parents: dict[str, Hop] = {}
-        queue = deque([source])
-        visited = {source}
-        reached: dict[str, str] = {}  # target component name -> first node reached
-        while queue:
-            node = queue.popleft()
-            for hop in sorted(_edges_of(graph, node, rule.edges), key=_hop_key):
+    blocked = set(sources).union(*members.values()) if members else set(sources)
+    found: dict[str, list[Crossing]] = defaultdict(list)
+    for name in sorted(members):
+        inside = set(members[name])
+        toward = _toward(graph, inside, kinds, blocked) if rule.transitive else {}
+        for source in sources:
+            source_component = comp(source)
+            if source_component is not None and source_component.name == name:
+                continue
+            best: tuple[tuple[int, tuple[str, str, str, int]], Hop] | None = None
+            for hop in _edges_of(graph, source, kinds):
                 target = hop[1]
-                if target in visited:
+                if target in inside:
+                    cost = 1
+                elif target in toward:
+                    cost = 1 + toward[target][0]
+                else:
                     continue
-                visited.add(target)
-                parents[target] = hop
-                component = comp(target)
-                if rule.target.matches(component):
-                    assert component is not None
-                    reached.setdefault(component.name, target)
-                    continue
-                if rule.transitive and not rule.source.matches(component):
-                    queue.append(target)
-        for _, node in sorted(reached.items()):
-            component = comp(node)
-            assert component is not None
-            yield source, component, _unwind(parents, source, node)
+                key = (cost, _hop_key(hop))
+                if best is None or key < best[0]:
+                    best = (key, hop)
+            if best is None:
+                continue
+            path = [best[1]]
+            while path[-1][1] not in inside:
+                path.append(toward[path[-1][1]][1])
+            reached = comp(path[-1][1])
+            assert reached is not None
+            found[source].append((source, reached, path))
+    for source in sorted(found):
+        yield from found[source]
+
+
+def _toward(
+    graph: nx.MultiDiGraph, inside: set[str], kinds: set[str], blocked: set[str]
+) -> dict[str, tuple[int, Hop]]:
+    """For every file that reaches ``inside`` through unblocked files: (distance, next hop)."""
+    toward: dict[str, tuple[int, Hop]] = {}
+    queue = deque(sorted(inside))
+    distance = dict.fromkeys(inside, 0)
+    while queue:
+        node = queue.popleft()
+        edges = sorted(
+            (e for e in graph.in_edges(node, data=True) if e[2].get("kind") in kinds),
+            key=_hop_key,
+        )
+        for pred, _, data in edges:
+            if pred in distance or pred in blocked:
+                continue
+            distance[pred] = distance[node] + 1
+            toward[pred] = (distance[pred], (pred, node, data))
+            queue.append(pred)
+    return toward
 
 
 def protected_edges(
@@ -145,15 +186,6 @@ def _hop_key(hop: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str, int]:
 
 def _external(graph: nx.MultiDiGraph, node: str) -> bool:
     return bool(graph.nodes[node].get("external"))
-
-
-def _unwind(parents: dict[str, Hop], source: str, node: str) -> list[Hop]:
-    path: list[Hop] = []
-    while node != source:
-        hop = parents[node]
-        path.append(hop)
-        node = hop[0]
-    return path[::-1]
 
 
 def crossings(
