@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # One alternation, so that '//' inside a string or '"' inside a comment is read correctly.
 _COMMENT_OR_LITERAL = re.compile(
@@ -23,8 +24,7 @@ _DEFINE_HEAD = re.compile(r"\s*([A-Za-z_]\w*)(\([^)]*\))?")
 _TEXT_MAX = 200
 
 
-@dataclass(frozen=True, kw_only=True)
-class IncludeDirective:
+class IncludeDirective(NamedTuple):
     """One ``#include`` in an active region: the quoted name, its style and where it is."""
 
     line: int

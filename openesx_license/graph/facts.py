@@ -28,13 +28,12 @@ from openesx_license.graph.symbols import (
     CSymbols,
     SymbolDefinition,
     SymbolExport,
-    SymbolUse,
     extract_symbols,
 )
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-2"
+EXTRACTOR_VERSION = "graph-facts-3"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}
@@ -91,7 +90,12 @@ def facts_to_json(facts: FileFacts) -> str:
         sym = facts.symbols
         data["d"] = [[d.name, d.line, d.kind[0], int(d.static)] for d in sym.definitions]
         data["c"] = list(sym.declarations)
-        data["u"] = [[u.name, u.line, int(u.call), u.text] for u in sym.uses]
+        data["un"] = list(sym.use_names)
+        data["ul"] = list(sym.use_lines)
+        data["uc"] = [int(c) for c in sym.use_calls]
+        lines = sorted(sym.line_texts)
+        data["tl"] = lines
+        data["tt"] = [sym.line_texts[ln] for ln in lines]
         data["x"] = [[x.name, x.line, int(x.gpl)] for x in sym.exports]
     if facts.make is not None:
         mk = facts.make
@@ -114,14 +118,14 @@ def facts_from_json(text: str) -> FileFacts:
         kinds = {"f": "function", "v": "variable"}
         symbols = CSymbols(
             definitions=tuple(
-                SymbolDefinition(name=n, line=ln, kind=kinds[k], static=bool(s))
-                for n, ln, k, s in data["d"]
+                SymbolDefinition(n, ln, kinds[k], bool(s)) for n, ln, k, s in data["d"]
             ),
             declarations=tuple(data["c"]),
-            uses=tuple(
-                SymbolUse(name=n, line=ln, call=bool(c), text=t) for n, ln, c, t in data["u"]
-            ),
-            exports=tuple(SymbolExport(name=n, line=ln, gpl=bool(g)) for n, ln, g in data["x"]),
+            use_names=tuple(data["un"]),
+            use_lines=tuple(data["ul"]),
+            use_calls=tuple(map(bool, data["uc"])),
+            line_texts=dict(zip(data["tl"], data["tt"], strict=True)),
+            exports=tuple(SymbolExport(n, ln, bool(g)) for n, ln, g in data["x"]),
         )
     make = None
     if "ma" in data:
@@ -138,10 +142,7 @@ def facts_from_json(text: str) -> FileFacts:
         )
     return FileFacts(
         reader=data["r"],
-        includes=tuple(
-            IncludeDirective(line=ln, name=n, angle=bool(a), text=t)
-            for ln, n, a, t in data.get("i", ())
-        ),
+        includes=tuple(IncludeDirective(ln, n, bool(a), t) for ln, n, a, t in data.get("i", ())),
         symbols=symbols,
         make=make,
         imports=tuple(

@@ -139,6 +139,7 @@ class IncludeResolver:
         for file in self._files:
             self._by_basename[posixpath.basename(file)].append(file)
         self._borrowed: dict[str, SearchPath] = {}
+        self._memo: dict[tuple[SearchPath, str, str, bool], tuple[str | None, str]] = {}
 
     def _search_path(self, path: str) -> SearchPath:
         own = self._db.get(path)
@@ -161,10 +162,11 @@ class IncludeResolver:
         return found
 
     def _lookup(self, folder: str, name: str) -> str | None:
-        candidate = posixpath.normpath(posixpath.join(folder, name)) if folder else name
-        candidate = posixpath.normpath(candidate)
-        if candidate.startswith("../") or candidate == "..":
-            return None
+        candidate = f"{folder}/{name}" if folder else name
+        if "./" in candidate or "//" in candidate or candidate.startswith("."):
+            candidate = posixpath.normpath(candidate)
+            if candidate.startswith("../") or candidate == "..":
+                return None
         return candidate if candidate in self._files else None
 
     def resolve(self, including: str, name: str, *, angle: bool) -> tuple[str | None, str]:
@@ -175,8 +177,17 @@ class IncludeResolver:
         if name.startswith("/"):
             return None, "unresolved"
         search = self._search_path(including)
+        key = (search, posixpath.dirname(including), name, angle)
+        known = self._memo.get(key)
+        if known is None:
+            known = self._memo[key] = self._resolve(key[1], name, angle, search)
+        return known
+
+    def _resolve(
+        self, folder: str, name: str, angle: bool, search: SearchPath
+    ) -> tuple[str | None, str]:
         if not angle:
-            hit = self._lookup(posixpath.dirname(including), name)
+            hit = self._lookup(folder, name)
             if hit is not None:
                 return hit, "folder"
             for folder in search.quote:

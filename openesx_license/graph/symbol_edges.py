@@ -6,8 +6,9 @@ top-level definition of ``name`` and the choice of ``B`` is clear:
 * ``A`` does not define ``name`` itself (a local definition, static or not, shadows others);
 * ``name`` is defined in exactly one other file, or among several the one whose stem matches
   a header ``A`` includes (``dir/foo.c`` for ``dir/foo.h``, else any ``foo.c``), or else the
-  one in ``A``'s own folder; otherwise the use is *ambiguous* and makes no edge (counted on
-  the graph);
+  one in ``A``'s own folder, or else the only one outside stub and test folders (QEMU's
+  ``stubs/`` define fallbacks of real functions); otherwise the use is *ambiguous* and makes
+  no edge (counted on the graph);
 * a mere mention (not a call) also needs a declaration of ``name`` visible in ``A``: in ``A``
   itself or in a header it includes (two levels deep) -- so a local variable ``size`` does not
   link to some global ``size`` elsewhere.
@@ -19,13 +20,11 @@ all of them); a use of an ``EXPORT_SYMBOL_GPL`` symbol gets an edge of its own w
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openesx_license.graph.facts import FileFacts
-from openesx_license.graph.symbols import SymbolUse
 from openesx_license.model import Evidence
 
 
@@ -51,8 +50,8 @@ class SymbolLinkStats:
     exports: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {name: kind}
 
 
-def _stem(path: str) -> str:
-    return posixpath.splitext(posixpath.basename(path))[0]
+#: folders whose definitions are fallbacks or test doubles (QEMU's stubs/, tests/)
+_STUB_FOLDERS = frozenset({"stubs", "stub", "tests", "test", "testsuite", "mock", "mocks"})
 
 
 def link_symbols(
@@ -99,56 +98,74 @@ def link_symbols(
             return own[0]
         return len(exports) == 1 and exports[0][1]
 
-    grouped: dict[tuple[str, str, bool], list[SymbolUse]] = defaultdict(list)
+    split_cache: dict[str, tuple[str, str, str, bool]] = {}
+
+    def split(path: str) -> tuple[str, str, str, bool]:
+        """(path without suffix, stem, folder, is a stub or test file) of a path, memoised."""
+        known = split_cache.get(path)
+        if known is None:
+            folder, name = path.rpartition("/")[::2]
+            noext = path.rsplit(".", 1)[0] if "." in name else path
+            stem = name.rsplit(".", 1)[0] if "." in name else name
+            stub = "stub" in name or not _STUB_FOLDERS.isdisjoint(folder.split("/"))
+            known = split_cache[path] = (noext, stem, folder, stub)
+        return known
+
+    def choose(path: str, candidates: list[str]) -> str | None:
+        headers = includes_of.get(path, ())
+        noexts = {split(h)[0] for h in headers}
+        narrowed = [c for c in candidates if split(c)[0] in noexts]
+        if len(narrowed) != 1:
+            stems = {split(h)[1] for h in headers}
+            narrowed = [c for c in candidates if split(c)[1] in stems]
+        if len(narrowed) != 1:
+            folder = split(path)[2]
+            narrowed = [c for c in candidates if split(c)[2] == folder]
+        if len(narrowed) != 1 and not split(path)[3]:
+            narrowed = [c for c in candidates if not split(c)[3]]
+        return narrowed[0] if len(narrowed) == 1 else None
+
+    grouped: dict[tuple[str, str, bool], list[tuple[int, str]]] = defaultdict(list)
     for path in sorted(facts):
         symbols = facts[path].symbols
-        if symbols is None or not symbols.uses:
+        if symbols is None or not symbols.use_names:
             continue
-        included: tuple[set[str], set[str]] | None = None  # (path stems, stems)
-        folder = posixpath.dirname(path)
-        for use in symbols.uses:
-            candidates = definitions.get(use.name)
-            if not candidates:
-                continue
-            others = [c for c in candidates if c != path]
-            if len(others) != len(candidates) or not others:
-                continue  # defined here too: the local one wins
-            if len(others) > 1:
-                if included is None:
-                    headers = includes_of.get(path, ())
-                    included = (
-                        {posixpath.splitext(h)[0] for h in headers},
-                        {_stem(h) for h in headers},
-                    )
-                narrowed = [c for c in others if posixpath.splitext(c)[0] in included[0]]
-                if len(narrowed) != 1:
-                    narrowed = [c for c in others if _stem(c) in included[1]]
-                if len(narrowed) != 1:
-                    narrowed = [c for c in others if posixpath.dirname(c) == folder]
-                if len(narrowed) != 1:
+        for name, line, call in zip(
+            symbols.use_names, symbols.use_lines, symbols.use_calls, strict=True
+        ):
+            candidates = definitions.get(name)
+            if not candidates or path in candidates:
+                continue  # unknown, or defined here too: the local one wins
+            if len(candidates) == 1:
+                target: str | None = candidates[0]
+            else:
+                target = choose(path, candidates)
+                if target is None:
                     stats.ambiguous += 1
                     continue
-                others = narrowed
-            if not use.call and use.name not in visible(path):
+            if not call and name not in visible(path):
                 stats.undeclared += 1
                 continue
-            target = others[0]
-            grouped[(path, target, is_gpl(use.name, target))].append(use)
+            assert target is not None
+            grouped[(path, target, is_gpl(name, target))].append((line, name))
             stats.linked += 1
     edges: list[SymbolEdge] = []
     for (source, target, gpl), uses in sorted(grouped.items()):
-        uses.sort(key=lambda u: (u.line, u.name))
+        uses.sort()
+        texts = facts[source].symbols.line_texts  # type: ignore[union-attr]
         batches = [[u] for u in uses] if gpl else [uses]
         for batch in batches:
-            first = batch[0]
+            line, name = batch[0]
             edges.append(
                 SymbolEdge(
                     source=source,
                     target=target,
-                    symbol=first.name,
-                    symbols=tuple(sorted(u.name for u in batch)),
+                    symbol=name,
+                    symbols=tuple(sorted(n for _, n in batch)),
                     gpl_only=gpl,
-                    evidence=Evidence(path=source, line=first.line, text=first.text, kind="symbol"),
+                    evidence=Evidence(
+                        path=source, line=line, text=texts.get(line, ""), kind="symbol"
+                    ),
                 )
             )
     return edges, stats

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from openesx_license.graph.clex import PreprocessedSource, evidence_text
 
@@ -59,8 +60,7 @@ _TAG_WORDS = frozenset({"struct", "union", "enum"})
 _TAG_WORDS_TUPLE = tuple(_TAG_WORDS)
 
 
-@dataclass(frozen=True, kw_only=True)
-class SymbolDefinition:
+class SymbolDefinition(NamedTuple):
     """A top-level definition: kind 'function' or 'variable'; ``static`` ones are local."""
 
     name: str
@@ -69,8 +69,7 @@ class SymbolDefinition:
     static: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class SymbolUse:
+class SymbolUse(NamedTuple):
     """The first use of a name in a file (its first call when it is ever called)."""
 
     name: str
@@ -79,8 +78,7 @@ class SymbolUse:
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class SymbolExport:
+class SymbolExport(NamedTuple):
     """An ``EXPORT_SYMBOL(name)`` or ``EXPORT_SYMBOL_GPL(name)``."""
 
     name: str
@@ -90,12 +88,28 @@ class SymbolExport:
 
 @dataclass(frozen=True, kw_only=True)
 class CSymbols:
-    """What one C file defines, declares, uses and exports."""
+    """What one C file defines, declares, uses and exports.
+
+    Uses are stored column-wise (names, lines, call flags, and the text of each line once):
+    QEMU has a million of them and the graph reads them all on every build, so no per-use
+    object is made unless :attr:`uses` is asked for.
+    """
 
     definitions: tuple[SymbolDefinition, ...]
     declarations: tuple[str, ...]  # prototypes and extern declarations (names, sorted)
-    uses: tuple[SymbolUse, ...]
+    use_names: tuple[str, ...]
+    use_lines: tuple[int, ...]
+    use_calls: tuple[bool, ...]
+    line_texts: dict[int, str]  # evidence text of every line a use is on
     exports: tuple[SymbolExport, ...]
+
+    @property
+    def uses(self) -> tuple[SymbolUse, ...]:
+        """The uses as :class:`SymbolUse` records, in line order."""
+        return tuple(
+            SymbolUse(name, line, call, self.line_texts.get(line, ""))
+            for name, line, call in zip(self.use_names, self.use_lines, self.use_calls, strict=True)
+        )
 
 
 class _Statement:
@@ -338,9 +352,13 @@ def extract_symbols(source: PreprocessedSource) -> CSymbols:
         found.pop(export.name, None)
     found.pop("EXPORT_SYMBOL", None)
     found.pop("EXPORT_SYMBOL_GPL", None)
+    ordered = sorted(found.values(), key=lambda u: (u.line, u.name))
     return CSymbols(
         definitions=tuple(definitions),
         declarations=tuple(sorted(declarations)),
-        uses=tuple(sorted(found.values(), key=lambda u: (u.line, u.name))),
+        use_names=tuple(u.name for u in ordered),
+        use_lines=tuple(u.line for u in ordered),
+        use_calls=tuple(u.call for u in ordered),
+        line_texts={u.line: u.text for u in ordered},
         exports=tuple(exports),
     )
