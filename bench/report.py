@@ -9,7 +9,8 @@ policy is not available, the benchmark builds a *synthetic* audit of the real QE
 real path, SPDX tags and copyright lines read from the files' heads, components by top-level
 folder, an ``unknown-license`` finding per file without a tag, and boundary crossings and
 conflicts whose evidence points at real ``#include`` lines. The result JSON says which one was
-measured (``"audit": "real" | "synthetic"``).
+measured (``"audit": "real" | "synthetic"``) and names the file after it: bench/results/report.json
+for the real audit, report-synthetic.json for the synthetic one.
 
 Measured: render time and size of report.html; in Chromium (Playwright, network cut) the time
 to the load event, the time until the page's script has rendered the tables (the
@@ -355,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     page = render_html(result)
     render_s = time.perf_counter() - start
-    out = RESULTS / "report-qemu.html"
+    out = RESULTS / f"report-qemu-{kind}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     timings = browser_timings(out)
@@ -371,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         "size_mb": round(len(page.encode("utf-8")) / 2**20, 2),
         **timings,
     }
-    path = save("report", payload)
+    path = save("report" if kind == "real" else "report-synthetic", payload)
     for key, value in payload.items():
         print(f"{key}: {value}")
     print(f"saved {path}")

@@ -151,9 +151,10 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
         if option_blocked and option is not None:
             comps = ", ".join(option.blocking_components) or "the tree"
             one = option.blocking_files == 1
-            what = "file carries a licence that does" if one else "files carry licences that do"
+            what = "file whose licence does" if one else "files whose licences do"
             why.append(
-                f"{option.blocking_files:,} {what} not allow release under {lic} (in {comps})"
+                f"the check of the release licence counts {option.blocking_files:,} {what} "
+                f"not allow {lic} (in {comps})"
             )
         paragraph = (
             f"No. {name} should not be released under {lic} as it stands: {'; and '.join(why)}. "

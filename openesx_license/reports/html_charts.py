@@ -81,7 +81,7 @@ class _Box:
     y: float
 
 
-_BOX_W, _BOX_H, _COL_GAP, _ROW_GAP, _MARGIN = 190, 48, 190, 26, 20
+_BOX_W, _BOX_H, _COL_GAP, _ROW_GAP, _MARGIN = 176, 48, 170, 26, 20
 _LEFT = 90  # room for same-column arcs, which bulge to the left
 _TOP = _MARGIN + 40  # first row of boxes, below the column headings
 _ROWS = 8  # boxes per column before a class wraps into another column

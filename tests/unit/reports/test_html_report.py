@@ -138,7 +138,7 @@ def test_verdict_of_a_failing_audit_names_the_reasons(failing: AuditResult) -> N
     assert v.state == "fail" and v.blocking == 2 and v.review == 1 and v.accepted == 2
     assert v.paragraph.startswith("No. OpenESX should not be released under GPL-2.0-only")
     assert "1 place where open code depends on a proprietary component" in v.paragraph
-    assert "1 file carries a licence that does not allow release" in v.paragraph
+    assert "counts 1 file whose licence does not allow GPL-2.0-only (in vmotion)" in v.paragraph
     assert "GPL-3.0-only" in v.paragraph  # the option that would work
 
 
