@@ -97,9 +97,30 @@ def test_demo_cli_writes_findings_json(
         main(argv)
     assert exit_info.value.code == 1
     stdout = capsys.readouterr().out
-    assert "boundary-crossing" in stdout and "vmkernel/migrate.c:" in stdout
+    assert "boundary-crossing" in stdout and "Top findings:" in stdout
     data = json.loads((out / "findings.json").read_text())
     assert {(f["rule"], f["path"]) for f in data["findings"]} >= {
         ("boundary-crossing", "vmkernel/migrate.c"),
         ("unmapped-file", "misc/bootsplash.c"),
     }
+
+
+def test_demo_release_options(result: AuditResult) -> None:
+    """Proprietary parts block every candidate; once removed, the Apache-2.0 driver blocks
+    GPL-2.0-only but not GPL-3.0-only (which the kernel's GPL-2.0-only files block)."""
+    from openesx_license.policy.licensing.options import is_proprietary_blocker
+
+    rows = {o.license: o for o in result.options}
+    assert list(rows)[0] == "GPL-2.0-only"
+    assert set(rows) >= {"GPL-3.0-only", "LGPL-2.1-only", "BSD-3-Clause", "MPL-2.0", "Apache-2.0"}
+    for row in rows.values():
+        assert not row.allowed and row.proprietary_files >= 10
+        assert {"vmotion", "ha", "vcenter"} <= set(row.blocking_components)
+
+    def licence_blockers(name: str) -> set[str | None]:
+        return {b.license_expression for b in rows[name].blockers if not is_proprietary_blocker(b)}
+
+    assert licence_blockers("GPL-2.0-only") == {"Apache-2.0"}
+    assert rows["GPL-2.0-only"].blocking_files - rows["GPL-2.0-only"].proprietary_files == 2
+    assert "Apache-2.0" not in licence_blockers("GPL-3.0-only")
+    assert "GPL-2.0-only" in licence_blockers("GPL-3.0-only")
