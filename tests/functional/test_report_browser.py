@@ -206,6 +206,10 @@ def test_folders_sorting_and_pages(hostile: OpenedReport) -> None:
 
     page.select_option("#finding-filters select[name=status]", "waived")
     assert hostile.finding_rows() == 1
+    page.click("#verdict a.rule-link[data-rule=boundary-crossing]")  # summary table -> filter
+    assert page.locator("#finding-filters select[name=rule]").input_value() == "boundary-crossing"
+    assert page.locator("#finding-filters select[name=status]").input_value() == ""
+    assert hostile.finding_rows() == 1
     page.click("#finding-filters button[type=reset]")
     expect(page.locator("#findings-table tr.finding")).to_have_count(5)
 
