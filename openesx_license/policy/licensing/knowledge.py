@@ -103,6 +103,7 @@ class LicenceKnowledge:
         self._aliases = dict(aliases)  # lower-case spelling -> canonical id
         #: caches of the expression logic (filled by openesx_license.policy.licensing.expression)
         self.verdict_cache: dict[tuple[str, str, str], Any] = {}
+        self._canonical: dict[str, str | None] = {}  # spelling -> id, for ids not in the table
 
     # -- loading --------------------------------------------------------------------------
 
@@ -124,12 +125,13 @@ class LicenceKnowledge:
         """The table's id for ``license_id`` (alias and case resolved), or None if unknown."""
         if license_id in self._licenses:
             return license_id
+        if license_id in self._canonical:
+            return self._canonical[license_id]
         hit = self._aliases.get(license_id.lower())
-        if hit is not None:
-            return hit
-        return next(
-            (license_id for glob, _, _ in self._patterns if _glob_match(license_id, glob)), None
-        )
+        if hit is None and any(_glob_match(license_id, glob) for glob, _, _ in self._patterns):
+            hit = license_id
+        self._canonical[license_id] = hit
+        return hit
 
     def knows(self, license_id: str) -> bool:
         """True when the tables classify ``license_id`` (directly, by alias or by pattern)."""
