@@ -138,7 +138,7 @@ def _outbound(expression: str, release: str, knowledge: LicenceKnowledge, kind: 
             reason=f"malformed licence expression: {exc}",
             error=str(exc),
         )
-    outbound = knowledge.canonical(release)
+    outbound = _outbound_id(release, knowledge)
     if outbound is None:
         return Verdict(
             expression=expression,
@@ -171,6 +171,19 @@ def _outbound(expression: str, release: str, knowledge: LicenceKnowledge, kind: 
         source=result.source,
         unknown_ids=result.unknown_ids,
     )
+
+
+def _outbound_id(release: str, knowledge: LicenceKnowledge) -> str | None:
+    """The table id of a release licence: an id, a deprecated spelling (``GPL-2.0``) or
+    ``<id> WITH <exception>`` (the exception only adds permissions for recipients)."""
+    found = knowledge.canonical(release)
+    if found is not None:
+        return found
+    try:
+        term = parse_expression(release)
+    except ExpressionSyntaxError:
+        return None
+    return knowledge.canonical(term.key) if term.op in ("license", "with") else None
 
 
 def _evaluate(term: Term, outbound: str, knowledge: LicenceKnowledge, kind: str) -> _Result:

@@ -244,3 +244,16 @@ def test_conflict_explains_both_directions(knowledge: LicenceKnowledge) -> None:
     assert "as GPL-2.0-only: Apache-2.0 may not join" in verdict.reason
     assert "as Apache-2.0: GPL-2.0-only may not join" in verdict.reason
     assert "apache2" in (verdict.source or "")
+
+
+@pytest.mark.parametrize(
+    "release", ["GPL-2.0", "GPL-2.0-only WITH Linux-syscall-note", "gpl-2.0-only"]
+)
+def test_release_licence_spellings(knowledge: LicenceKnowledge, release: str) -> None:
+    verdict = outbound_verdict("Apache-2.0", release, knowledge)
+    assert verdict.known and not verdict.allowed and verdict.outbound == "GPL-2.0-only"
+
+
+def test_release_licence_that_is_not_one_licence_is_unknown(knowledge: LicenceKnowledge) -> None:
+    verdict = outbound_verdict("MIT", "MIT OR Apache-2.0", knowledge)
+    assert not verdict.known and "not in rules/licenses.toml" in verdict.reason
