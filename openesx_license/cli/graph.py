@@ -55,7 +55,7 @@ def graph(
 
     policy = load_policy(policy_path)
     g = dependency_graph(path, policy, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache)
-    text = export_graph(g, fmt, level)  # type: ignore[arg-type]
+    text = export_graph(g, fmt, level)
     if output is None:
         sys.stdout.write(text)
         return 0

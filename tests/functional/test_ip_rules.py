@@ -113,3 +113,23 @@ def test_bad_policy_exits_2_naming_the_key(
     err = capsys.readouterr().err
     assert "policy.toml: [[component]] #3 'pathz': unknown key (did you mean 'paths'?)" in err
     assert "policy.toml: [[component]] #3 'paths': missing required key" in err
+
+
+def test_graph_command_exports_component_edges(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = dict(CLEAN)
+    files["core/main.c"] += '#include "../secret/engine.h"\n'
+    files["secret/engine.h"] = "/* SPDX-License-Identifier: LicenseRef-Acme-Proprietary */\n"
+    tree = write_tree(tmp_path, files)
+    out = tmp_path / "graph.json"
+    argv = ["graph", str(tree), "--policy", str(tmp_path / "policy.toml"), "--format", "json",
+            "--level", "component", "-o", str(out), "--cache-dir", str(cache_dir)]  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    text = out.read_text()
+    assert '"core"' in text and '"secret"' in text
+    data = json.loads(text)
+    edges = data.get("edges") or data.get("links") or []
+    assert any(e.get("source") == "core" and e.get("target") == "secret" for e in edges), edges
