@@ -76,9 +76,16 @@ def _license_evidence(record: FileRecord, ids: tuple[str, ...] = ()) -> tuple[Ev
     return tuple(out[:5])
 
 
+_PROPRIETARY: dict[tuple[int, str], bool] = {}
+
+
 def _is_proprietary(expression: str, knowledge: LicenceKnowledge) -> bool:
-    """True when every way to satisfy ``expression`` goes through a proprietary licence."""
-    return bool(denied_ids(expression, knowledge.proprietary_globs(), knowledge))
+    """True when every way to satisfy ``expression`` goes through a proprietary licence
+    (memoised: license-conflict asks for both ends of every edge)."""
+    key = (id(knowledge), expression)
+    if key not in _PROPRIETARY:
+        _PROPRIETARY[key] = bool(denied_ids(expression, knowledge.proprietary_globs(), knowledge))
+    return _PROPRIETARY[key]
 
 
 def _verdict_data(verdict: Verdict) -> dict[str, object]:
