@@ -13,13 +13,13 @@ import datetime as dt
 import difflib
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from openesx_license.errors import PolicyError
 from openesx_license.model import Severity
-from openesx_license.policy.globs import glob_problem, type_name
+from openesx_license.policy.globs import glob_problem
 from openesx_license.policy.model import (
     EDGE_KINDS,
     BoundaryRule,
@@ -35,6 +35,7 @@ from openesx_license.policy.model import (
     Selector,
     Waiver,
 )
+from openesx_license.policy.tomlread import TableReader
 from openesx_license.resources import rules_file
 
 if sys.version_info >= (3, 11):
@@ -42,7 +43,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-T = TypeVar("T")
 _LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
 _TOP_KEYS = (
     "schema", "release", "component", "rule", "licenses", "markers", "graph", "copied_code",
@@ -83,98 +83,12 @@ def parse_policy(text: str, *, source: str, display: str | None = None) -> Polic
     return policy
 
 
-class _PolicyReader:
-    """Walks the TOML document, collecting problems; returns None when any was found."""
+class _PolicyReader(TableReader):
+    """Walks the policy document, collecting problems; returns None when any was found."""
 
     def __init__(self) -> None:
-        self.problems: list[str] = []
+        super().__init__(top_keys=_TOP_KEYS)
         self.declared_names: set[str] = set()  # every [[component]] name, even of a bad table
-
-    # -- generic helpers -------------------------------------------------------------------
-
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def keys(self, table: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
-                if where != "top level" and key in _TOP_KEYS:
-                    hint = " (a top-level key: move it above the first [table] of the file)"
-                self.problem(
-                    f"{where} '{key}'", f"unknown key{hint}; known keys: {', '.join(allowed)}"
-                )
-
-    def typed(
-        self,
-        table: Mapping[str, Any],
-        where: str,
-        key: str,
-        kind: type[T] | tuple[type, ...],
-        default: T | None = None,
-        *,
-        required: bool = False,
-    ) -> Any:
-        if key not in table:
-            if required:
-                self.problem(f"{where} '{key}'", "missing required key")
-            return default
-        value = table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        if not ok:
-            want = " or ".join(type_name(k()) if k is not dt.date else "date" for k in kinds)
-            self.problem(f"{where} '{key}'", f"expected {want}, got {type_name(value)}")
-            return default
-        return value
-
-    def strings(
-        self,
-        table: Mapping[str, Any],
-        where: str,
-        key: str,
-        *,
-        required: bool = False,
-        non_empty: bool = False,
-        check: Callable[[str], str | None] | None = None,
-    ) -> tuple[str, ...]:
-        value = self.typed(table, where, key, list, required=required)
-        if value is None:
-            return ()
-        if non_empty and not value:
-            self.problem(f"{where} '{key}'", "must not be empty")
-        out: list[str] = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                self.problem(f"{where} '{key}'[{i}]", f"expected string, got {type_name(item)}")
-                continue
-            problem = check(item) if check else None
-            if problem:
-                self.problem(f"{where} '{key}'[{i}]", problem)
-                continue
-            out.append(item)
-        return tuple(out)
-
-    def tables(self, data: Mapping[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.problem(f"'{key}'", f"expected an array of tables ([[{key}]]), got a single table")
-            return []
-        out = []
-        for i, item in enumerate(value, start=1):
-            if not isinstance(item, dict):
-                self.problem(f"[[{key}]] #{i}", f"expected a table, got {type_name(item)}")
-                continue
-            out.append((f"[[{key}]] #{i}", item))
-        return out
-
-    def table(self, data: Mapping[str, Any], key: str) -> dict[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, dict):
-            self.problem(f"'{key}'", f"expected a table ([{key}]), got {type_name(value)}")
-            return {}
-        return value
 
     # -- the document ----------------------------------------------------------------------
 
@@ -267,18 +181,6 @@ class _PolicyReader:
                     Component(name=name, component_class=klass, paths=paths, license=license_)
                 )
         return out
-
-    def enum(
-        self, table: Mapping[str, Any], where: str, key: str, enum: type[Any], *, required: bool
-    ) -> Any:
-        value = self.typed(table, where, key, str, required=required)
-        if value is None:
-            return None
-        allowed = [m.value for m in enum]
-        if value not in allowed:
-            self.problem(f"{where} '{key}'", f"expected one of {', '.join(allowed)}, got {value!r}")
-            return None
-        return enum(value)
 
     def selector(
         self, table: Mapping[str, Any], where: str, key: str, names: set[str]
