@@ -46,16 +46,23 @@ class FilePrint:
     includes: tuple[Include, ...] = ()
     definitions: tuple[Definition, ...] = ()
     used: dict[str, int] = field(default_factory=dict)  # name -> first line (open side only)
+    #: open side only (``full=True``): the hash of every k-gram and the line of every token,
+    #: to look up k-grams the proprietary side selected and this file's winnowing did not
+    all_hashes: array[int] = field(default_factory=lambda: array("q"))
+    token_lines: array[int] = field(default_factory=lambda: array("l"))
     error: str | None = None
 
     def __len__(self) -> int:
         return len(self.hashes)
 
 
-def print_text(path: str, text: str, k: int, window: int, *, uses: bool = False) -> FilePrint:
+def print_text(
+    path: str, text: str, k: int, window: int, *, uses: bool = False, full: bool = False
+) -> FilePrint:
     """Fingerprint the C-family source ``text`` of ``path``.
 
-    ``uses`` also collects the names the file refers to (needed on the open side only).
+    ``uses`` also collects the names the file refers to, ``full`` keeps every k-gram hash and
+    token line (both needed on the open side only).
     """
     stream = tokenize(text)
     hashes = kgram_hashes(stream.norm, k)
@@ -74,10 +81,14 @@ def print_text(path: str, text: str, k: int, window: int, *, uses: bool = False)
         includes=tuple(stream.includes),
         definitions=tuple(definitions(stream)),
         used=used_names(stream) if uses else {},
+        all_hashes=array("q", hashes) if full else array("q"),
+        token_lines=array("l", lines) if full else array("l"),
     )
 
 
-def print_file(root: Path, path: str, k: int, window: int, *, uses: bool = False) -> FilePrint:
+def print_file(
+    root: Path, path: str, k: int, window: int, *, uses: bool = False, full: bool = False
+) -> FilePrint:
     """Read ``root/path`` and fingerprint it; an unreadable or huge file gives an empty print."""
     try:
         full = root / path
@@ -86,12 +97,12 @@ def print_file(root: Path, path: str, k: int, window: int, *, uses: bool = False
         text = full.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         return FilePrint(path=path, error=f"cannot read: {exc.strerror or exc}")
-    return print_text(path, text, k, window, uses=uses)
+    return print_text(path, text, k, window, uses=uses, full=full)
 
 
-def _print_one(args: tuple[Path, str, int, int, bool]) -> FilePrint:
-    root, path, k, window, uses = args
-    return print_file(root, path, k, window, uses=uses)
+def _print_one(args: tuple[Path, str, int, int, bool, bool]) -> FilePrint:
+    root, path, k, window, uses, full = args
+    return print_file(root, path, k, window, uses=uses, full=full)
 
 
 def print_files(
@@ -101,10 +112,11 @@ def print_files(
     window: int,
     *,
     uses: bool = False,
+    full: bool = False,
     jobs: int = 1,
 ) -> Iterator[FilePrint]:
     """Fingerprint many files, in ``jobs`` worker processes when more than one; input order."""
-    work = [(root, p, k, window, uses) for p in paths]
+    work = [(root, p, k, window, uses, full) for p in paths]
     if jobs <= 1 or len(work) < 64:
         yield from map(_print_one, work)
         return

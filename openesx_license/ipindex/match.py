@@ -42,7 +42,7 @@ class CopyMatch:
     proprietary_component: str
     proprietary_start_line: int
     proprietary_end_line: int
-    similarity: float  # share of the open region's fingerprints found in the proprietary file
+    similarity: float  # share of the open region's tokens covered by matching k-grams
     matched_fingerprints: int
     other_sources: int = 0  # further proprietary files matching the same region
 
@@ -95,26 +95,51 @@ def find_copies(
     *,
     boilerplate: Collection[int] = frozenset(),
 ) -> list[CopyMatch]:
-    """Copies of indexed code in ``prints`` (the open files), largest first within a file."""
+    """Copies of indexed code in ``prints`` (the open files), in file order.
+
+    Two passes. The winnowed fingerprints of the open files find the candidate (open file,
+    proprietary file) pairs: by the winnowing guarantee every shared run of ``k + window - 1``
+    tokens shows up here. Then, for open files printed with ``full=True``, every k-gram of the
+    file is looked up, so that the fingerprints the proprietary side selected near the edges of
+    a copy (where the two files' windows differ) count too and the copy is measured whole.
+    """
     k, window = index.params.k, index.params.window
     ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
     ignored.update(boilerplate)
     wanted = {h for fp in prints for h in fp.hashes if h not in ignored}
     postings = index.postings(wanted)
+    candidates: dict[str, set[int]] = {}
+    for fp in prints:
+        files = {p.file_id for h in fp.hashes for p in postings.get(h, ())}
+        if files:
+            candidates[fp.path] = files
+    full = [fp for fp in prints if fp.path in candidates and fp.all_hashes]
+    if full:
+        wanted = {h for fp in full for h in fp.all_hashes if h not in ignored}
+        postings.update(index.postings(wanted))
     matches: list[CopyMatch] = []
     for fp in prints:
+        sources = candidates.get(fp.path)
+        if not sources:
+            continue
         per_file: dict[int, list[_Hit]] = {}
-        for i, h in enumerate(fp.hashes):
+        if fp.all_hashes:
+            lines = fp.token_lines
+            located = (
+                (pos, h, lines[pos], lines[pos + k - 1]) for pos, h in enumerate(fp.all_hashes)
+            )
+        else:
+            located = zip(fp.positions, fp.hashes, fp.start_lines, fp.end_lines, strict=True)
+        for pos, h, start, end in located:
             found = postings.get(h)
-            if not found:
+            if not found or h in ignored:
                 continue
             by_file: dict[int, list[Posting]] = {}
             for p in found:
-                by_file.setdefault(p.file_id, []).append(p)
+                if p.file_id in sources:
+                    by_file.setdefault(p.file_id, []).append(p)
             for file_id, ps in by_file.items():
-                per_file.setdefault(file_id, []).append(
-                    _Hit(fp.positions[i], fp.start_lines[i], fp.end_lines[i], ps)
-                )
+                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, ps))
         runs: list[CopyMatch] = []
         for file_id, hits in per_file.items():
             runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings))
@@ -175,8 +200,7 @@ def _measure(
     start, end = run[0].start, max(h.end for h in run)
     if covered < settings.min_tokens:
         return None
-    first_pos, last_pos = run[0].pos, run[-1].pos
-    in_span = sum(1 for p in fp.positions if first_pos <= p <= last_pos)
+    span = run[-1].pos + k - run[0].pos
     source = index.files[file_id]
     return CopyMatch(
         path=fp.path,
@@ -187,7 +211,7 @@ def _measure(
         proprietary_component=source.component,
         proprietary_start_line=min(p.start_line for p in chosen),
         proprietary_end_line=max(p.end_line for p in chosen),
-        similarity=round(len(run) / max(in_span, 1), 3),
+        similarity=round(min(1.0, covered / span), 3),
         matched_fingerprints=len(run),
     )
 

@@ -116,7 +116,15 @@ def analyse_copies(
         return CopyAnalysis()
     try:
         prints = list(
-            print_files(root, open_paths, params.k, params.window, uses=not in_tree, jobs=workers)
+            print_files(
+                root,
+                open_paths,
+                params.k,
+                params.window,
+                uses=not in_tree,
+                full=True,
+                jobs=workers,
+            )
         )
         matches = find_copies(
             index,

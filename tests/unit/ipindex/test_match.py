@@ -26,7 +26,7 @@ def test_renamed_and_reformatted_copy_is_found_with_both_locations(
     proprietary_tree: Path, open_tree: Path
 ) -> None:
     index = _index(proprietary_tree)
-    prints = list(print_files(open_tree, c_family_files(open_tree), 25, 8))
+    prints = list(print_files(open_tree, c_family_files(open_tree), 25, 8, full=True))
     matches = find_copies(index, prints, SETTINGS)
     assert len(matches) == 1
     m = matches[0]
@@ -35,10 +35,23 @@ def test_renamed_and_reformatted_copy_is_found_with_both_locations(
         "vmotion/transfer.c",
         "vmotion",
     )
-    # the copied function spans lines 5-19 of the open file and 8-22 of the proprietary one
-    assert 5 <= m.start_line <= 7 and 17 <= m.end_line <= 19
-    assert 8 <= m.proprietary_start_line <= 10 and 20 <= m.proprietary_end_line <= 22
+    # the copied function spans lines 5-20 of the open file and 8-23 of the proprietary one
+    assert 5 <= m.start_line <= 7 and 18 <= m.end_line <= 20
+    assert 8 <= m.proprietary_start_line <= 10 and 21 <= m.proprietary_end_line <= 23
     assert m.tokens >= SETTINGS.min_tokens and m.similarity > 0.9
+
+
+def test_every_kgram_lookup_measures_a_copy_at_least_as_whole_as_winnowed_lookup(
+    proprietary_tree: Path, open_tree: Path
+) -> None:
+    index = _index(proprietary_tree)
+    paths = c_family_files(open_tree)
+    winnowed = find_copies(index, list(print_files(open_tree, paths, 25, 8)), SETTINGS)
+    whole = find_copies(index, list(print_files(open_tree, paths, 25, 8, full=True)), SETTINGS)
+    assert len(winnowed) == len(whole) == 1
+    assert whole[0].tokens >= winnowed[0].tokens
+    assert whole[0].start_line <= winnowed[0].start_line
+    assert whole[0].end_line >= winnowed[0].end_line
 
 
 def test_unrelated_code_and_small_overlaps_are_not_copies(proprietary_tree: Path) -> None:
