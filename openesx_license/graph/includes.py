@@ -35,6 +35,9 @@ class SearchPath:
     dirs: tuple[str, ...] = ()
 
 
+_NO_SEARCH_PATH = SearchPath()
+
+
 def _relative(root: Path, directory: str, value: str) -> str | None:
     """``value`` (absolute or relative to ``directory``) relative to ``root``; None outside."""
     joined = posixpath.normpath(posixpath.join(directory, value))
@@ -142,9 +145,11 @@ class IncludeResolver:
         self._memo: dict[tuple[SearchPath, str, str, bool], tuple[str | None, str]] = {}
 
     def _search_path(self, path: str) -> SearchPath:
+        if not self._db:
+            return _NO_SEARCH_PATH
         own = self._db.get(path)
-        if own is not None or not self._db:
-            return own or SearchPath()
+        if own is not None:
+            return own
         folder = posixpath.dirname(path)
         cached = self._borrowed.get(folder)
         if cached is not None:
@@ -155,7 +160,7 @@ class IncludeResolver:
                 found = self._by_folder[probe]
                 break
             if not probe:
-                found = SearchPath()
+                found = _NO_SEARCH_PATH
                 break
             probe = posixpath.dirname(probe)
         self._borrowed[folder] = found

@@ -9,9 +9,11 @@ top-level definition of ``name`` and the choice of ``B`` is clear:
   one in ``A``'s own folder, or else the only one outside stub and test folders (QEMU's
   ``stubs/`` define fallbacks of real functions); otherwise the use is *ambiguous* and makes
   no edge (counted on the graph);
-* a mere mention (not a call) also needs a declaration of ``name`` visible in ``A``: in ``A``
-  itself or in a header it includes (two levels deep) -- so a local variable ``size`` does not
-  link to some global ``size`` elsewhere.
+* a declaration of ``name`` (a prototype or an ``extern``) must be visible in ``A``: in ``A``
+  itself or in a header it includes, directly or through other headers. C needs one before a
+  call, so this costs little recall and keeps out a local variable ``size`` that happens to
+  share a global's name, and definitions of library functions in model or firmware files
+  (QEMU's Coverity model defines ``g_free``) that ``A`` never sees.
 
 All non-GPL uses of ``B`` by ``A`` make one edge (``symbol`` = the first by line, ``symbols`` =
 all of them); a use of an ``EXPORT_SYMBOL_GPL`` symbol gets an edge of its own with
@@ -59,7 +61,7 @@ def link_symbols(
 ) -> tuple[list[SymbolEdge], SymbolLinkStats]:
     """Symbol edges of the tree (see the module docstring) and what was left out."""
     definitions: dict[str, list[str]] = defaultdict(list)
-    declarations: dict[str, frozenset[str]] = {}
+    declared_in: dict[str, list[str]] = defaultdict(list)  # name -> files declaring it
     exports_by_name: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     stats = SymbolLinkStats()
     for path in sorted(facts):
@@ -69,25 +71,23 @@ def link_symbols(
         for definition in symbols.definitions:
             if not definition.static:
                 definitions[definition.name].append(path)
-        declarations[path] = frozenset(symbols.declarations)
+        for name in symbols.declarations:
+            declared_in[name].append(path)
         for export in symbols.exports:
             exports_by_name[export.name].append((path, export.gpl))
             kinds = stats.exports.setdefault(path, {})
             kinds[export.name] = "gpl" if export.gpl else "plain"
 
-    visible_cache: dict[str, frozenset[str]] = {}
-
-    def visible(path: str) -> frozenset[str]:
-        known = visible_cache.get(path)
-        if known is not None:
-            return known
-        names = set(declarations.get(path, ()))
-        for header in includes_of.get(path, ()):
-            names |= declarations.get(header, frozenset())
-            for inner in includes_of.get(header, ()):
-                names |= declarations.get(inner, frozenset())
-        visible_cache[path] = frozenset(names)
-        return visible_cache[path]
+    def reach(path: str) -> set[str]:
+        """Every file ``path`` includes, directly or through other headers."""
+        seen: set[str] = set()
+        stack = list(includes_of.get(path, ()))
+        while stack:
+            header = stack.pop()
+            if header not in seen:
+                seen.add(header)
+                stack.extend(includes_of.get(header, ()))
+        return seen
 
     def is_gpl(name: str, target: str) -> bool:
         exports = exports_by_name.get(name)
@@ -111,13 +111,16 @@ def link_symbols(
             known = split_cache[path] = (noext, stem, folder, stub)
         return known
 
+    header_keys: dict[str, tuple[set[str], set[str]]] = {}
+
     def choose(path: str, candidates: list[str]) -> str | None:
-        headers = includes_of.get(path, ())
-        noexts = {split(h)[0] for h in headers}
-        narrowed = [c for c in candidates if split(c)[0] in noexts]
+        keys = header_keys.get(path)
+        if keys is None:
+            headers = [split(h) for h in includes_of.get(path, ())]
+            keys = header_keys[path] = ({h[0] for h in headers}, {h[1] for h in headers})
+        narrowed = [c for c in candidates if split(c)[0] in keys[0]]
         if len(narrowed) != 1:
-            stems = {split(h)[1] for h in headers}
-            narrowed = [c for c in candidates if split(c)[1] in stems]
+            narrowed = [c for c in candidates if split(c)[1] in keys[1]]
         if len(narrowed) != 1:
             folder = split(path)[2]
             narrowed = [c for c in candidates if split(c)[2] == folder]
@@ -130,7 +133,8 @@ def link_symbols(
         symbols = facts[path].symbols
         if symbols is None or not symbols.use_names:
             continue
-        for name, line, call in zip(
+        reached: set[str] | None = None
+        for name, line, _call in zip(
             symbols.use_names, symbols.use_lines, symbols.use_calls, strict=True
         ):
             candidates = definitions.get(name)
@@ -143,9 +147,13 @@ def link_symbols(
                 if target is None:
                     stats.ambiguous += 1
                     continue
-            if not call and name not in visible(path):
-                stats.undeclared += 1
-                continue
+            declaring = declared_in.get(name, ())
+            if path not in declaring:
+                if reached is None:
+                    reached = reach(path)
+                if reached.isdisjoint(declaring):
+                    stats.undeclared += 1
+                    continue
             assert target is not None
             grouped[(path, target, is_gpl(name, target))].append((line, name))
             stats.linked += 1

@@ -186,7 +186,7 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[in
                 st.body = st.body or not st.eq
                 prev = "}"
                 continue
-            if st.words == {"extern"} and not st.groups and st.idents == 1:
+            if st.words == {"extern"} and not st.groups and st.idents == 0:
                 st = _Statement()  # extern "C" { ... }: its contents are top level
                 prev = None
                 continue

@@ -12,7 +12,7 @@ from openesx_license.graph.facts_cache import CACHE_FILE
 
 FILES = {
     "a.c": '#include "a.h"\nint a(void) { return b(); }\n',
-    "a.h": "int a(void);\n",
+    "a.h": "int a(void);\nint b(void);\n",
     "b.c": "int b(void) { return 1; }\n",
     "Makefile": "obj-y += a.o b.o\n",
     "m.py": "import n\n",

@@ -146,3 +146,30 @@ int after_macro(void)
     assert "obj" in used
     assert "proto" not in used and "declared_only" not in used  # declarations, member names
     assert "point" not in used and "tag" not in used  # struct tags are not symbols
+
+
+def test_a_call_needs_a_declaration_visible_through_the_includes(graph_of):
+    files = {
+        "include/api.h": '#include "api_impl.h"\n',
+        "include/api_impl.h": "int api_fn(void);\n",
+        "lib/api.c": "int api_fn(void) { return 0; }\n",
+        "model/model.c": "void g_free(void *p) { }\n",  # a model of an external library
+        "user.c": '#include "include/api.h"\nint u(void) { g_free(0); return api_fn(); }\n',
+    }
+    g = graph_of(files)
+    symbols = edges_of(g, "symbol")
+    assert ("user.c", "lib/api.c") in symbols  # declared two includes away
+    assert ("user.c", "model/model.c") not in symbols  # g_free: no declaration in sight
+
+
+def test_extern_c_blocks_are_transparent():
+    text = (
+        '#ifdef __cplusplus\nextern "C" {\n#endif\n'
+        "const char *fdt_get_name(const void *fdt, int nodeoffset, int *lenp);\n"
+        "int fdt_check(void) { return 0; }\n"
+        "#ifdef __cplusplus\n}\n#endif\n"
+        "int after_block;\n"
+    )
+    symbols = extract_symbols(preprocess(text))
+    assert "fdt_get_name" in symbols.declarations
+    assert {d.name for d in symbols.definitions} == {"fdt_check", "after_block"}
