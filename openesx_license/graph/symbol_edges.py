@@ -6,8 +6,9 @@ top-level definition of ``name`` and the choice of ``B`` is clear:
 * ``A`` does not define ``name`` itself (a local definition, static or not, shadows others);
 * ``name`` is defined in exactly one other file, or among several the one whose stem matches
   a header ``A`` includes (``dir/foo.c`` for ``dir/foo.h``, else any ``foo.c``), or else the
-  one in ``A``'s own folder, or else the only one outside stub and test folders (QEMU's
-  ``stubs/`` define fallbacks of real functions); otherwise the use is *ambiguous* and makes
+  one in ``A``'s own folder, or else the only one outside stub, test and hidden folders
+  (QEMU's ``stubs/`` define fallbacks of real functions, Debian's ``.pc/`` keeps pristine
+  copies of patched files); otherwise the use is *ambiguous* and makes
   no edge (counted on the graph);
 * a declaration of ``name`` (a prototype or an ``extern``) must be visible in ``A``: in ``A``
   itself or in a header it includes, directly or through other headers. C needs one before a
@@ -107,7 +108,12 @@ def link_symbols(
             folder, name = path.rpartition("/")[::2]
             noext = path.rsplit(".", 1)[0] if "." in name else path
             stem = name.rsplit(".", 1)[0] if "." in name else name
-            stub = "stub" in name or not _STUB_FOLDERS.isdisjoint(folder.split("/"))
+            parts = folder.split("/")
+            stub = (
+                "stub" in name
+                or not _STUB_FOLDERS.isdisjoint(parts)
+                or any(part.startswith(".") for part in parts)
+            )
             known = split_cache[path] = (noext, stem, folder, stub)
         return known
 

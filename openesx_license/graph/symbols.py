@@ -16,6 +16,7 @@ edges.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -244,6 +245,8 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[in
             elif prev in _TAG_WORDS:
                 st.tag = tok
                 st.idents += 1
+            elif tok.startswith("__") and st.last is not None:
+                pass  # 'mfn_t start __read_mostly;': a qualifier macro after the name
             elif tok not in C_KEYWORDS:
                 st.last = (tok, match.start())
                 st.idents += 1
@@ -333,9 +336,28 @@ def _scan_uses(
         )
 
 
+def _plausible(definitions: list[SymbolDefinition]) -> list[SymbolDefinition]:
+    """One definition per name; variables defined three times or more dropped.
+
+    ``#ifdef``/``#else`` branches legitimately define a name twice; a name "defined" again and
+    again is the parameter declarations of K&R functions (``inb(port) Bit16u port; {``),
+    which this reader does not follow.
+    """
+    counts = Counter(d.name for d in definitions if d.kind == "variable")
+    seen: set[str] = set()
+    kept = []
+    for definition in definitions:
+        if definition.name in seen or counts[definition.name] >= 3:
+            continue
+        seen.add(definition.name)
+        kept.append(definition)
+    return kept
+
+
 def extract_symbols(source: PreprocessedSource) -> CSymbols:
     """Definitions, declarations, uses and exports of one preprocessed C file."""
     definitions, declarations, declared_at = _scan_structure(source.code)
+    definitions = _plausible(definitions)
     local = {d.name for d in definitions}
     found: dict[str, SymbolUse] = {}
     _scan_uses(source.code, source.lines, local, found, declared_at)

@@ -173,3 +173,29 @@ def test_extern_c_blocks_are_transparent():
     symbols = extract_symbols(preprocess(text))
     assert "fdt_get_name" in symbols.declarations
     assert {d.name for d in symbols.definitions} == {"fdt_check", "after_block"}
+
+
+def test_qualifier_macros_and_knr_parameters_are_not_globals():
+    text = (
+        "mfn_t directmap_mfn_start __read_mostly = INVALID_MFN;\n"
+        "vaddr_t directmap_virt_end __read_mostly;\n"
+        "inb(port)\n  Bit16u port;\n{\n  return 0;\n}\n"
+        "outb(port, val)\n  Bit16u port;\n  Bit8u val;\n{\n}\n"
+        "inw(port)\n  Bit16u port;\n{\n  return 0;\n}\n"
+    )
+    names = {d.name for d in extract_symbols(preprocess(text)).definitions}
+    assert {"directmap_mfn_start", "directmap_virt_end"} <= names
+    assert "__read_mostly" not in names
+    assert "port" not in names
+
+
+def test_hidden_and_stub_copies_lose_to_the_real_definition(graph_of):
+    files = {
+        "drivers/console.c": "void printk(const char *f) { }\n",
+        ".pc/patch/drivers/console.c": "void printk(const char *f) { }\n",
+        "stubs/console.c": "void printk(const char *f) { }\n",
+        "include/console.h": "void printk(const char *f);\n",
+        "common/user.c": '#include "../include/console.h"\nvoid u(void) { printk("x"); }\n',
+    }
+    g = graph_of(files)
+    assert {t for s, t in edges_of(g, "symbol") if s == "common/user.c"} == {"drivers/console.c"}
