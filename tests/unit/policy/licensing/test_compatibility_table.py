@@ -103,6 +103,9 @@ OUTBOUND = [
     ("BSD-4-Clause", "GPL-2.0-only", None, False, FSF + " #OriginalBSD"),
     ("BSD-4-Clause", "BSD-3-Clause", None, True, FSF + " #OriginalBSD (permissive)"),
     ("OpenSSL", "GPL-2.0-only", "link", False, FSF + " #OpenSSL"),
+    ("OpenSSL", "LGPL-2.1-only", None, False, FSF + " #OpenSSL"),
+    ("BSD-4-Clause", "LGPL-3.0-only", None, False, FSF + " #OriginalBSD"),
+    ("BSD-4-Clause", "LGPL-2.1-only", "import", True, "LGPL-2.1 §5 (a program using it)"),
     ("Apache-1.1", "GPL-3.0-only", None, False, FSF + " #apache1.1"),
     # public domain
     ("CC0-1.0", "GPL-2.0-only", None, True, FSF + " #CC0"),
