@@ -35,6 +35,7 @@ from openesx_license.graph.facts_cache import collect_facts
 from openesx_license.graph.includes import IncludeResolver, load_compile_commands
 from openesx_license.graph.kbuild import link_edges
 from openesx_license.graph.makefile import MakeFacts
+from openesx_license.graph.meson import meson_link_edges
 from openesx_license.graph.model import DependencyEdge
 from openesx_license.graph.pyimports import ModuleIndex
 from openesx_license.graph.symbol_edges import link_symbols
@@ -166,7 +167,8 @@ def build_graph(
     includes_of, unresolved = _add_include_edges(graph, facts, resolver, component_of)
 
     make_facts: dict[str, MakeFacts] = {p: f.make for p, f in facts.items() if f.make}
-    for edge in link_edges(make_facts, paths):
+    meson_facts = {p: f.meson for p, f in facts.items() if f.meson}
+    for edge in [*link_edges(make_facts, paths), *meson_link_edges(meson_facts, paths)]:
         graph.add_edge(
             edge.source,
             edge.target,

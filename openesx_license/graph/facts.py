@@ -23,6 +23,7 @@ from openesx_license.graph.makefile import (
     is_makefile,
     parse_makefile,
 )
+from openesx_license.graph.meson import MesonEntry, is_meson_build, parse_meson
 from openesx_license.graph.pyimports import ImportStatement, extract_imports
 from openesx_license.graph.symbols import (
     CSymbols,
@@ -33,7 +34,7 @@ from openesx_license.graph.symbols import (
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-5"
+EXTRACTOR_VERSION = "graph-facts-6"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}
@@ -45,18 +46,21 @@ _ASM_SUFFIXES = frozenset({".S", ".sx"})
 class FileFacts:
     """The dependency facts of one file (which fields are filled depends on ``reader``)."""
 
-    reader: str  # 'c' | 'asm' | 'make' | 'python'
+    reader: str  # 'c' | 'asm' | 'make' | 'meson' | 'python'
     includes: tuple[IncludeDirective, ...] = ()
     symbols: CSymbols | None = None
     make: MakeFacts | None = None
+    meson: tuple[MesonEntry, ...] = ()
     imports: tuple[ImportStatement, ...] = ()
     errors: tuple[str, ...] = ()
 
 
 def reader_for(path: str) -> str | None:
-    """Which reader applies to a path: 'c', 'asm', 'make', 'python' or None (no facts)."""
+    """Which reader applies: 'c', 'asm', 'make', 'meson', 'python' or None (no facts)."""
     if is_makefile(path):
         return "make"
+    if is_meson_build(path):
+        return "meson"
     suffix = posixpath.splitext(path)[1]
     if suffix in _C_SUFFIXES:
         return "c"
@@ -75,6 +79,8 @@ def extract_facts(reader: str, text: str) -> FileFacts:
         return FileFacts(reader=reader, includes=source.includes, symbols=symbols)
     if reader == "make":
         return FileFacts(reader=reader, make=parse_makefile(text))
+    if reader == "meson":
+        return FileFacts(reader=reader, meson=parse_meson(text))
     if reader == "python":
         imports, error = extract_imports(text)
         return FileFacts(reader=reader, imports=imports, errors=(error,) if error else ())
@@ -103,6 +109,8 @@ def facts_to_json(facts: FileFacts) -> str:
         data["mr"] = [[r.line, r.targets, r.prerequisites, r.text] for r in mk.rules]
         data["mc"] = [[r.line, r.text] for r in mk.recipes]
         data["mi"] = [[i.line, i.value] for i in mk.includes]
+    if facts.meson:
+        data["ms"] = [[m.line, m.kind, m.value, m.condition, m.text] for m in facts.meson]
     if facts.imports:
         data["p"] = [[s.line, s.module, list(s.names), s.level, s.text] for s in facts.imports]
     if facts.errors:
@@ -145,6 +153,10 @@ def facts_from_json(text: str) -> FileFacts:
         includes=tuple(IncludeDirective(ln, n, bool(a), t) for ln, n, a, t in data.get("i", ())),
         symbols=symbols,
         make=make,
+        meson=tuple(
+            MesonEntry(line=ln, kind=k, value=v, condition=c, text=t)
+            for ln, k, v, c, t in data.get("ms", ())
+        ),
         imports=tuple(
             ImportStatement(line=ln, module=m, names=tuple(ns), level=lv, text=t)
             for ln, m, ns, lv, t in data.get("p", ())
