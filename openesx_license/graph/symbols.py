@@ -59,6 +59,9 @@ C_KEYWORDS = (
 )
 _TAG_WORDS = frozenset({"struct", "union", "enum"})
 _TAG_WORDS_TUPLE = tuple(_TAG_WORDS)
+_STORAGE_WORDS = frozenset(
+    {"static", "extern", "typedef", "struct", "union", "enum", "inline", "namespace"}
+)
 
 
 class SymbolDefinition(NamedTuple):
@@ -187,8 +190,10 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[in
                 st.body = st.body or not st.eq
                 prev = "}"
                 continue
-            if st.words == {"extern"} and not st.groups and st.idents == 0:
-                st = _Statement()  # extern "C" { ... }: its contents are top level
+            if not st.groups and (
+                (st.words == {"extern"} and st.idents == 0) or st.words == {"namespace"}
+            ):
+                st = _Statement()  # extern "C" { ... } / namespace x { ... }: still top level
                 prev = None
                 continue
             if real_groups and "typedef" not in st.words:
@@ -240,7 +245,7 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[in
             finish_declarators()
             st.eq, st.last = False, None
         elif st.bracket == 0 and not st.eq:
-            if tok in ("static", "extern", "typedef", "struct", "union", "enum", "inline"):
+            if tok in _STORAGE_WORDS:
                 st.words.add(tok)
             elif prev in _TAG_WORDS:
                 st.tag = tok

@@ -199,3 +199,9 @@ def test_hidden_and_stub_copies_lose_to_the_real_definition(graph_of):
     }
     g = graph_of(files)
     assert {t for s, t in edges_of(g, "symbol") if s == "common/user.c"} == {"drivers/console.c"}
+
+
+def test_cpp_namespaces_are_transparent():
+    text = "namespace vmk {\nint vmk_api(int x) { return x; }\n}\nint after(void) { return 0; }\n"
+    names = {d.name for d in extract_symbols(preprocess(text)).definitions}
+    assert names == {"vmk_api", "after"}
