@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-ORDER = ["scan", "audit", "gate", "licensing", "copied", "report"]
+ORDER = ["scan", "audit", "graph", "gate", "licensing", "copied", "report"]
 
 
 def main(argv: list[str]) -> int:
