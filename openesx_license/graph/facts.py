@@ -34,7 +34,7 @@ from openesx_license.graph.symbols import (
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-7"
+EXTRACTOR_VERSION = "graph-facts-8"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}

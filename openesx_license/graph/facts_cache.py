@@ -132,6 +132,8 @@ def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
     if len(data) > _MAX_SIZE or b"\0" in data[:8192]:
         return path, None
     text = data.decode("utf-8", errors="replace")
+    if "\r" in text:  # CRLF files: a backslash before CR LF must still continue a line
+        text = text.replace("\r\n", "\n")
     return path, facts_to_json(extract_facts(reader, text))
 
 

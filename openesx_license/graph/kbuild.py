@@ -11,6 +11,8 @@ artefact that build file ``M`` produces contains (or links) the code of ``f``":
   ``M -> part.c`` for each part, ``artefact='foo.o'``.
 * subdirectories (``obj-y += dir/``, ``subdir-y += dir``): ``M -> dir/Kbuild`` (or
   ``dir/Makefile``), so the sub-build's objects are reachable from ``M``.
+* ``dir/built-in.a`` (Kbuild's archive of a folder) named in a link command or rule:
+  ``M -> dir/Kbuild``, the build file that makes it.
 * libraries: a library that the tree builds (``lib-y``, ``LIB := libfoo.a``, a
   ``libfoo.a:``/``libfoo.so:`` rule, Xen's ``tools/libs/<name>`` folders that include
   ``libs.mk`` and build ``libxen<name>``) linked with ``-lfoo``, ``$(LDLIBS_libfoo)`` or a path
@@ -49,6 +51,7 @@ _LIB_VAR_REF = re.compile(r"\$[({](?:LDLIBS|SHLIB|SHDEPS|LDFLAGS|LIBS)_lib([\w+-
 _LIB_VARS = frozenset({"LIB", "LIBRARY", "LIB_NAME", "LIBNAME", "TARGET_LIB", "LIB_FILE"})
 _SOURCE_SUFFIXES = (".c", ".S", ".s", ".cc", ".cpp", ".cxx", ".rs", ".asm")
 _OBJECT_SUFFIXES = (".o", ".opic", ".lo", ".obj")
+_BUILT_IN = ("built-in.a", "built-in.o")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +70,9 @@ class _Library:
     path: str  # where the archive is built
     build_file: str
     sources: list[str] = field(default_factory=list)
+    #: Kbuild's built-in.a: everything the build file builds, its subdirectories too, so a
+    #: reference links to the build file itself
+    whole_build: bool = False
 
 
 @dataclass(kw_only=True)
@@ -241,8 +247,14 @@ def _collect(build: _BuildFile, files: set[str]) -> None:
                 if source is not None:
                     all_sources.append(source)
                     add(where, as_entry, source, {"artefact": targets.split()[0]})
+    if listed:
+        prefix = f"{build.folder}/" if build.folder else ""
+        for name in ("built-in.a", "built-in.o"):
+            build.libraries.append(
+                _Library(name="", path=prefix + name, build_file=build.path, whole_build=True)
+            )
     for library in build.libraries:
-        if not library.sources:
+        if not library.sources and not library.whole_build:
             library.sources = sorted(set(all_sources))
     for where, rule in build.rules:
         for target in build.variables.expand(rule.targets).split():
@@ -280,7 +292,7 @@ def _library_references(build: _BuildFile) -> list[tuple[str, int, str, str]]:
         names += [
             "/" + (_resolve_word(build.folder, word) or "")
             for word in expanded.split()
-            if _LIB_FILE.search(word) and "$" not in word
+            if (_LIB_FILE.search(word) or word.endswith(_BUILT_IN)) and "$" not in word
         ]
         found.extend((where, line, text, name) for name in names)
     return found
@@ -315,6 +327,15 @@ def link_edges(facts: Mapping[str, MakeFacts], files: set[str]) -> list[LinkEdge
                 if len(candidates) > 1:
                     near = [c for c in candidates if posixpath.dirname(c.path) in build.lib_dirs]
                     candidates = near or candidates
+            if len(candidates) > 1 and all(c.whole_build for c in candidates):
+                # a folder with both a Kbuild and a Makefile: Kbuild is what kbuild reads
+                candidates = sorted(
+                    candidates,
+                    key=lambda c: (
+                        not c.build_file.endswith("/Kbuild") and c.build_file != "Kbuild",
+                        c.build_file,
+                    ),
+                )[:1]
             if len({c.build_file for c in candidates}) != 1:
                 continue  # unknown, or several build files make it: not ours to guess
             library = candidates[0]

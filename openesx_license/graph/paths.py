@@ -38,7 +38,7 @@ def component_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     inside one component are dropped.
     """
     view = nx.MultiDiGraph()
-    view.graph.update({k: v for k, v in graph.graph.items() if k == "root"})
+    view.graph.update({k: v for k, v in graph.graph.items() if k in ("root", "stats")})
     view.graph["level"] = "component"
     for node, attrs in graph.nodes(data=True):
         name = component_of_node(graph, node)

@@ -165,3 +165,10 @@ def test_include_line_numbers_survive_comments_and_continuations():
     text = '/* a\n b */\n#define X \\\n  1\n#  include   "after.h"  /* c */\n'
     (inc,) = preprocess(text).includes
     assert (inc.line, inc.name, inc.angle) == (5, "after.h", False)
+
+
+def test_crlf_files_keep_continuations_and_includes(graph_of):
+    text = '#define LONG \\\r\n  1\r\n#include "a.h"\r\n#if 0\r\n#include "dead.h"\r\n#endif\r\n'
+    g = graph_of({"m.c": text, "a.h": "", "dead.h": ""})
+    assert edges_of(g, "include") == {("m.c", "a.h")}
+    assert edge_data(g, "m.c", "a.h", "include")["evidence"].line == 3

@@ -263,3 +263,21 @@ def test_variables_expand_references_and_substitutions():
     variables.assign("EXTRA", "?=", "e.o")
     variables.assign("EXTRA", "?=", "ignored.o")
     assert variables.expand("$(OBJS) $(UNKNOWN)") == "a.o b.o e.o $(UNKNOWN)"
+
+
+def test_built_in_archives_link_to_the_folder_build_file(graph_of):
+    files = {
+        "Makefile": "vmlinux: vmkernel/built-in.a drivers/built-in.a\n\t$(LD) -o $@ $^\n",
+        "vmkernel/Kbuild": "obj-y += init.o\n",
+        "vmkernel/Makefile": "obj-y += ignored.o\n",
+        "vmkernel/init.c": "",
+        "drivers/Makefile": "obj-y += net/\n",
+        "drivers/net/Makefile": "obj-y += nic.o\n",
+        "drivers/net/nic.c": "",
+    }
+    g = graph_of(files)
+    links = edges_of(g, "link")
+    assert ("Makefile", "vmkernel/Kbuild") in links
+    assert ("Makefile", "vmkernel/Makefile") not in links
+    assert ("Makefile", "drivers/Makefile") in links
+    assert edge_data(g, "Makefile", "drivers/Makefile", "link")["library"] == "drivers/built-in.a"
