@@ -10,6 +10,7 @@ worker processes.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sqlite3
 import zlib
@@ -172,6 +173,8 @@ def collect_facts(
         tasks = [(rec.path, r, str(root / rec.path)) for rec, r in todo]
         workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
         workers = max(1, workers) if len(tasks) >= _PARALLEL_FROM else 1
+        if multiprocessing.current_process().daemon:
+            workers = 1  # a pool worker cannot start processes of its own
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))
