@@ -72,3 +72,18 @@ def test_facts_json_round_trip():
     ]:
         facts = extract_facts(reader, text)
         assert facts_from_json(facts_to_json(facts)) == facts
+
+
+def test_worker_processes_give_the_same_graph(make_tree, tmp_path):
+    files: dict[str, str | bytes] = {
+        "api.h": "int api(int);\n",
+        "api.c": "int api(int x) { return x; }\n",
+    }
+    for i in range(420):
+        files[f"mod{i:03d}.c"] = f'#include "api.h"\nint f{i}(void) {{ return api({i}); }}\n'
+    root, records = make_tree(files)
+    serial = build_graph(root, records, use_cache=False, jobs=1)
+    parallel = build_graph(root, records, use_cache=False, jobs=2)
+    assert parallel.graph["stats"]["workers"] == 2 and serial.graph["stats"]["workers"] == 1
+    assert sorted(parallel.edges(data="kind")) == sorted(serial.edges(data="kind"))
+    assert len(edges_of(parallel, "symbol")) == 420
