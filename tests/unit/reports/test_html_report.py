@@ -21,7 +21,13 @@ from html_sample import (
     write_tree,
 )
 
-from openesx_license.model import AuditResult, FindingStatus, Severity
+from openesx_license.model import (
+    AuditResult,
+    ComponentEdge,
+    ComponentSummary,
+    FindingStatus,
+    Severity,
+)
 from openesx_license.reports import formatter_class, write_reports
 from openesx_license.reports.html import HtmlFormatter, plain_verdict, render_html
 from openesx_license.reports.html_source import SourceExcerpts
@@ -230,3 +236,40 @@ def test_excerpts_cap_long_lines_and_report_lines_past_the_end(tmp_path: Path) -
     assert past.lines == () and "past the end" in (past.note or "")
     assert excerpts.index_of("long.c", 1) == 0  # deduplicated
     assert excerpts.index_of("long.c", 2) == -1 and excerpts.omitted == 1  # limit reached
+
+
+def test_a_crowded_policy_is_pictured_by_its_crossings_and_biggest_parts(
+    failing: AuditResult,
+) -> None:
+    many = tuple(
+        ComponentSummary(
+            name=f"part{i:02d}", component_class="open", declared_license=None, files=100 - i
+        )
+        for i in range(40)
+    )
+    secret = ComponentSummary(
+        name="secret", component_class="proprietary", declared_license=None, files=1
+    )
+    edges = tuple(
+        ComponentEdge(
+            source=f"part{i:02d}",
+            target=f"part{(i + 1) % 40:02d}",
+            kinds=("include",),
+            count=i + 1,
+            crossing=False,
+        )
+        for i in range(40)
+    ) + (ComponentEdge(source="part39", target="secret", kinds=("link",), count=1, crossing=True),)
+    page = render_html(replace(failing, components=(*many, secret), component_edges=edges))
+    svg = re.search(r'<svg class="graph".*?</svg>', page, re.S)
+    assert svg
+    nodes = re.findall(r'<g class="node (\w[\w-]*)"><title>([^ ]+)', svg.group(0))
+    assert len(nodes) == 20
+    names = {name for _, name in nodes}
+    assert {"secret", "part39", "part00"} <= names  # crossing ends first, then the biggest
+    assert svg.group(0).count('class="edge bad"') == 1
+    text = " ".join(page.split())
+    # 41 of the policy, 4 more that only files name (vmkernel, drivers, lib, vmotion)
+    assert "shows 20 of the 45 components and 19 of the 41 dependencies" in text, re.findall(
+        r"picture shows[^:]*", text
+    )
