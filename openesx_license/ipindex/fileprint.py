@@ -91,10 +91,10 @@ def print_file(
 ) -> FilePrint:
     """Read ``root/path`` and fingerprint it; an unreadable or huge file gives an empty print."""
     try:
-        full = root / path
-        if full.stat().st_size > MAX_FILE_BYTES:
+        source = root / path
+        if source.stat().st_size > MAX_FILE_BYTES:
             return FilePrint(path=path, error=f"larger than {MAX_FILE_BYTES} bytes: not indexed")
-        text = full.read_bytes().decode("utf-8", errors="replace")
+        text = source.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         return FilePrint(path=path, error=f"cannot read: {exc.strerror or exc}")
     return print_text(path, text, k, window, uses=uses, full=full)

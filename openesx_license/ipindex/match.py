@@ -4,7 +4,8 @@ Copies: each open file's fingerprints are looked up in the index; fingerprints t
 boilerplate (seen in at least ``boilerplate_threshold`` files of the open tree itself, in the
 known-boilerplate list, or in many proprietary files) do not count. The remaining hits are
 grouped per (open file, proprietary file) into runs of nearby matches; a run that covers at
-least ``min_lines`` lines or ``min_tokens`` tokens of the open file is a :class:`CopyMatch`.
+least ``min_tokens`` tokens (on both sides), or whose tokens lie on at least ``min_lines``
+lines of the open file, is a :class:`CopyMatch`.
 
 References: ``#include`` of a header the index knows (and the audited tree does not have), and
 uses of a symbol the index exports (and the open tree does not define itself) are
@@ -44,6 +45,7 @@ class CopyMatch:
     proprietary_end_line: int
     similarity: float  # share of the open region's tokens covered by matching k-grams
     matched_fingerprints: int
+    code_lines: int = 0  # lines of the open file holding covered tokens
     other_sources: int = 0  # further proprietary files matching the same region
 
     @property
@@ -99,9 +101,10 @@ def find_copies(
 
     Two passes. The winnowed fingerprints of the open files find the candidate (open file,
     proprietary file) pairs: by the winnowing guarantee every shared run of ``k + window - 1``
-    tokens shows up here. Then, for open files printed with ``full=True``, every k-gram of the
-    file is looked up, so that the fingerprints the proprietary side selected near the edges of
-    a copy (where the two files' windows differ) count too and the copy is measured whole.
+    tokens shows up here. Then, for open files printed with ``full=True``, every k-gram within
+    ``k + window`` tokens of a first-pass hit is looked up, so that the fingerprints the
+    proprietary side selected near the edges of a copy (where the two files' windows differ)
+    count too and the copy is measured whole.
     """
     k, window = index.params.k, index.params.window
     ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
@@ -113,9 +116,25 @@ def find_copies(
         files = {p.file_id for h in fp.hashes for p in postings.get(h, ())}
         if files:
             candidates[fp.path] = files
-    full = [fp for fp in prints if fp.path in candidates and fp.all_hashes]
-    if full:
-        wanted = {h for fp in full for h in fp.all_hashes if h not in ignored}
+    # every k-gram near a first-pass hit (a copy's edges lie within k + window of one)
+    near: dict[str, list[int]] = {}
+    reach = k + window
+    for fp in prints:
+        if fp.path not in candidates or not fp.all_hashes:
+            continue
+        hit_positions = [p for p, h in zip(fp.positions, fp.hashes, strict=True) if h in postings]
+        spans: set[int] = set()
+        for p in hit_positions:
+            spans.update(range(max(0, p - reach), min(len(fp.all_hashes), p + reach + 1)))
+        near[fp.path] = sorted(spans)
+    if near:
+        by_path = {fp.path: fp for fp in prints}
+        wanted = {
+            h
+            for path, positions in near.items()
+            for h in map(by_path[path].all_hashes.__getitem__, positions)
+            if h not in ignored and h not in postings
+        }
         postings.update(index.postings(wanted))
     matches: list[CopyMatch] = []
     for fp in prints:
@@ -123,10 +142,11 @@ def find_copies(
         if not sources:
             continue
         per_file: dict[int, list[_Hit]] = {}
-        if fp.all_hashes:
-            lines = fp.token_lines
+        located: Iterable[tuple[int, int, int, int]]
+        if fp.path in near:
+            lines, all_hashes = fp.token_lines, fp.all_hashes
             located = (
-                (pos, h, lines[pos], lines[pos + k - 1]) for pos, h in enumerate(fp.all_hashes)
+                (pos, all_hashes[pos], lines[pos], lines[pos + k - 1]) for pos in near[fp.path]
             )
         else:
             located = zip(fp.positions, fp.hashes, fp.start_lines, fp.end_lines, strict=True)
@@ -135,9 +155,9 @@ def find_copies(
             if not found or h in ignored:
                 continue
             by_file: dict[int, list[Posting]] = {}
-            for p in found:
-                if p.file_id in sources:
-                    by_file.setdefault(p.file_id, []).append(p)
+            for posting in found:
+                if posting.file_id in sources:
+                    by_file.setdefault(posting.file_id, []).append(posting)
             for file_id, ps in by_file.items():
                 per_file.setdefault(file_id, []).append(_Hit(pos, start, end, ps))
         runs: list[CopyMatch] = []
@@ -198,7 +218,8 @@ def _measure(
         reach = pos + k
     covered = min(covered, source_covered)
     start, end = run[0].start, max(h.end for h in run)
-    if covered < settings.min_tokens:
+    code_lines = _code_lines(fp, run, k) if fp.token_lines else end - start + 1
+    if covered < settings.min_tokens and code_lines < settings.min_lines:
         return None
     span = run[-1].pos + k - run[0].pos
     source = index.files[file_id]
@@ -213,7 +234,20 @@ def _measure(
         proprietary_end_line=max(p.end_line for p in chosen),
         similarity=round(min(1.0, covered / span), 3),
         matched_fingerprints=len(run),
+        code_lines=code_lines,
     )
+
+
+def _code_lines(fp: FilePrint, run: list[_Hit], k: int) -> int:
+    """Distinct lines of the open file that hold tokens of the run's k-grams (blank and
+    comment lines do not count, so a sparse stretch of code is not a big copy)."""
+    lines = fp.token_lines
+    seen: set[int] = set()
+    reach = -1
+    for hit in run:
+        seen.update(lines[t] for t in range(max(hit.pos, reach), hit.pos + k))
+        reach = hit.pos + k
+    return len(seen)
 
 
 def _resolve_overlaps(runs: list[CopyMatch]) -> list[CopyMatch]:
