@@ -92,13 +92,15 @@ def _is_bare_copyright(words: list[str]) -> bool:
 
 
 def licence_blocks(
-    lines: list[str], blank: frozenset[int] = frozenset(), *, whole: bool = False
+    lines: list[str], blank: frozenset[int] = frozenset(), *, whole: bool | None = None
 ) -> list[LicenceBlock]:
     """The licence blocks of ``lines``; indexes in ``blank`` (tag lines) count as empty.
 
-    A file that is mostly licence text (``whole``, or when its blocks cover at least
-    :data:`WHOLE_FILE_SHARE` of its non-blank lines) is one block: a full licence text must be
-    matched in one piece to be recognised as the whole licence and not as fragments.
+    A licence text must be matched in one piece to be recognised as the whole licence and not
+    as fragments: with ``whole=True`` (a COPYING or LICENSE file) the file is one block; with
+    ``whole=None`` (documents) it is when its blocks cover at least :data:`WHOLE_FILE_SHARE` of
+    its non-blank lines; with ``whole=False`` (code, whose licence sits in comments) never, so
+    that an edit of the code does not change the header's block.
     """
     words = LICENCE_WORDS
     relevant = []
@@ -123,7 +125,7 @@ def licence_blocks(
             continue
         spans.append((first, last))
         first = last = i
-    if not whole:
+    if whole is None:
         covered = sum(b - a + 1 for a, b in spans)
         non_blank = sum(1 for line in lines if line.strip())
         whole = covered >= WHOLE_FILE_SHARE * non_blank and len(lines) <= MAX_BLOCK_LINES

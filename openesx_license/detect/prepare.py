@@ -28,6 +28,13 @@ from openesx_license.model import FileEntry, FileKind, LicenceDetection, MarkerH
 DEFAULT_MARKERS = ("VMware Confidential", "Proprietary and Confidential")
 _PROPRIETARY_REF = re.compile(r"LicenseRef-[\w.-]*Proprietary[\w.-]*", re.IGNORECASE)
 _MARKER_TEXT_CHARS = 200
+#: licence files are matched whole; code never (its licence is in comment headers)
+_WHOLE_BY_KIND = {
+    FileKind.LICENSE: True,
+    FileKind.SOURCE: False,
+    FileKind.HEADER: False,
+    FileKind.BUILD: False,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,7 +113,7 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
             licence_blocks(
                 lines,
                 frozenset(t.index for t in found),
-                whole=entry.kind is FileKind.LICENSE,
+                whole=_WHOLE_BY_KIND.get(entry.kind),
             )
         ),
         groups=tuple(copyright_groups(lines)),

@@ -105,7 +105,7 @@ _BUILD_NAMES = re.compile(
     r"pyproject\.toml|Cargo\.toml|go\.mod|Dockerfile|build\.sh|autogen\.sh)$|"
     r"(\.mk|\.cmake|\.am|\.spec|\.mak|\.ninja|\.bb|\.bbappend)$|^Kconfig\.",
 )
-_SHEBANG = re.compile(rb"^#!\s*\S*?(?:env\s+)?(python|perl|bash|sh|ruby|awk)\b")
+_SHEBANG = re.compile(rb"^#!\s*\S*?(?:env\s+)?(python|perl|bash|sh|ruby|awk)[\d.]*\b")
 _TEXT_BYTES = bytes(range(32, 127)) + b"\t\n\r\f\b\x1b"
 
 

@@ -77,7 +77,8 @@ def _skipped(rel: str) -> bool:
 
 
 def _git_paths(root: Path) -> list[str] | None:
-    """Tracked paths below ``root`` relative to it, or None when it is not in a git work tree."""
+    """Tracked and untracked-but-not-ignored paths below ``root`` (relative to it), or None
+    when ``root`` is not in a git work tree."""
     try:
         inside = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
@@ -88,7 +89,19 @@ def _git_paths(root: Path) -> list[str] | None:
         if inside.returncode != 0 or inside.stdout.strip() != "true":
             return None
         listed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--full-name", "--", "."],
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--full-name",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                ".",
+            ],
             capture_output=True,
             check=False,
         )

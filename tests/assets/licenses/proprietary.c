@@ -1,0 +1,6 @@
+/*
+ * VMware Confidential
+ * SPDX-License-Identifier: LicenseRef-VMware-Proprietary
+ */
+
+int vmotion_secret;

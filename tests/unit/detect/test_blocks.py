@@ -1,0 +1,102 @@
+"""Cutting text into licence blocks and copyright groups (no licence index needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cluecode.copyrights import collect_candidate_lines
+
+from openesx_license.detect.blocks import copyright_groups, licence_blocks, split_lines
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "licenses"
+
+GPL_C = """/*
+ * Copyright (c) 2006, Intel Corporation.
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 as published
+ * by the Free Software Foundation.
+ */
+#include <xen/lib.h>
+
+int x;
+"""
+GPL_SH = """#!/bin/sh
+# Copyright (C) 2011 Citrix Ltd.
+#
+# This program is free software; you can redistribute it and/or modify it
+# under the terms of the GNU General Public License version 2 as published
+# by the Free Software Foundation.
+
+echo hi
+"""
+
+
+def test_same_header_in_other_comment_style_and_holder_has_the_same_key() -> None:
+    c_blocks = licence_blocks(split_lines(GPL_C))
+    sh_blocks = licence_blocks(split_lines(GPL_SH))
+    assert len(c_blocks) == len(sh_blocks) == 1
+    # the bare copyright lines are blanked: the year and holder do not defeat deduplication
+    assert c_blocks[0].key == sh_blocks[0].key
+    assert c_blocks[0].start == 3 and sh_blocks[0].start == 3
+    assert "Intel" not in c_blocks[0].text and "#include" not in c_blocks[0].text
+
+
+def test_code_without_licence_words_makes_no_block() -> None:
+    code = "int main(void)\n{\n    return grant_table_init(domain);\n}\n"
+    assert licence_blocks(split_lines(code)) == []
+
+
+def test_tag_lines_are_blanked_and_a_tag_only_file_needs_no_engine() -> None:
+    lines = ["// SPDX-License-Identifier: GPL-2.0", "int x;"]
+    assert licence_blocks(lines, frozenset({0})) == []
+
+
+def test_a_licence_text_file_is_one_block() -> None:
+    text = (ASSETS / "governed" / "COPYING").read_text()
+    lines = split_lines(text)
+    blocks = licence_blocks(lines, whole=True)
+    assert len(blocks) == 1 and blocks[0].start == 0
+    assert blocks[0].text.count("\n") == len(lines) - 1
+    # mostly licence text: one block even without being told
+    assert len(licence_blocks(lines)) == 1
+
+
+def _scancode_groups(lines: list[str]) -> list[list[tuple[int, str]]]:
+    return [g for g in collect_candidate_lines(enumerate(lines, start=1)) if g]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["bsd-3-clause.c", "gpl-2.0-or-later.c", "mit.c", "apache-2.0.c", "governed/COPYING"],
+)
+def test_copyright_groups_are_scancodes_groups(name: str) -> None:
+    """Windows around candidate lines yield exactly ScanCode's whole-file groups."""
+    lines = split_lines((ASSETS / name).read_text())
+    expected = _scancode_groups(lines)
+    ours = [[(g.start + rel - 1, text) for rel, text in g.lines] for g in copyright_groups(lines)]
+    assert ours == expected and ours
+
+
+def test_copyright_groups_on_tricky_lines() -> None:
+    lines = [
+        "int a;",
+        "/* Written by Alice <alice@example.org>",
+        " * and Bob, 2004",
+        " *",
+        " * Copyright 2001-2003",
+        " *   The Foo Project",
+        " * All rights reserved.",
+        " */",
+        "x = 1;",
+        "y = 2;",
+        "z = 3;",
+        "w = 4;",
+        "/* (C) 1999 Carol, see http://example.org */",
+    ]
+    ours = [[(g.start + rel - 1, t) for rel, t in g.lines] for g in copyright_groups(lines)]
+    assert ours == _scancode_groups(lines)
+    # same content elsewhere in another file: same key
+    shifted = ["", "", *lines]
+    assert [g.key for g in copyright_groups(shifted)] == [g.key for g in copyright_groups(lines)]
