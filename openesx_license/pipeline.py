@@ -91,7 +91,10 @@ def run_audit(
                       engine=scan.engine)  # fmt: skip
 
     say("matching copied code")
-    copies = copied_code_step(root, policy, files, components, ip_index=ip_index, jobs=jobs)
+    copies = copied_code_step(
+        root, policy, files, components, ip_index=ip_index, jobs=jobs, cache_dir=cache_dir,
+        use_cache=use_cache,
+    )  # fmt: skip
 
     say("building the dependency graph")
     graph = graph_step(
@@ -202,12 +205,19 @@ def copied_code_step(
     *,
     ip_index: Path | None,
     jobs: int | None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
 ) -> CopyAnalysis:
     """Copied code: open files matched against ``ip_index`` (whose header and symbol
     references become graph edges), else against the policy's proprietary components in the
     tree; the component map learns that ``ipindex:<component>:...`` nodes are proprietary."""
     components.add_resolver(index_resolver(policy))
-    return analyse_copies(root, policy, files, components, ip_index=ip_index, jobs=jobs)
+    from openesx_license.detect.cache import default_cache_dir
+
+    prints_cache = (cache_dir or default_cache_dir()) if use_cache else None
+    return analyse_copies(
+        root, policy, files, components, ip_index=ip_index, jobs=jobs, cache_dir=prints_cache
+    )
 
 
 def check_step(ctx: CheckContext) -> tuple[Finding, ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openesx_license.errors import UsageError
-from openesx_license.ipindex.fileprint import print_files
+from openesx_license.ipindex.fileprint import FilePrint, print_files
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters, IndexWriter
 from openesx_license.ipindex.tokens import is_c_family
 
@@ -66,10 +66,13 @@ def write_index(
     *,
     jobs: int = 1,
     source: str = "",
+    printer: Callable[[list[str]], Iterable[FilePrint]] | None = None,
 ) -> tuple[FingerprintIndex, IndexSummary]:
     """Fingerprint ``paths`` of ``root`` into an index at ``out`` (in memory when None).
 
     Files for which ``component_of`` returns None are skipped (counted in the summary).
+    ``printer`` prints a list of paths (e.g. through the print cache); by default the files
+    are read and printed in ``jobs`` processes.
     """
     start = time.perf_counter()
     claimed: list[tuple[str, str]] = []
@@ -85,7 +88,12 @@ def write_index(
     errors: list[str] = []
     fingerprints = symbols = headers = 0
     try:
-        prints = print_files(root, [p for p, _ in claimed], params.k, params.window, jobs=jobs)
+        wanted = [p for p, _ in claimed]
+        prints = (
+            printer(wanted)
+            if printer is not None
+            else print_files(root, wanted, params.k, params.window, jobs=jobs)
+        )
         for (path, component), fp in zip(claimed, prints, strict=True):
             if fp.error:
                 errors.append(f"{path}: {fp.error}")

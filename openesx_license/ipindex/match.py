@@ -15,7 +15,7 @@ uses of a symbol the index exports (and the open tree does not define itself) ar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from openesx_license.ipindex.fileprint import FilePrint
@@ -96,6 +96,7 @@ def find_copies(
     settings: CopySettings,
     *,
     boilerplate: Collection[int] = frozenset(),
+    refine: Callable[[FilePrint], FilePrint] | None = None,
 ) -> list[CopyMatch]:
     """Copies of indexed code in ``prints`` (the open files), in file order.
 
@@ -104,7 +105,8 @@ def find_copies(
     tokens shows up here. Then, for open files printed with ``full=True``, every k-gram within
     ``k + window`` tokens of a first-pass hit is looked up, so that the fingerprints the
     proprietary side selected near the edges of a copy (where the two files' windows differ)
-    count too and the copy is measured whole.
+    count too and the copy is measured whole. ``refine`` re-prints a file with ``full=True``
+    when its print lacks the k-grams and a first-pass hit could grow into a copy.
     """
     k, window = index.params.k, index.params.window
     ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
@@ -116,6 +118,15 @@ def find_copies(
         files = {p.file_id for h in fp.hashes for p in postings.get(h, ())}
         if files:
             candidates[fp.path] = files
+    if refine is not None:
+        prints = [
+            refine(fp)
+            if fp.path in candidates
+            and not fp.all_hashes
+            and _may_grow(fp, postings, ignored, k, settings)
+            else fp
+            for fp in prints
+        ]
     # every k-gram near a first-pass hit (a copy's edges lie within k + window of one)
     near: dict[str, list[int]] = {}
     reach = k + window
@@ -165,6 +176,35 @@ def find_copies(
             runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings))
         matches.extend(_resolve_overlaps(runs))
     return matches
+
+
+def _may_grow(
+    fp: FilePrint, postings: Mapping[int, object], ignored: Collection[int], k: int,
+    settings: CopySettings,
+) -> bool:  # fmt: skip
+    """Whether some group of first-pass hits could reach the copy size: a copy cannot take in
+    the k-gram of a neighbouring selected fingerprint that did not hit (unless that one was
+    ignored as boilerplate, which says nothing), which bounds how far it can extend."""
+    hashes, positions = fp.hashes, fp.positions
+    n = len(hashes)
+    i = 0
+    while i < n:
+        if hashes[i] not in postings:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and (hashes[j + 1] in postings or hashes[j + 1] in ignored):
+            j += 1
+        first = positions[i - 1] + 1 if i > 0 else 0
+        last = positions[j + 1] + k - 2 if j + 1 < n else fp.tokens - 1
+        first_line = fp.end_lines[i - 1] if i > 0 else 1
+        last_line = fp.start_lines[j + 1] if j + 1 < n else fp.lines
+        if last - first + 1 >= settings.min_tokens or last_line - first_line + 1 >= (
+            settings.min_lines
+        ):
+            return True
+        i = j + 1
+    return False
 
 
 def _runs(

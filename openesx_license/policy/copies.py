@@ -15,14 +15,15 @@ copy and reference edges go into the graph as ``extra_edges``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openesx_license.graph.model import DependencyEdge
 from openesx_license.ipindex.boilerplate import known_boilerplate
 from openesx_license.ipindex.build import write_index
-from openesx_license.ipindex.fileprint import print_files
+from openesx_license.ipindex.cache import cached_prints
+from openesx_license.ipindex.fileprint import FilePrint, print_file
 from openesx_license.ipindex.match import (
     CopyMatch,
     CopySettings,
@@ -82,23 +83,28 @@ def analyse_copies(
     *,
     ip_index: Path | None = None,
     jobs: int | None = None,
+    cache_dir: Path | None = None,
 ) -> CopyAnalysis:
     """Match the tree's open files against ``ip_index``, or against the proprietary
     components of ``policy`` (monorepo mode) when no index is given.
 
-    Raises :class:`~openesx_license.errors.FingerprintIndexError` for an index that cannot be
-    used or was built with other ``k``/``window`` than the policy's ``[copied_code]``.
+    ``cache_dir`` keeps the files' prints by content hash (None: no cache). Raises
+    :class:`~openesx_license.errors.FingerprintIndexError` for an index that cannot be used
+    or was built with other ``k``/``window`` than the policy's ``[copied_code]``.
     """
     settings = policy.copied_code
     params = IndexParameters(k=settings.k, window=settings.window)
+    k, window = params.k, params.window
     workers = max(1, min(jobs or 2, 2))
     proprietary = {
         path
         for path in files
         if components.class_of(path) is ComponentClass.PROPRIETARY and is_c_family(path)
     }
-    open_paths = sorted(
-        p for p in files if p not in proprietary and is_c_family(p) and files[p].sha1
+    open_files = sorted(
+        (p, files[p].sha1)
+        for p in files
+        if p not in proprietary and is_c_family(p) and files[p].sha1
     )
     if ip_index is not None:
         index = FingerprintIndex.open(ip_index)
@@ -110,21 +116,26 @@ def analyse_copies(
             component = components.component_for(path)
             return component.name if component else None
 
-        index, _ = write_index(root, sorted(proprietary), owner, params, None, jobs=workers)
+        def printer(paths: list[str]) -> Iterable[FilePrint]:
+            entries = [(p, files[p].sha1) for p in paths]
+            return cached_prints(
+                root, entries, k, window, uses=False, jobs=workers, cache_dir=cache_dir
+            )
+
+        index, _ = write_index(
+            root, sorted(proprietary), owner, params, None, jobs=workers, printer=printer
+        )
         label, in_tree = MONOREPO, True
     else:
         return CopyAnalysis()
+    uses = not in_tree
+
+    def refine(fp: FilePrint) -> FilePrint:
+        return print_file(root, fp.path, k, window, uses=uses, full=True)
+
     try:
         prints = list(
-            print_files(
-                root,
-                open_paths,
-                params.k,
-                params.window,
-                uses=not in_tree,
-                full=True,
-                jobs=workers,
-            )
+            cached_prints(root, open_files, k, window, uses=uses, jobs=workers, cache_dir=cache_dir)
         )
         matches = find_copies(
             index,
@@ -134,7 +145,8 @@ def analyse_copies(
                 min_tokens=settings.min_tokens,
                 boilerplate_threshold=settings.boilerplate_threshold,
             ),
-            boilerplate=known_boilerplate(params.k),
+            boilerplate=known_boilerplate(k),
+            refine=refine,
         )
         references: list[IndexReference] = []
         if not in_tree:

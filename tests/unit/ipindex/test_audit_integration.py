@@ -44,7 +44,9 @@ def _records(tree: Path) -> list[FileRecord]:
 def _audit(tree: Path, policy: Policy, index: Path | None, tmp_path: Path) -> CheckContext:
     components = ComponentMap(policy)
     files = apply_components(_records(tree), components)
-    copies = copied_code_step(tree, policy, files, components, ip_index=index, jobs=1)
+    copies = copied_code_step(
+        tree, policy, files, components, ip_index=index, jobs=1, use_cache=False
+    )
     graph = graph_step(
         tree, policy, files, components, cache_dir=tmp_path / "cache", use_cache=False,
         extra_edges=copies.edges,

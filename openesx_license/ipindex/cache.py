@@ -1,0 +1,137 @@
+"""A local cache of file prints, keyed by content SHA-1, so a re-audit does not re-tokenize.
+
+One SQLite file, ``ipindex-prints.sqlite`` in the detection cache folder. It caches the
+winnowed print (fingerprints, includes, definitions, used names) of the audited tree's own
+files; it is a private cache of the user's tree, never shared (the shareable index is
+:mod:`openesx_license.ipindex.store`). The key includes everything that changes a print:
+normaliser and hash versions, ``k``, ``window`` and the table-period filter.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from openesx_license.ipindex.fileprint import MAX_TABLE_PERIOD, FilePrint, print_files
+from openesx_license.ipindex.symbols import Definition
+from openesx_license.ipindex.tokens import NORMALISER_VERSION, Include
+from openesx_license.ipindex.winnow import HASH_NAME
+
+CACHE_FILE = "ipindex-prints.sqlite"
+
+
+def _encode(fp: FilePrint) -> bytes:
+    head = json.dumps(
+        {
+            "tokens": fp.tokens,
+            "lines": fp.lines,
+            "includes": [[i.name, i.line, i.system] for i in fp.includes],
+            "definitions": [[d.name, d.line, d.kind, d.static] for d in fp.definitions],
+            "used": fp.used,
+            "n": len(fp.hashes),
+        }
+    ).encode()
+    arrays = b"".join(
+        array("q", a).tobytes() for a in (fp.hashes, fp.positions, fp.start_lines, fp.end_lines)
+    )
+    return zlib.compress(len(head).to_bytes(4, "big") + head + arrays, 1)
+
+
+def _decode(path: str, blob: bytes) -> FilePrint:
+    data = zlib.decompress(blob)
+    size = int.from_bytes(data[:4], "big")
+    head = json.loads(data[4 : 4 + size])
+    n = head["n"]
+    body = data[4 + size :]
+    parts = [array("q", body[i * 8 * n : (i + 1) * 8 * n]) for i in range(4)]
+    return FilePrint(
+        path=path,
+        hashes=parts[0],
+        positions=array("l", parts[1]),
+        start_lines=array("l", parts[2]),
+        end_lines=array("l", parts[3]),
+        tokens=head["tokens"],
+        lines=head["lines"],
+        includes=tuple(Include(name=a, line=b, system=c) for a, b, c in head["includes"]),
+        definitions=tuple(
+            Definition(name=a, line=b, kind=c, static=d) for a, b, c, d in head["definitions"]
+        ),
+        used=head["used"],
+    )
+
+
+class PrintCache:
+    """Prints by content SHA-1 in a SQLite file; a broken cache file is rebuilt, not fatal."""
+
+    def __init__(self, folder: Path, k: int, window: int, *, uses: bool) -> None:
+        self.key = f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/p{MAX_TABLE_PERIOD}/u{uses:d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / CACHE_FILE
+        try:
+            self.db = self._open(path)
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)
+            self.db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS prints (key TEXT NOT NULL, sha1 TEXT NOT NULL, "
+            "print BLOB NOT NULL, PRIMARY KEY (key, sha1)) WITHOUT ROWID"
+        )
+        return db
+
+    def get(self, path: str, sha1: str) -> FilePrint | None:
+        """The cached print of content ``sha1`` (renamed to ``path``), or None."""
+        row = self.db.execute(
+            "SELECT print FROM prints WHERE key = ? AND sha1 = ?", (self.key, sha1)
+        ).fetchone()
+        return _decode(path, row[0]) if row else None
+
+    def put(self, sha1: str, fp: FilePrint) -> None:
+        """Remember a print (not an erroneous one: the file may be readable next time)."""
+        if fp.error is None:
+            self.db.execute(
+                "INSERT OR REPLACE INTO prints VALUES (?, ?, ?)", (self.key, sha1, _encode(fp))
+            )
+
+    def close(self) -> None:
+        """Commit and close."""
+        self.db.commit()
+        self.db.close()
+
+
+def cached_prints(
+    root: Path,
+    files: Sequence[tuple[str, str]],
+    k: int,
+    window: int,
+    *,
+    uses: bool,
+    jobs: int,
+    cache_dir: Path | None,
+) -> Iterator[FilePrint]:
+    """Prints of ``files`` ((path, sha1) pairs), from the cache where the content was seen;
+    without ``cache_dir`` every file is printed afresh. Input order is kept."""
+    if cache_dir is None:
+        yield from print_files(root, [p for p, _ in files], k, window, uses=uses, jobs=jobs)
+        return
+    cache = PrintCache(cache_dir, k, window, uses=uses)
+    try:
+        found = {path: cache.get(path, sha1) for path, sha1 in files}
+        missing = [(p, s) for p, s in files if found[p] is None]
+        fresh = print_files(root, [p for p, _ in missing], k, window, uses=uses, jobs=jobs)
+        for (path, sha1), fp in zip(missing, fresh, strict=True):
+            cache.put(sha1, fp)
+            found[path] = fp
+        for path, _ in files:
+            fp_found = found[path]
+            assert fp_found is not None
+            yield fp_found
+    finally:
+        cache.close()
