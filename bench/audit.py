@@ -3,7 +3,8 @@
 Each tree is audited with a policy that splits it into components (bench/policies/), once
 with an empty licence cache (cold) and once more with the cache the first run filled (warm);
 then the file-level graph is exported from the warm cache. Wall time and peak memory of the
-whole process tree (bench/common.py). Target: QEMU audited in under 2 minutes on 2 cores with
+whole process tree (bench/common.py), and the CPU seconds of that tree (on a machine shared
+with other jobs, CPU time / 2 estimates the wall time on two idle cores). Target: QEMU audited in under 2 minutes on 2 cores with
 a warm cache.
 
     python bench/audit.py [xen|qemu ...]      # default: both
@@ -12,6 +13,7 @@ a warm cache.
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -26,13 +28,31 @@ TARGET_WARM_SECONDS = {"qemu": 120.0}
 JOBS = "2"
 
 
-def _audit(label: str, tree: Path, policy: Path, cache: Path, out: Path) -> Measurement:
+def _cpu_seconds() -> float:
+    """User + system CPU time of every waited-for descendant so far (workers included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(label: str, command: list[str]) -> tuple[Measurement, float]:
+    """:func:`measure` plus the CPU seconds the command's process tree used: on a shared
+    machine wall time says more about the neighbours than about us, CPU time does not."""
+    before = _cpu_seconds()
+    measurement = measure(label, command)
+    cpu = round(_cpu_seconds() - before, 1)
+    print(f"[bench] {label}: {cpu:.0f} CPU s", file=sys.stderr, flush=True)
+    return measurement, cpu
+
+
+def _audit(
+    label: str, tree: Path, policy: Path, cache: Path, out: Path
+) -> tuple[Measurement, float]:
     command = [
         str(BIN / "openesx-license"), "audit", str(tree), "--policy", str(policy),
         "--out", str(out), "--format", "json", "--fail-on", "never",
         "--jobs", JOBS, "--cache-dir", str(cache),
     ]  # fmt: skip
-    return measure(label, command)
+    return timed(label, command)
 
 
 def _findings(out: Path) -> dict[str, int]:
@@ -53,9 +73,9 @@ def bench_tree(name: str, work: Path) -> dict[str, object]:
     cache = work / f"{name}-cache"
     out = work / f"{name}-out"
     files = sum(1 for p in tree.rglob("*") if p.is_file())
-    cold = _audit(f"{name} audit, cold cache", tree, policy, cache, out)
-    warm = _audit(f"{name} audit, warm cache", tree, policy, cache, out)
-    graph = measure(
+    cold, cold_cpu = _audit(f"{name} audit, cold cache", tree, policy, cache, out)
+    warm, warm_cpu = _audit(f"{name} audit, warm cache", tree, policy, cache, out)
+    graph, graph_cpu = timed(
         f"{name} graph export, warm cache",
         [str(BIN / "openesx-license"), "graph", str(tree), "--policy", str(policy),
          "--format", "json", "--level", "file", "-o", str(work / f"{name}-graph.json"),
@@ -67,6 +87,7 @@ def bench_tree(name: str, work: Path) -> dict[str, object]:
         "cold": cold,
         "warm": warm,
         "graph": graph,
+        "cpu_seconds": {"cold": cold_cpu, "warm": warm_cpu, "graph": graph_cpu},
         "findings": _findings(out),
     }
     if name in TARGET_WARM_SECONDS:
@@ -96,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{name}: {r['files']} files; audit cold {cold.seconds:.0f} s / "
             f"{cold.peak_rss_mb:.0f} MB, warm {warm.seconds:.0f} s / {warm.peak_rss_mb:.0f} MB; "
             f"graph export (warm) {graph.seconds:.0f} s / {graph.peak_rss_mb:.0f} MB; "
+            f"CPU s {r['cpu_seconds']}; "
             f"findings {r['findings']}"
             + (f"; target met: {r['target_met']}" if "target_met" in r else "")
         )
