@@ -4,8 +4,8 @@ Each tree is audited with a policy that splits it into components (bench/policie
 with an empty licence cache (cold) and once more with the cache the first run filled (warm);
 then the file-level graph is exported from the warm cache. Wall time and peak memory of the
 whole process tree (bench/common.py), and the CPU seconds of that tree (on a machine shared
-with other jobs, CPU time / 2 estimates the wall time on two idle cores). Target: QEMU audited in under 2 minutes on 2 cores with
-a warm cache.
+with other jobs, CPU time / 2 estimates the wall time on two idle cores). Target: QEMU
+audited in under 2 minutes on 2 cores with a warm cache.
 
     python bench/audit.py [xen|qemu ...]      # default: both
 """
