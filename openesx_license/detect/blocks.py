@@ -148,6 +148,10 @@ _COPYRIGHT_HINT = re.compile(
 )
 #: ScanCode keeps at most two lines after a candidate line in one group
 _GROUP_TAIL = 3
+# A group none of whose (prepared) lines holds one of these cannot yield a copyright
+# statement or holder (ScanCode's grammar builds both around a copyright sign or word, or an
+# "all rights reserved"); it would only yield authors, which we do not report.
+_STATEMENT_SIGNS = ("opyr", "opyl", "copr", "(c)", "\u00a9", "reserved", "&#169", "&#xa9")
 
 
 def copyright_groups(lines: list[str]) -> list[CopyrightGroup]:
@@ -173,6 +177,8 @@ def copyright_groups(lines: list[str]) -> list[CopyrightGroup]:
         numbered = [(j + 1, lines[j]) for j in range(first, last + 1)]
         for group in collect_candidate_lines(numbered):
             if not group:
+                continue
+            if not any(sign in text.lower() for _, text in group for sign in _STATEMENT_SIGNS):
                 continue
             start = group[0][0]
             rel = tuple((ln - start + 1, text) for ln, text in group)

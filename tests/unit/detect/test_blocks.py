@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cluecode.copyrights import collect_candidate_lines
+from cluecode.copyrights import detect_copyrights_from_lines
 
 from openesx_license.detect.blocks import copyright_groups, licence_blocks, split_lines
+from openesx_license.detect.engine import detect_copyright_group
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "licenses"
 
@@ -63,20 +64,34 @@ def test_a_licence_text_file_is_one_block() -> None:
     assert len(licence_blocks(lines)) == 1
 
 
-def _scancode_groups(lines: list[str]) -> list[list[tuple[int, str]]]:
-    return [g for g in collect_candidate_lines(enumerate(lines, start=1)) if g]
+def _scancode_copyrights(lines: list[str]) -> list[tuple[str, int, int]]:
+    """What ScanCode's detector finds in the whole text (statements and holders)."""
+    found = detect_copyrights_from_lines(
+        list(enumerate(lines, start=1)), include_authors=False, include_copyright_allrights=False
+    )
+    return sorted(
+        (getattr(d, "copyright", None) or d.holder, d.start_line, d.end_line) for d in found
+    )
+
+
+def _our_copyrights(lines: list[str]) -> list[tuple[str, int, int]]:
+    out = []
+    for group in copyright_groups(lines):
+        facts = detect_copyright_group(group.lines)
+        shift = group.start - 1
+        out += [(t, s + shift, e + shift) for t, s, e in facts["copyrights"] + facts["holders"]]
+    return sorted(out)
 
 
 @pytest.mark.parametrize(
     "name",
     ["bsd-3-clause.c", "gpl-2.0-or-later.c", "mit.c", "apache-2.0.c", "governed/COPYING"],
 )
-def test_copyright_groups_are_scancodes_groups(name: str) -> None:
-    """Windows around candidate lines yield exactly ScanCode's whole-file groups."""
+def test_copyright_groups_find_what_scancode_finds_in_the_whole_file(name: str) -> None:
+    """Windows around candidate lines give exactly ScanCode's whole-file results."""
     lines = split_lines((ASSETS / name).read_text())
-    expected = _scancode_groups(lines)
-    ours = [[(g.start + rel - 1, text) for rel, text in g.lines] for g in copyright_groups(lines)]
-    assert ours == expected and ours
+    expected = _scancode_copyrights(lines)
+    assert _our_copyrights(lines) == expected and expected
 
 
 def test_copyright_groups_on_tricky_lines() -> None:
@@ -94,9 +109,9 @@ def test_copyright_groups_on_tricky_lines() -> None:
         "z = 3;",
         "w = 4;",
         "/* (C) 1999 Carol, see http://example.org */",
+        "/* Acme Widgets Inc. All Rights Reserved. */",
     ]
-    ours = [[(g.start + rel - 1, t) for rel, t in g.lines] for g in copyright_groups(lines)]
-    assert ours == _scancode_groups(lines)
+    assert _our_copyrights(lines) == _scancode_copyrights(lines)
     # same content elsewhere in another file: same key
     shifted = ["", "", *lines]
     assert [g.key for g in copyright_groups(shifted)] == [g.key for g in copyright_groups(lines)]
