@@ -61,6 +61,13 @@ def test_demo_evidence_names_every_hop(result: AuditResult) -> None:
     assert include.evidence[-1].path == "vmotion/include/vmotion_api.h"
     call = by_key[("boundary-crossing", "drivers/scsi/pvscsi/pvscsi.c", "vmotion")]
     assert call.evidence[0].kind == "symbol" and "vmotion_quiesce_device" in call.evidence[0].text
+    gpl = by_key[("gpl-only-symbol", "ha/fdm.c", "vmk_world_lookup")]
+    world = (DEMO / "vmkernel/sched/world.c").read_text().splitlines()
+    export_line = world.index("EXPORT_SYMBOL_GPL(vmk_world_lookup);") + 1
+    assert [(e.path, e.line) for e in gpl.evidence] == [
+        ("ha/fdm.c", gpl.line),
+        ("vmkernel/sched/world.c", export_line),
+    ]
     marker = by_key[("proprietary-code", "vmkernel/hv_trace.c", "VMware Confidential")]
     assert marker.line == 5 and marker.evidence[0].kind == "marker"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import ClassVar
 
 from license_expression import ExpressionError, get_spdx_licensing
@@ -315,12 +316,7 @@ class GplOnlySymbol(Rule):
                     f"{user} ({_describe(user_component)}; {verdict}) uses {symbol}, exported "
                     f"GPL-only by {exporter} ({_describe(exporter_component)})"
                 ),
-                evidence=hop_ev
-                + (
-                    Evidence(
-                        path=exporter, line=None, text=f"EXPORT_SYMBOL_GPL({symbol})", kind="symbol"
-                    ),
-                ),
+                evidence=hop_ev + (_export_evidence(ctx, exporter, symbol),),
                 data={"symbol": symbol, "exporter": exporter, "why": verdict},
             )
 
@@ -335,6 +331,23 @@ class GplOnlySymbol(Rule):
         if gpl_compatible(expression) is False:
             return f"licence {expression} is not GPL-compatible"
         return None
+
+
+def _export_evidence(ctx: CheckContext, exporter: str, symbol: str) -> Evidence:
+    """The ``EXPORT_SYMBOL_GPL(symbol)`` line of ``exporter`` (line None when unreadable)."""
+    text, line = f"EXPORT_SYMBOL_GPL({symbol})", None
+    root = ctx.graph.graph.get("root")
+    pattern = re.compile(r"\bEXPORT_SYMBOL(?:_NS)?_GPL\s*\(\s*" + re.escape(symbol) + r"\b")
+    if root:
+        try:
+            with (Path(root) / exporter).open(encoding="utf-8", errors="replace") as handle:
+                for number, source_line in enumerate(handle, start=1):
+                    if pattern.search(source_line):
+                        text, line = source_line.strip()[:200], number
+                        break
+        except OSError:
+            pass
+    return Evidence(path=exporter, line=line, text=text, kind="symbol")
 
 
 @register
