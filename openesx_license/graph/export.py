@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 import networkx as nx
@@ -42,10 +43,12 @@ def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Evidence):
         return _evidence_dict(value)
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in sorted(value.items())}
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return [_jsonable(v) for v in items]
     return value
 
@@ -63,6 +66,8 @@ def _sorted_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, Any, dict[str,
 def _scalar_attributes(data: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {}
     for key, value in data.items():
+        if isinstance(value, Enum):
+            value = value.value
         if value is None:
             continue
         if isinstance(value, Evidence):
@@ -74,7 +79,7 @@ def _scalar_attributes(data: Mapping[str, Any]) -> dict[str, str | int | float |
         elif isinstance(value, (bool, int, float, str)):
             out[key] = value
         else:
-            out[key] = json.dumps(_jsonable(value), sort_keys=True)
+            out[key] = json.dumps(_jsonable(value), sort_keys=True, default=str)
     return out
 
 
@@ -109,7 +114,7 @@ def to_json(graph: nx.MultiDiGraph, level: str) -> str:
         "nodes": nodes,
         "links": links,
     }
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=1, ensure_ascii=False, default=str) + "\n"
 
 
 def dot_quote(text: str) -> str:

@@ -146,3 +146,16 @@ def test_boundary_path_through_the_real_graph(graph):
     assert [(u, v) for u, v, _ in path] == [("vmkernel/sched.c", "ha/ha.h")]
     copy_path = shortest_dependency_path(graph, "vmkernel/sched.c", is_proprietary, ["copy"])
     assert copy_path[0][1] == "ipindex:ha:ha_secret.c"
+
+
+def test_attributes_other_stages_add_still_export(graph):
+    from openesx_license.model import FileKind, Severity
+
+    graph.nodes["ha/ha.c"]["severity"] = Severity.ERROR
+    graph.nodes["ha/ha.c"]["kinds"] = {FileKind.SOURCE, FileKind.HEADER}
+    graph.graph["stats"]["when"] = object()
+    back = nx.read_graphml(io.StringIO(export_graph(graph, "graphml", "file")))
+    assert back.nodes["ha/ha.c"]["severity"] == "error"
+    document = json.loads(export_graph(graph, "json", "file"))
+    node = next(n for n in document["nodes"] if n["id"] == "ha/ha.c")
+    assert node["severity"] == "error" and sorted(node["kinds"]) == ["header", "source"]
