@@ -83,16 +83,33 @@ def _scalar_attributes(data: Mapping[str, Any]) -> dict[str, str | int | float |
     return out
 
 
+def _one_type_per_key(rows: list[dict[str, str | int | float | bool]]) -> None:
+    """GraphML declares one type per attribute: a key whose values mix types becomes text."""
+    types: dict[str, set[type]] = {}
+    for attrs in rows:
+        for key, value in attrs.items():
+            types.setdefault(key, set()).add(type(value))
+    mixed = {key for key, found in types.items() if len(found) > 1}
+    if mixed:
+        for attrs in rows:
+            for key in mixed & attrs.keys():
+                attrs[key] = str(attrs[key])
+
+
 def to_graphml(graph: nx.MultiDiGraph) -> str:
     """GraphML text of ``graph`` (readable back with ``networkx.read_graphml``)."""
     flat = nx.MultiDiGraph()
     for key in ("root", "level"):
         if key in graph.graph:
             flat.graph[key] = str(graph.graph[key])
-    for node in sorted(graph.nodes):
-        flat.add_node(node, **_scalar_attributes(graph.nodes[node]))
-    for number, (source, target, _key, data) in enumerate(_sorted_edges(graph)):
-        flat.add_edge(source, target, key=number, **_scalar_attributes(data))
+    nodes = [(node, _scalar_attributes(graph.nodes[node])) for node in sorted(graph.nodes)]
+    edges = [(s, t, _scalar_attributes(d)) for s, t, _, d in _sorted_edges(graph)]
+    _one_type_per_key([attrs for _, attrs in nodes])
+    _one_type_per_key([attrs for _, _, attrs in edges])
+    for node, attrs in nodes:
+        flat.add_node(node, **attrs)
+    for number, (source, target, attrs) in enumerate(edges):
+        flat.add_edge(source, target, key=number, **attrs)
     buffer = io.BytesIO()
     nx.write_graphml(flat, buffer, encoding="utf-8", named_key_ids=True)
     return buffer.getvalue().decode("utf-8")

@@ -159,3 +159,10 @@ def test_attributes_other_stages_add_still_export(graph):
     document = json.loads(export_graph(graph, "json", "file"))
     node = next(n for n in document["nodes"] if n["id"] == "ha/ha.c")
     assert node["severity"] == "error" and sorted(node["kinds"]) == ["header", "source"]
+
+
+def test_graphml_with_mixed_attribute_types_stays_valid(graph):
+    graph.nodes["ha/ha.c"]["rank"] = 3
+    graph.nodes["ha/ha.h"]["rank"] = "high"
+    back = nx.read_graphml(io.StringIO(export_graph(graph, "graphml", "file")))
+    assert back.nodes["ha/ha.c"]["rank"] == "3" and back.nodes["ha/ha.h"]["rank"] == "high"
