@@ -34,12 +34,13 @@ from openesx_license.graph.symbols import (
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-8"
+EXTRACTOR_VERSION = "graph-facts-9"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}
 )
 _ASM_SUFFIXES = frozenset({".S", ".sx"})
+_DOC_STEMS = (".rst", ".txt", ".md", ".html", ".texi", ".json")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,7 +62,9 @@ def reader_for(path: str) -> str | None:
         return "make"
     if is_meson_build(path):
         return "meson"
-    suffix = posixpath.splitext(path)[1]
+    stem, suffix = posixpath.splitext(path)
+    if suffix == ".inc" and stem.endswith(_DOC_STEMS):
+        return None  # QEMU's docs/*.rst.inc: text included by documentation, not C
     if suffix in _C_SUFFIXES:
         return "c"
     if suffix in _ASM_SUFFIXES:

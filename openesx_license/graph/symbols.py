@@ -130,6 +130,8 @@ class _Statement:
         "words",
         "tag",
         "body",
+        "inner",
+        "wrapped",
     )
 
     def __init__(self) -> None:
@@ -143,6 +145,9 @@ class _Statement:
         self.words: set[str] = set()  # storage keywords seen: static, extern, typedef...
         self.tag: str | None = None  # struct/union/enum tag name
         self.body = False  # a struct/union/enum body was read
+        self.inner: list[tuple[str, int]] = []  # identifiers inside the current top-level (...)
+        #: '(name)' just closed: 'int (name)(args)' hides a function name from a macro
+        self.wrapped: tuple[str, int] | None = None
 
 
 class _LineCounter:
@@ -221,6 +226,10 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[in
                 st, prev = _Statement(), None
             continue
         if tok == "(":
+            if st.paren == 0 and prev == ")" and st.wrapped is not None and not st.eq:
+                st.groups.append(st.wrapped)
+            if st.paren == 0:
+                st.inner, st.wrapped = [], None
             if st.paren == 0 and not st.eq and prev is not None and prev[0] not in "()[],=":
                 if prev in _ATTRIBUTE_WORDS:
                     after = _skip_parens(code, pos)
@@ -232,8 +241,11 @@ def _scan_structure(code: str) -> tuple[list[SymbolDefinition], set[str], set[in
             st.paren += 1
         elif tok == ")":
             st.paren = max(0, st.paren - 1)
+            if st.paren == 0 and len(st.inner) == 1:
+                st.wrapped = st.inner[0]
         elif st.paren:
-            pass
+            if st.paren == 1 and (tok[0].isalpha() or tok[0] == "_"):
+                st.inner.append((tok, match.start()))
         elif tok == "[":
             st.bracket += 1
         elif tok == "]":
@@ -273,8 +285,8 @@ def _finish_statement(
     real_groups = [g for g in st.groups if g[0] not in C_KEYWORDS]
     if real_groups and not st.eq:
         if "static" not in st.words:
-            declarations.add(real_groups[0][0])
-        declared_at.add(real_groups[0][1])
+            declarations.add(real_groups[-1][0])
+        declared_at.add(real_groups[-1][1])
         return
     if st.last is not None and not st.eq:
         st.declarators.append(st.last)

@@ -205,3 +205,19 @@ def test_cpp_namespaces_are_transparent():
     text = "namespace vmk {\nint vmk_api(int x) { return x; }\n}\nint after(void) { return 0; }\n"
     names = {d.name for d in extract_symbols(preprocess(text)).definitions}
     assert names == {"vmk_api", "after"}
+
+
+def test_parenthesised_function_names_are_definitions():
+    text = (
+        "uint64_t (dup_const)(unsigned vece, uint64_t c)\n{\n    return c;\n}\n"
+        "uint64_t (dup_proto)(unsigned vece);\n"
+    )
+    symbols = extract_symbols(preprocess(text))
+    assert [(d.name, d.kind) for d in symbols.definitions] == [("dup_const", "function")]
+    assert "dup_proto" in symbols.declarations and "uint64_t" not in symbols.declarations
+
+
+def test_documentation_inc_files_are_not_c(graph_of):
+    files = {"docs/drivers.rst.inc": "size\n  The size (in bytes).\n", "tcg/x.inc": "int x;\n"}
+    g = graph_of(files)
+    assert g.graph["stats"]["facts_files"] == 1
