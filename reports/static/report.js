@@ -176,7 +176,7 @@
       });
       box.appendChild(ol);
     }
-    var file = D.files[f.p];
+    var file = D.files[f.p] || inventoryLicence(f.p);
     if (file) {
       box.appendChild(el("h4", { text: "Licence of " + f.p }));
       box.appendChild(el("p", null, "Concluded: ", el("code", { text: file.lic || NO_LICENSE }),
@@ -206,6 +206,18 @@
       STATUS_TEXT[f.st] || f.st, f.sn ? " — " + f.sn : "",
       f.fp ? el("span", { className: "fp", text: " · fingerprint " + f.fp }) : null));
     return box;
+  }
+
+  /* Concluded licence of a file without detections, from its inventory row. */
+  var byPath = null;
+  function inventoryLicence(path) {
+    if (!byPath) {
+      byPath = {};
+      D.inventory.f.forEach(function (row) { byPath[row[0]] = row; });
+    }
+    var row = byPath[path];
+    if (!row) return null;
+    return { lic: D.inventory.lic[row[2]] || null, src: D.inventory.src[row[3]] || "none", det: [] };
   }
 
   function renderFinding(f, frag, forceOpen) {

@@ -183,6 +183,11 @@ def test_hostile_text_stays_text(hostile: OpenedReport) -> None:
     code = page.locator("#findings-table tr.evidence pre.code").first.inner_text()
     assert "</script><script>window.__pwned=4</script>" in code
     assert page.evaluate("window.__pwned") is None
+    # a file without detections: its concluded licence comes from the inventory rows
+    page.locator("#findings-table button.toggle").nth(3).click()  # unknown-license, waived
+    waived = page.locator("#findings-table tr.evidence").nth(3).inner_text()
+    assert "Concluded: (no licence found) (from: none)" in waived
+    assert "build helper, not shipped" in waived  # the waiver's note
     assert hostile.requests == [hostile.url] and hostile.errors == []
 
 
