@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.standard import standard_names
 from openesx_license.ipindex.store import FingerprintIndex, Posting
 
 
@@ -323,14 +324,19 @@ def find_references(
     """Includes of indexed headers and uses of indexed symbols in ``prints`` (open files).
 
     An include of a file name the audited tree (``tree_paths``) has is left to the dependency
-    graph; a name the open tree ``defined`` itself is not a proprietary symbol.
+    graph; a name the open tree ``defined`` itself is not a proprietary symbol; nor are the
+    standard C and POSIX headers and functions (``rules/standard-names.toml``), which a
+    proprietary tree may ship its own copy of.
     """
     refs: list[IndexReference] = []
+    standard = standard_names()
     headers = index.headers()
     tree_names = {path.rsplit("/", 1)[-1] for path in tree_paths}
     for fp in prints:
         for inc in fp.includes:
             name = inc.name.lstrip("./")
+            if name in standard.headers:
+                continue
             base = name.rsplit("/", 1)[-1]
             candidates = headers.get(base)
             if not candidates or base in tree_names:
@@ -351,7 +357,7 @@ def find_references(
                         proprietary_path=header.path,
                     )
                 )
-    defined_set = set(defined)
+    defined_set = set(defined) | standard.functions
     names = sorted({n for fp in prints for n in fp.used if n not in defined_set})
     exported = index.symbols(names)
     for fp in prints:

@@ -187,19 +187,61 @@ def _declaration(stmt: list[int], raw: list[str], lines: list[int]) -> list[Defi
     ]
 
 
+_TYPE_WORDS = frozenset(
+    "int char long short unsigned signed float double void _Bool bool const volatile "
+    "restrict __restrict register auto static".split()
+)
+_DECLARATOR_END = frozenset({";", "=", ",", "[", ")"})
+#: names this short are loop counters and scratch pointers, never evidence of a dependency
+MIN_REFERENCE_NAME = 3
+
+
 def used_names(stream: TokenStream) -> dict[str, int]:
-    """Names a file refers to (not keywords, not struct members), each with its first line."""
+    """Names a file refers to, each with its first line.
+
+    Left out: keywords, struct members (``s.name``, ``p->name``), names shorter than
+    :data:`MIN_REFERENCE_NAME`, and names the file declares locally (a parameter, a macro
+    parameter, or a variable declared inside a function: ``int i;``, ``struct s *p = ...``):
+    those are the file's own, whatever another tree exports under that name.
+    """
     raw, lines = stream.raw, stream.lines
     used: dict[str, int] = {}
-    previous = ""
-    for tok, line in zip(raw, lines, strict=True):
+    local: set[str] = set()
+    braces = parens = 0
+    n = len(raw)
+    for i in range(n):
+        tok = raw[i]
+        if tok == "{":
+            braces += 1
+        elif tok == "}":
+            braces = max(0, braces - 1)
+        elif tok == "(":
+            parens += 1
+        elif tok == ")":
+            parens = max(0, parens - 1)
+        if tok == "#define" and i + 2 < n and raw[i + 2] == "(":
+            # a function-like macro's parameters are its own names
+            j = i + 3
+            while j < n and raw[j] != ")" and stream.in_directive[j]:
+                local.add(raw[j])
+                j += 1
+        if not tok or not (tok[0].isalpha() or tok[0] == "_") or tok in KEYWORDS:
+            continue
+        previous = raw[i - 1] if i else ""
+        if previous in (".", "->") or len(tok) < MIN_REFERENCE_NAME:
+            continue
+        following = raw[i + 1] if i + 1 < n else ""
         if (
-            tok
-            and tok not in used
-            and (tok[0].isalpha() or tok[0] == "_")
-            and previous not in (".", "->")
-            and tok not in KEYWORDS
+            (braces or parens)
+            and following in _DECLARATOR_END
+            and (
+                previous == "*"
+                or previous in _TYPE_WORDS
+                or (bool(previous) and previous[0].isalpha() and previous not in KEYWORDS)
+            )
         ):
-            used[tok] = line
-        previous = tok
-    return used
+            local.add(tok)
+            continue
+        if tok not in used:
+            used[tok] = lines[i]
+    return {name: line for name, line in used.items() if name not in local}

@@ -57,11 +57,30 @@ def test_definition_lines() -> None:
     assert lines[("exported_fn", "export-gpl")] == 18
 
 
-def test_used_names_skip_members_and_keywords() -> None:
+def test_used_names_skip_members_keywords_and_local_declarations() -> None:
     used = used_names(tokenize(SOURCE))
     assert used["helper2"] == 14 and used["not_here"] == 6
     assert "if" not in used and "return" not in used
-    assert "a" in used  # the member declaration 'int a;' names it; 'f->a' alone would not
-    assert "b" in used
-    only_member = used_names(tokenize("x = s->field + t.other;"))
-    assert set(only_member) == {"x", "s", "t"}
+    assert "foo_var" in used and "exported_fn" in used
+    only_member = used_names(tokenize("x = sss->field + ttt.other;"))
+    assert set(only_member) == {"sss", "ttt"}  # 'x' is too short to be evidence
+
+
+def test_parameters_and_local_variables_are_the_files_own() -> None:
+    text = """
+    #define FOR_EACH(entry, head) for (entry = (head); entry; entry = entry->next)
+    extern int vm_generation;
+    int vm_start(int world, unsigned long bytes);
+    static int run(struct ctx *state, size_t count)
+    {
+        int index = 0;
+        paddr_t addr, *cursor;
+        for (index = 0; index < count; index++)
+            addr = vm_start(state->world, bytes_left(count));
+        return vm_generation + addr;
+    }
+    """
+    used = used_names(tokenize(text))
+    assert {"vm_generation", "vm_start", "bytes_left", "run"} <= set(used)
+    assert not {"index", "addr", "cursor", "state", "count", "world", "bytes"} & set(used)
+    assert not {"entry", "head"} & set(used) and "FOR_EACH" in used
