@@ -169,3 +169,26 @@ def test_empty_component_is_valid(awkward_result: AuditResult, tmp_path: Path) -
     result = dataclasses.replace(awkward_result, components=(*awkward_result.components, extra))
     assert spdx_problems(render_spdx(result), tmp_path) == []
     assert cyclonedx_problems(render_cyclonedx(result)) == []
+
+
+def test_linear_validation_catches_broken_file_relationships(
+    awkward_result: AuditResult,
+) -> None:
+    from spdx_tools.spdx.model import Relationship, RelationshipType
+
+    from openesx_license.reports.spdx import spdx_document, validation_problems
+
+    document = spdx_document(awkward_result)
+    assert validation_problems(document) == []
+    first = document.files[0].spdx_id
+    document.relationships.append(
+        Relationship("SPDXRef-Package-libpd", RelationshipType.CONTAINS, first)
+    )
+    document.relationships.append(Relationship("SPDXRef-File-2", RelationshipType.CONTAINS, first))
+    document.relationships.append(
+        Relationship("SPDXRef-Package-vmkernel", RelationshipType.DESCRIBES, "SPDXRef-Nowhere")
+    )
+    problems = validation_problems(document)
+    assert any("SPDXRef-File-2 is not a package" in p for p in problems)
+    assert any(f"file {first} is contained by 3 packages" in p for p in problems)
+    assert any("SPDXRef-Nowhere" in p for p in problems)  # the library's own check
