@@ -148,37 +148,43 @@ _COPYRIGHT_HINT = re.compile(
 )
 #: ScanCode keeps at most two lines after a candidate line in one group
 _GROUP_TAIL = 3
-# A group none of whose (prepared) lines holds one of these cannot yield a copyright
-# statement or holder (ScanCode's grammar builds both around a copyright sign or word, or an
-# "all rights reserved"); it would only yield authors, which we do not report.
-_STATEMENT_SIGNS = ("opyr", "opyl", "copr", "(c)", "\u00a9", "reserved", "&#169", "&#xa9")
+# A group none of whose lines holds one of these cannot yield a copyright statement or holder
+# (ScanCode's grammar builds both around a copyright sign or word, or an "all rights
+# reserved"); it would only yield authors, which we do not report. A superset, on raw lines.
+_STATEMENT_SIGN = re.compile(
+    r"opyr|opyl|copr|\(\s*c\s*\)|\u00a9|reserv|&#169|&#xa9|&copy|u00a9|\\251|\|copy\|"
+)
 
 
 def copyright_groups(lines: list[str]) -> list[CopyrightGroup]:
-    """ScanCode's copyright candidate groups of ``lines``, keyed and made relative.
+    """ScanCode's copyright candidate groups of ``lines`` that can hold a statement, keyed.
 
-    ``collect_candidate_lines`` prepares every line it sees, which is slow on a whole file;
-    it is run only on windows around lines that can be candidates (a cheap superset test), a
-    candidate line plus the lines its state machine may still take after it. The state is
-    empty at each window's start, so the groups are those it yields on the whole file.
+    ``collect_candidate_lines`` prepares every line it sees, which is slow on a whole file.
+    It is run only on windows: a run of lines that can be candidates (a cheap superset test),
+    each followed by the lines its state machine may still take, and only on windows holding
+    a copyright sign. The machine's state is empty at each window's start, so the groups are
+    those it yields on the whole file.
     """
     from cluecode.copyrights import collect_candidate_lines
 
-    windows: list[list[int]] = []
+    windows: list[list[int]] = []  # [first, last, has a sign]
     for i, line in enumerate(lines):
-        if not _COPYRIGHT_HINT.search(line.lower()):
+        low = line.lower()
+        if not _COPYRIGHT_HINT.search(low):
             continue
+        sign = 1 if _STATEMENT_SIGN.search(low) else 0
         if windows and i <= windows[-1][1] + 1:
             windows[-1][1] = min(len(lines) - 1, i + _GROUP_TAIL)
+            windows[-1][2] |= sign
         else:
-            windows.append([i, min(len(lines) - 1, i + _GROUP_TAIL)])
+            windows.append([i, min(len(lines) - 1, i + _GROUP_TAIL), sign])
     groups = []
-    for first, last in windows:
+    for first, last, sign in windows:
+        if not sign:
+            continue
         numbered = [(j + 1, lines[j]) for j in range(first, last + 1)]
         for group in collect_candidate_lines(numbered):
-            if not group:
-                continue
-            if not any(sign in text.lower() for _, text in group for sign in _STATEMENT_SIGNS):
+            if not group or not any(_STATEMENT_SIGN.search(t.lower()) for _, t in group):
                 continue
             start = group[0][0]
             rel = tuple((ln - start + 1, text) for ln, text in group)
