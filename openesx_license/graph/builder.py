@@ -215,7 +215,7 @@ def build_graph(
         "unresolved_includes": unresolved,
         "symbol_uses_linked": symbol_stats.linked,
         "symbol_uses_ambiguous": symbol_stats.ambiguous,
-        "symbol_mentions_undeclared": symbol_stats.undeclared,
+        "symbol_uses_undeclared": symbol_stats.undeclared,
         "seconds": round(time.perf_counter() - started, 3),
     }
     graph.graph["stats"] = stats

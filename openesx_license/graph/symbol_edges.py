@@ -4,12 +4,14 @@ A use of ``name`` in file ``A`` becomes an edge ``A -> B`` when ``B`` holds a no
 top-level definition of ``name`` and the choice of ``B`` is clear:
 
 * ``A`` does not define ``name`` itself (a local definition, static or not, shadows others);
-* ``name`` is defined in exactly one other file, or among several the one whose stem matches
-  a header ``A`` includes (``dir/foo.c`` for ``dir/foo.h``, else any ``foo.c``), or else the
-  one in ``A``'s own folder, or else the only one outside stub, test and hidden folders
-  (QEMU's ``stubs/`` define fallbacks of real functions, Debian's ``.pc/`` keeps pristine
-  copies of patched files); otherwise the use is *ambiguous* and makes
-  no edge (counted on the graph);
+* ``name`` is defined in exactly one other file, or among several: the one next to a header
+  ``A`` includes (``dir/foo.c`` for ``dir/foo.h``), else the one nearest (most leading folders
+  shared) to the header whose declaration ``A`` sees, else the one in ``A``'s own folder, else
+  the only one outside stub, test and hidden folders (QEMU's ``stubs/`` define fallbacks of
+  real functions, Debian's ``.pc/`` keeps pristine copies of patched files), else the one
+  nearest to ``A`` (a firmware under ``roms/SLOF/`` links its own ``memcpy``), a tie broken by
+  the stem of an included header; otherwise the use is *ambiguous* and makes no edge
+  (counted on the graph);
 * a declaration of ``name`` (a prototype or an ``extern``) must be visible in ``A``: in ``A``
   itself or in a header it includes, directly or through other headers. C needs one before a
   call, so this costs little recall and keeps out a local variable ``size`` that happens to
@@ -55,6 +57,23 @@ class SymbolLinkStats:
 
 #: folders whose definitions are fallbacks or test doubles (QEMU's stubs/, tests/)
 _STUB_FOLDERS = frozenset({"stubs", "stub", "tests", "test", "testsuite", "mock", "mocks"})
+
+
+def _nearest(path: str, candidates: list[str]) -> list[str]:
+    """The candidates sharing the most leading folders with ``path`` (at least one)."""
+    parts = path.split("/")[:-1]
+
+    def shared(candidate: str) -> int:
+        count = 0
+        for mine, theirs in zip(parts, candidate.split("/")[:-1], strict=False):
+            if mine != theirs:
+                break
+            count += 1
+        return count
+
+    depths = [shared(c) for c in candidates]
+    best = max(depths, default=0)
+    return [c for c, d in zip(candidates, depths, strict=True) if d == best] if best else []
 
 
 def link_symbols(
@@ -119,19 +138,24 @@ def link_symbols(
 
     header_keys: dict[str, tuple[set[str], set[str]]] = {}
 
-    def choose(path: str, candidates: list[str]) -> str | None:
+    def choose(path: str, candidates: list[str], seen_in: list[str]) -> str | None:
+        """The definition ``path`` means among several; ``seen_in``: declarations it sees."""
         keys = header_keys.get(path)
         if keys is None:
             headers = [split(h) for h in includes_of.get(path, ())]
             keys = header_keys[path] = ({h[0] for h in headers}, {h[1] for h in headers})
-        narrowed = [c for c in candidates if split(c)[0] in keys[0]]
-        if len(narrowed) != 1:
-            narrowed = [c for c in candidates if split(c)[1] in keys[1]]
+        narrowed = [c for c in candidates if split(c)[0] in keys[0]]  # foo.h -> foo.c
+        if len(narrowed) != 1:  # the definition that goes with the declaration it sees
+            near = {c for header in seen_in for c in _nearest(header, candidates)}
+            narrowed = sorted(near)
         if len(narrowed) != 1:
             folder = split(path)[2]
             narrowed = [c for c in candidates if split(c)[2] == folder]
-        if len(narrowed) != 1 and not split(path)[3]:
-            narrowed = [c for c in candidates if not split(c)[3]]
+        if len(narrowed) != 1:
+            real = candidates if split(path)[3] else [c for c in candidates if not split(c)[3]]
+            narrowed = real if len(real) == 1 else _nearest(path, real or candidates)
+        if len(narrowed) > 1:
+            narrowed = [c for c in narrowed if split(c)[1] in keys[1]]  # same stem as a header
         return narrowed[0] if len(narrowed) == 1 else None
 
     grouped: dict[tuple[str, str, bool], list[tuple[int, str]]] = defaultdict(list)
@@ -146,19 +170,22 @@ def link_symbols(
             candidates = definitions.get(name)
             if not candidates or path in candidates:
                 continue  # unknown, or defined here too: the local one wins
+            declaring = declared_in.get(name, ())
+            if path in declaring:
+                seen_in = [path]
+            else:
+                if reached is None:
+                    reached = reach(path)
+                seen_in = [h for h in declaring if h in reached]
+                if not seen_in:
+                    stats.undeclared += 1
+                    continue
             if len(candidates) == 1:
                 target: str | None = candidates[0]
             else:
-                target = choose(path, candidates)
+                target = choose(path, candidates, seen_in)
                 if target is None:
                     stats.ambiguous += 1
-                    continue
-            declaring = declared_in.get(name, ())
-            if path not in declaring:
-                if reached is None:
-                    reached = reach(path)
-                if reached.isdisjoint(declaring):
-                    stats.undeclared += 1
                     continue
             assert target is not None
             grouped[(path, target, is_gpl(name, target))].append((line, name))

@@ -9,7 +9,7 @@ a global of the same name in this file and is never the target of another file's
 
 Uses are identifiers of the code and macro bodies that are not member names (after ``.`` or
 ``->``), keywords, or names this file defines itself; for each the first call (``name(``) is
-kept, else the first mention. :func:`link_symbols` in :mod:`.builder` decides which uses become
+kept, else the first mention. :func:`.symbol_edges.link_symbols` decides which uses become
 edges.
 """
 

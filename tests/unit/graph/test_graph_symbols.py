@@ -86,7 +86,7 @@ def test_undeclared_mention_of_a_global_variable_is_not_a_use(graph_of):
     }
     g = graph_of(files)
     assert ("user.c", "glob.c") not in edges_of(g, "symbol")
-    assert g.graph["stats"]["symbol_mentions_undeclared"] == 1
+    assert g.graph["stats"]["symbol_uses_undeclared"] == 1
 
 
 def test_ambiguous_definitions_resolve_by_included_header_or_not_at_all(graph_of):
@@ -94,15 +94,21 @@ def test_ambiguous_definitions_resolve_by_included_header_or_not_at_all(graph_of
         "x86/cpu.c": "void cpu_init(void) { }\n",
         "arm/cpu.c": "void cpu_init(void) { }\n",
         "x86/cpu.h": "void cpu_init(void);\n",
+        "include/cpu.h": "void cpu_init(void);\n",
         "board/a.c": '#include "../x86/cpu.h"\nvoid a(void) { cpu_init(); }\n',
-        "board/b.c": "void b(void) { cpu_init(); }\n",
+        "board/b.c": '#include "../include/cpu.h"\nvoid b(void) { cpu_init(); }\n',
+        "board/c.c": "void c(void) { cpu_init(); }\n",
     }
     g = graph_of(files)
     symbols = edges_of(g, "symbol")
     assert ("board/a.c", "x86/cpu.c") in symbols
     assert ("board/a.c", "arm/cpu.c") not in symbols
+    # b.c sees a declaration shared by both architectures: no way to tell, no edge
     assert not any(s == "board/b.c" for s, _ in symbols)
     assert g.graph["stats"]["symbol_uses_ambiguous"] == 1
+    # c.c sees no declaration at all
+    assert not any(s == "board/c.c" for s, _ in symbols)
+    assert g.graph["stats"]["symbol_uses_undeclared"] == 1
 
 
 def test_uses_inside_if0_and_comments_do_not_count(graph_of):
@@ -221,3 +227,21 @@ def test_documentation_inc_files_are_not_c(graph_of):
     files = {"docs/drivers.rst.inc": "size\n  The size (in bytes).\n", "tcg/x.inc": "int x;\n"}
     g = graph_of(files)
     assert g.graph["stats"]["facts_files"] == 1
+
+
+def test_vendored_copies_link_to_the_nearest_definition(graph_of):
+    libc = "void *memcpy(void *d, const void *s, unsigned long n) { return d; }\n"
+    header = "void *memcpy(void *d, const void *s, unsigned long n);\n"
+    files = {
+        "roms/slof/lib/libc/memcpy.c": libc,
+        "roms/slof/include/string.h": header,
+        "roms/openbios/libc/string.c": libc,
+        "roms/openbios/include/string.h": header,
+        "roms/slof/board/boot.c": '#include "../include/string.h"\nvoid b(void) { memcpy(0,0,0); }',
+        "hw/other.c": '#include "../roms/slof/include/string.h"\nvoid o(void) { memcpy(0,0,0); }',
+    }
+    g = graph_of(files)
+    symbols = edges_of(g, "symbol")
+    assert ("roms/slof/board/boot.c", "roms/slof/lib/libc/memcpy.c") in symbols
+    # hw/ shares no folder with either copy, but it sees the declaration of roms/slof/
+    assert ("hw/other.c", "roms/slof/lib/libc/memcpy.c") in symbols
