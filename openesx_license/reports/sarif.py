@@ -115,6 +115,25 @@ def _hop_message(ev: Evidence) -> str:
     return _text(f"{ev.kind}: {text}" if text else ev.kind)
 
 
+def _link_label(ev: Evidence) -> str:
+    label = f"{ev.path}:{ev.line}" if ev.line else ev.path
+    return label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _message(finding: Finding) -> str:
+    """The message; with a dependency chain, one embedded link per hop (SARIF §3.11.6).
+
+    ``[label](n)`` points at ``relatedLocations`` id ``n``; viewers such as GitHub code
+    scanning turn each hop into a link to that file and line.
+    """
+    text = finding.message
+    hops = finding.evidence[:MAX_LOCATIONS]
+    if len(hops) > 1:
+        links = " -> ".join(f"[{_link_label(ev)}]({i})" for i, ev in enumerate(hops, start=1))
+        text = f"{text}\nPath: {links}"
+    return _text(text)
+
+
 def result_object(
     finding: Finding, rule_index: dict[str, int], *, with_baseline: bool, flows: bool = True
 ) -> dict[str, Any]:
@@ -123,7 +142,7 @@ def result_object(
         "ruleId": finding.rule,
         "ruleIndex": rule_index[finding.rule],
         "level": _LEVEL[finding.severity],
-        "message": {"text": _text(finding.message)},
+        "message": {"text": _message(finding)},
         "locations": [{"physicalLocation": _physical(finding.path, finding.line)}],
         "partialFingerprints": {FINGERPRINT_KEY: stable_fingerprint(finding)},
         "properties": {
@@ -242,7 +261,9 @@ def render_sarif(result: AuditResult, *, max_gzip_bytes: int = MAX_GZIP_BYTES) -
         return text
     run = log["runs"][0]
     for res in run["results"]:
-        res.pop("relatedLocations", None)
+        if res.pop("relatedLocations", None) is not None:
+            # the hop links pointed at the related locations just dropped
+            res["message"]["text"] = res["message"]["text"].split("\nPath: [", 1)[0]
         res.pop("codeFlows", None)
     run["properties"]["flowsTrimmed"] = True
     text = _dump(log)

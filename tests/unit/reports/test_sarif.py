@@ -68,6 +68,10 @@ def test_dependency_chain_as_related_locations_and_code_flow(
         "vmkernel/migrate_api.h",
         "vmotion/migrate.c",
     ]
+    assert res["message"]["text"].endswith(
+        "\nPath: [vmkernel/sched.c:12](1) -> [vmkernel/migrate_api.h:4](2)"
+        " -> [vmotion/migrate.c:40](3)"
+    )
     flow = res["codeFlows"][0]["threadFlows"][0]["locations"]
     assert [loc["kinds"] for loc in flow] == [["include"], ["symbol"], ["symbol"]]
     assert flow[2]["location"]["physicalLocation"]["region"]["startLine"] == 40
@@ -154,5 +158,6 @@ def test_gzip_limit_trims_flows_then_results(awkward_result: AuditResult) -> Non
     run = json.loads(text)["runs"][0]
     assert run["properties"]["flowsTrimmed"] is True
     assert "codeFlows" not in run["results"][0]
+    assert all("Path: [" not in r["message"]["text"] for r in run["results"])
     assert run["properties"]["resultsTruncated"] is True
     validate(json.loads(text), sarif_schema())
