@@ -280,3 +280,5 @@ class AuditResult:
     since: str | None = None
     fail_on: str = "error"
     diff: DiffSummary | None = None  # set in diff mode (--since)
+    #: --strict-baseline: stale baseline entries fail the gate too (reports state the verdict)
+    strict_baseline: bool = False

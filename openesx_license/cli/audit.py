@@ -120,7 +120,7 @@ def audit(
         today=today.date() if today else None,
     )
     # the reports state the verdict of this run's threshold (the pipeline does not know it)
-    result = dataclasses.replace(result, fail_on=fail_on)
+    result = dataclasses.replace(result, fail_on=fail_on, strict_baseline=strict_baseline)
     written = write_reports(result, out_dir, formats)
     code = gate_exit_code(result, fail_on)
     code = strict_baseline_code(result, code, strict_baseline=strict_baseline)

@@ -68,11 +68,12 @@ def fails_gate(finding: Finding, fail_on: str) -> bool:
 
 @dataclass(frozen=True, kw_only=True)
 class Verdict:
-    """The gate's outcome as the reports state it."""
+    """The gate's outcome as the reports state it (the same as ``audit``'s exit code)."""
 
     fail_on: str
     failing: int  # new findings at or above fail_on
     passed: bool
+    stale_failing: int = 0  # stale baseline entries, when --strict-baseline makes them fail
 
     @property
     def label(self) -> str:
@@ -83,7 +84,13 @@ class Verdict:
 def verdict(result: AuditResult) -> Verdict:
     """How the audit fares against its ``--fail-on`` threshold."""
     failing = sum(fails_gate(f, result.fail_on) for f in result.findings)
-    return Verdict(fail_on=result.fail_on, failing=failing, passed=failing == 0)
+    stale = len(result.stale_baseline) if result.strict_baseline else 0
+    return Verdict(
+        fail_on=result.fail_on,
+        failing=failing,
+        passed=failing == 0 and stale == 0,
+        stale_failing=stale,
+    )
 
 
 def counts_by_rule(result: AuditResult) -> dict[str, int]:
@@ -115,9 +122,9 @@ def counts_by_rule_and_severity(result: AuditResult) -> dict[str, dict[str, int]
     return dict(sorted(table.items()))
 
 
-def plural(count: int, word: str) -> str:
-    """``1 file``, ``2 files``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files`` (``many`` for irregular plurals: entry, entries)."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 #: component classes whose files go out with the open release (SBOMs, NOTICE)

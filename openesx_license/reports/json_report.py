@@ -117,7 +117,13 @@ def summary_to_dict(result: AuditResult) -> dict[str, Any]:
         "by_severity": counts_by_severity(result),
         "by_status": counts_by_status(result),
         "licenses": license_counts(result.scan.files),
-        "gate": {"fail_on": gate.fail_on, "failing": gate.failing, "verdict": gate.label},
+        "gate": {
+            "fail_on": gate.fail_on,
+            "failing": gate.failing,
+            "strict_baseline": result.strict_baseline,
+            "stale_failing": gate.stale_failing,
+            "verdict": gate.label,
+        },
     }
 
 

@@ -60,7 +60,13 @@ def render_markdown(result: AuditResult) -> str:
     status = counts_by_status(result)
     mark = "✅ pass" if gate.passed else "❌ fail"
     out = [f"## openesx-license: {md_text(result.release_name)} — {mark}", ""]
-    if gate.fail_on == "never":
+    if gate.stale_failing and not gate.failing:
+        gate_line = (
+            f"**{plural(gate.stale_failing, 'stale baseline entry', 'stale baseline entries')} "
+            + ("fails" if gate.stale_failing == 1 else "fail")
+            + " the gate** (`--strict-baseline`)"
+        )
+    elif gate.fail_on == "never":
         gate_line = "the gate is off (`--fail-on never`)"
     elif gate.passed:
         gate_line = f"no new finding at or above `{gate.fail_on}`"

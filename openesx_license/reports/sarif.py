@@ -205,6 +205,8 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
         "failOn": gate.fail_on,
         "verdict": gate.label,
         "failing": gate.failing,
+        "strictBaseline": result.strict_baseline,
+        "staleBaselineEntries": len(result.stale_baseline),
         "findings": len(findings),
         "resultsTruncated": len(kept) < len(findings),
     }

@@ -72,7 +72,13 @@ def test_document_keeps_every_fact(awkward_result: AuditResult) -> None:
     assert summary["by_status"] == {"new": 2, "baselined": 1, "waived": 1}
     assert summary["licenses"]["none"] == 1
     # one new error (the baselined error and the waived warning do not count)
-    assert summary["gate"] == {"fail_on": "error", "failing": 1, "verdict": "fail"}
+    assert summary["gate"] == {
+        "fail_on": "error",
+        "failing": 1,
+        "strict_baseline": False,
+        "stale_failing": 0,
+        "verdict": "fail",
+    }
     assert doc["stale_baseline"] == [
         {"fingerprint": "e" * 32, "rule": "unmapped-file", "path": "old/gone.c"}
     ]

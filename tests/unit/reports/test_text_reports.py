@@ -196,3 +196,26 @@ def test_markdown_and_sarif_say_what_diff_mode_left_out(awkward_result: AuditRes
     )
     props = json.loads(render_sarif(result))["runs"][0]["properties"]
     assert props["diff"]["unchangedFindings"] == 7
+
+
+def test_strict_baseline_fails_on_stale_entries_everywhere(awkward_result: AuditResult) -> None:
+    import json
+
+    from openesx_license.reports.json_report import audit_to_dict
+    from openesx_license.reports.sarif import render_sarif
+
+    clean = dataclasses.replace(awkward_result, findings=(), strict_baseline=True)
+    md = render_markdown(clean)
+    assert "— ❌ fail" in md
+    assert "**1 stale baseline entry fails the gate** (`--strict-baseline`)" in md
+    gate = audit_to_dict(clean)["summary"]["gate"]
+    assert gate == {
+        "fail_on": "error",
+        "failing": 0,
+        "strict_baseline": True,
+        "stale_failing": 1,
+        "verdict": "fail",
+    }
+    assert json.loads(render_sarif(clean))["runs"][0]["properties"]["verdict"] == "fail"
+    lenient = dataclasses.replace(clean, strict_baseline=False)
+    assert audit_to_dict(lenient)["summary"]["gate"]["verdict"] == "pass"
