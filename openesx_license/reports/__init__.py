@@ -80,13 +80,11 @@ def write_reports(
             raise UsageError(f"{out_dir}: cannot create the report folder: {exc.strerror}") from exc
         if not out_dir.is_dir():
             raise UsageError(f"{out_dir}: not a folder")
+    # render everything first: a formatter that fails leaves the previous set of reports whole
+    rendered = [(formatter, formatter.render(result)) for formatter in chosen]
     written: list[Path] = []
-    for formatter in chosen:
-        text = formatter.render(result)
+    for formatter, text in rendered:
         if formatter.filename is None:
-            out = stream if stream is not None else sys.stdout
-            out.write(text)
-            out.flush()
             continue
         target = out_dir / formatter.filename
         try:
@@ -94,4 +92,9 @@ def write_reports(
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from exc
         written.append(target)
+    out = stream if stream is not None else sys.stdout
+    for formatter, text in rendered:
+        if formatter.filename is None:
+            out.write(text)
+            out.flush()
     return written

@@ -117,3 +117,26 @@ def test_stream_format_goes_to_stream(tmp_path: Path, awkward_result: AuditResul
     assert written == []
     assert stream.getvalue().startswith("::")
     assert not (tmp_path / "out").exists()  # nothing to write there
+
+
+class _Broken(Formatter):
+    format = ReportFormat.SARIF
+    filename = "findings.sarif"
+    description = "a formatter with a bug"
+
+    def render(self, result: AuditResult) -> str:
+        raise RuntimeError("bug")
+
+
+def test_failing_formatter_writes_nothing(
+    tmp_path: Path, awkward_result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = registry_module.formatter_class
+    monkeypatch.setattr(
+        registry_module,
+        "formatter_class",
+        lambda fmt: _Broken if ReportFormat(fmt) is ReportFormat.SARIF else real(fmt),
+    )
+    with pytest.raises(RuntimeError):
+        write_reports(awkward_result, tmp_path, ["json", "sarif"])
+    assert list(tmp_path.iterdir()) == []  # not even findings.json, rendered before the bug
