@@ -122,6 +122,14 @@ class FactsCache:
         self._db.close()
 
 
+def _open_cache(folder: Path) -> FactsCache | None:
+    """The cache in ``folder``, or None when it cannot be used (read-only, not a folder...)."""
+    try:
+        return FactsCache(folder)
+    except (OSError, sqlite3.Error):
+        return None  # a cache we cannot open only costs speed
+
+
 def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
     """Worker: ``(path, reader, absolute path)`` -> ``(path, facts JSON or None if skipped)``."""
     path, reader, absolute = task
@@ -158,7 +166,7 @@ def collect_facts(
             skipped += 1
             continue
         wanted.append((record, reader))
-    cache = FactsCache(cache_dir or default_cache_dir()) if use_cache else None
+    cache = _open_cache(cache_dir or default_cache_dir()) if use_cache else None
     result: dict[str, FileFacts] = {}
     cached = 0
     try:

@@ -87,3 +87,12 @@ def test_worker_processes_give_the_same_graph(make_tree, tmp_path):
     assert parallel.graph["stats"]["workers"] == 2 and serial.graph["stats"]["workers"] == 1
     assert sorted(parallel.edges(data="kind")) == sorted(serial.edges(data="kind"))
     assert len(edges_of(parallel, "symbol")) == 420
+
+
+def test_an_unusable_cache_folder_only_costs_speed(make_tree, tmp_path):
+    root, records = make_tree(FILES)
+    not_a_folder = tmp_path / "cache-file"
+    not_a_folder.write_text("x")
+    graph = build_graph(root, records, cache_dir=not_a_folder)
+    assert graph.graph["stats"]["facts_read"] == 6
+    assert ("a.c", "b.c") in edges_of(graph, "symbol")
