@@ -16,6 +16,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,10 +184,14 @@ def collect_facts(
         workers = max(1, workers) if len(tasks) >= _PARALLEL_FROM else 1
         if multiprocessing.current_process().daemon:
             workers = 1  # a pool worker cannot start processes of its own
+        outputs: list[tuple[str, str | None]] | None = None
         if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))
-        else:
+            try:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))
+            except (BrokenProcessPool, OSError):
+                workers = 1  # no processes to be had (limits, a killed worker): read here
+        if outputs is None:
             outputs = [_read_and_extract(task) for task in tasks]
         key_of = {rec.path: (r, rec.sha1) for rec, r in todo}
         fresh: list[tuple[str, str]] = []
