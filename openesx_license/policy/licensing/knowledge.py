@@ -128,6 +128,8 @@ class LicenceKnowledge:
         if license_id in self._canonical:
             return self._canonical[license_id]
         hit = self._aliases.get(license_id.lower())
+        if hit is None:
+            hit = self._exception_names.get(license_id.lower())
         if hit is None and any(_glob_match(license_id, glob) for glob, _, _ in self._patterns):
             hit = license_id
         self._canonical[license_id] = hit
@@ -144,6 +146,16 @@ class LicenceKnowledge:
             return None
         if key in self._licenses:
             return self._licenses[key]
+        grant = self._exceptions.get(key)
+        if grant is not None or key in self._exception_names.values():
+            # ScanCode reports some exceptions as licences ("GPL-3.0-or-later AND
+            # Autoconf-exception-3.0"): an exception only grants permissions
+            return LicenceEntry(
+                id=key,
+                category="permissive",
+                source=grant.source if grant else "an exception of rules/licenses.toml",
+                note="a licence exception outside WITH adds permissions, no condition",
+            )
         for glob, category, source in self._patterns:
             if _glob_match(key, glob):
                 return LicenceEntry(id=key, category=category, source=source)

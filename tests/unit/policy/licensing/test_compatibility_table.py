@@ -128,6 +128,9 @@ OUTBOUND = [
     ("GPL-2.0-or-later WITH Autoconf-exception-2.0", "BSD-3-Clause", None, True, "Autoconf"),
     ("GPL-3.0-or-later WITH Bison-exception-2.2", "MIT", None, True, "Bison-exception-2.2"),
     ("GPL-2.0-only WITH Unknown-exception", "GPL-2.0-only", None, True, "base licence"),
+    # ScanCode writes some exceptions as licences: they only add permissions
+    ("GPL-2.0-or-later AND Autoconf-exception-3.0", "GPL-2.0-only", None, True, "Autoconf"),
+    ("GPL-3.0-or-later AND Autoconf-exception-3.0", "GPL-2.0-only", None, False, FAQ),
     # OR is a choice, AND needs all
     ("Apache-2.0 OR GPL-2.0-or-later", "GPL-2.0-only", None, True, "QEMU dual licence"),
     ("GPL-2.0-or-later OR BSD-2-Clause", "Apache-2.0", None, True, "BSD branch"),
