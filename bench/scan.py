@@ -19,26 +19,43 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BIN, fetch_corpus, measure, save  # noqa: E402
+from bench.common import BIN, Measurement, fetch_corpus, measure, save  # noqa: E402
 from bench.scan_agreement import compare  # noqa: E402
 
 JOBS = "2"
 TOUCHED = "xen/common/sched/core.c"
 
 
-def _ours(label: str, tree: Path, out: Path, cache: Path) -> tuple[object, dict[str, object]]:
+CPU: dict[str, float] = {}
+
+
+def _measure(label: str, command: list[str]) -> Measurement:
+    """``measure`` plus the CPU seconds (user + system) of the command and its workers.
+
+    Wall time depends on what else the machine runs; CPU time much less, so both are kept.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = measure(label, command)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[label] = round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1)
+    return run
+
+
+def _ours(label: str, tree: Path, out: Path, cache: Path) -> tuple[Measurement, dict[str, Any]]:
     command = [
         str(BIN / "openesx-license"), "scan", str(tree), "--json", str(out),
         "--cache-dir", str(cache), "--jobs", JOBS, "--no-progress",
     ]  # fmt: skip
-    run = measure(label, command)
+    run = _measure(label, command)
     doc = json.loads(out.read_text())
     return run, doc
 
@@ -58,7 +75,7 @@ def main() -> int:
             fh.write("/* touched by bench/scan.py */\n")
         touch, touch_doc = _ours("ours after touching one file", tree, tmp / "touch.json", cache)
         sc_out = tmp / "scancode.json"
-        scancode = measure(
+        scancode = _measure(
             "scancode -l -c -n 2",
             [str(BIN / "scancode"), "-l", "-c", "-n", "2", "--json", str(sc_out), str(tree)],
         )
@@ -75,6 +92,8 @@ def main() -> int:
         "warm_speedup": round(scancode.seconds / warm.seconds, 2),
         "touch_speedup": round(scancode.seconds / touch.seconds, 2),
         "memory_ours_cold_vs_scancode": round(cold.peak_rss_mb / scancode.peak_rss_mb, 2),
+        "cold_cpu_ratio": round(CPU[scancode.label] / max(CPU[cold.label], 0.1), 2),
+        "warm_cpu_ratio": round(CPU[scancode.label] / max(CPU[warm.label], 0.1), 2),
     }
     stats = {name: doc["stats"] for name, doc in
              (("cold", cold_doc), ("warm", warm_doc), ("touch", touch_doc))}  # fmt: skip
@@ -88,8 +107,8 @@ def main() -> int:
     print(f"\nXen ({cold_doc['stats']['files']} files), --jobs {JOBS} vs scancode -n 2:")
     for name, run in runs.items():
         print(
-            f"  {name:<9} {run.seconds:>8.1f} s   peak {run.peak_rss_mb:>7.0f} MB"
-            f"   exit {run.returncode}"
+            f"  {name:<9} {run.seconds:>8.1f} s wall  {CPU[run.label]:>8.1f} s CPU"
+            f"   peak {run.peak_rss_mb:>7.0f} MB   exit {run.returncode}"
         )
     print(f"  ratios: {ratios}")
     for name in ("cold", "warm", "touch"):
@@ -110,6 +129,8 @@ def main() -> int:
             "corpus": corpus.name,
             "command": "python bench/scan.py",
             "runs": runs,
+            "cpu_seconds": {name: CPU[run.label] for name, run in runs.items()},
+            "load_average_at_end": os.getloadavg(),
             "ratios": ratios,
             "stats": stats,
             "targets": targets,
