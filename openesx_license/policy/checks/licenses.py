@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from openesx_license.model import Evidence, FileKind, FileRecord, Finding, Severity
+from openesx_license.policy.checks.ip import PROPRIETARY_LICENSE
 from openesx_license.policy.context import CheckContext
 from openesx_license.policy.licensing import (
     ExpressionSyntaxError,
@@ -80,11 +81,14 @@ _PROPRIETARY: dict[tuple[int, str], bool] = {}
 
 
 def _is_proprietary(expression: str, knowledge: LicenceKnowledge) -> bool:
-    """True when every way to satisfy ``expression`` goes through a proprietary licence
-    (memoised: license-conflict asks for both ends of every edge)."""
+    """True when every way to satisfy ``expression`` goes through a proprietary licence that
+    ``proprietary-code`` reports (a LicenseRef-*-Proprietary-style id); non-free SPDX licences
+    such as CC-BY-NC-3.0 are left to these rules. Memoised: license-conflict asks for both
+    ends of every edge."""
     key = (id(knowledge), expression)
     if key not in _PROPRIETARY:
-        _PROPRIETARY[key] = bool(denied_ids(expression, knowledge.proprietary_globs(), knowledge))
+        hits = denied_ids(expression, knowledge.proprietary_globs(), knowledge)
+        _PROPRIETARY[key] = bool(hits) and all(PROPRIETARY_LICENSE.fullmatch(h) for h in hits)
     return _PROPRIETARY[key]
 
 
