@@ -14,12 +14,8 @@ from openesx_license.model import (
     MarkerHit,
     Severity,
 )
-from openesx_license.policy.checks.licenses import (
-    DeniedLicense,
-    LicenseConflict,
-    OutboundIncompatible,
-    UnknownLicense,
-)
+from openesx_license.policy.checks.license_lists import DeniedLicense, UnknownLicense
+from openesx_license.policy.checks.licenses import LicenseConflict, OutboundIncompatible
 from openesx_license.policy.components import ComponentMap, apply_components
 from openesx_license.policy.context import CheckContext
 from openesx_license.policy.loader import parse_policy
