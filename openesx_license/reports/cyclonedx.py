@@ -10,7 +10,9 @@ Proprietary components and unclaimed files are left out; a ``metadata.properties
 
 CycloneDX 1.6 allows one licence *expression* per ``licenses`` list and does not parse it:
 expressions are normalised to SPDX first (``WITH`` kept, unknown ids as ``LicenseRef-``), which
-is why the statement in the file goes to ``evidence`` rather than a second expression.
+is why the statement in the file goes to ``evidence`` rather than a second expression. An
+exception ScanCode found outside a ``WITH`` clause is recorded as ``LicenseRef-exception-<id>``,
+as in the SPDX document.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ _NAMESPACE = uuid.UUID("6f1c1a52-3b8e-4b8a-9a55-0e5b6f0e5a11")  # serial numbers
 
 
 def _licenses(expr: str | None, ack: LicenseAcknowledgement) -> list[LicenseExpression]:
-    normalised = spdx_expression(expr)
+    normalised = spdx_expression(expr, standalone_exceptions=False)
     return [LicenseExpression(normalised, acknowledgement=ack)] if normalised else []
 
 

@@ -36,9 +36,40 @@ def as_license_ref(key: str) -> str:
     return "LicenseRef-" + (_REF_CHARS.sub("-", key).strip("-") or "unknown")
 
 
-def spdx_expression(expression: str | None) -> str | None:
+#: prefix of the LicenseRef an SBOM uses for an exception found outside a ``WITH`` clause
+EXCEPTION_REF = "LicenseRef-exception-"
+
+
+def exception_ref(exception_id: str) -> str:
+    """The ``LicenseRef-`` an SBOM records a standalone exception under."""
+    bare = (
+        exception_id[len("LicenseRef-") :]
+        if exception_id.startswith("LicenseRef-")
+        else (exception_id)
+    )
+    return EXCEPTION_REF + _REF_CHARS.sub("-", bare).strip("-")
+
+
+def exception_of_ref(ref: str) -> str | None:
+    """The exception id behind an :func:`exception_ref` (as ScanCode or SPDX spell it)."""
+    if not ref.startswith(EXCEPTION_REF):
+        return None
+    bare = ref[len(EXCEPTION_REF) :]
+    for candidate in (bare, f"LicenseRef-{bare}"):
+        if scancode_key(candidate) is not None:
+            return candidate
+    return bare
+
+
+def spdx_expression(expression: str | None, *, standalone_exceptions: bool = True) -> str | None:
     """``expression`` normalised to SPDX: known ids in their SPDX case, other symbols as
-    ``LicenseRef-...``; None for no expression or one that cannot be parsed."""
+    ``LicenseRef-...``; None for no expression or one that cannot be parsed.
+
+    ScanCode reports an exception it found without the licence it modifies as a plain term
+    (``GPL-1.0-or-later AND Autoconf-exception-3.0``), which SPDX forbids outside ``WITH``.
+    With ``standalone_exceptions=False`` (the SBOMs) such a term becomes
+    :func:`exception_ref` of it, so the document stays valid and keeps the fact.
+    """
     if not expression or not expression.strip():
         return None
     licensing = spdx_licensing()
@@ -48,29 +79,36 @@ def spdx_expression(expression: str | None) -> str | None:
         return None
     if parsed is None:
         return None
-    unknown = {s.key for s in licensing.unknown_license_symbols(parsed)}
-    if not unknown:
-        return str(parsed)
+    # substitution matches the parsed symbol objects themselves (is_exception included)
     mapping = {
-        key: LicenseSymbol(as_license_ref(key)) for key in unknown if as_license_ref(key) != key
+        s: LicenseSymbol(as_license_ref(s.key))
+        for s in licensing.unknown_license_symbols(parsed)
+        if as_license_ref(s.key) != s.key
     }
+    if not standalone_exceptions:
+        mapping.update(
+            (s, LicenseSymbol(exception_ref(s.key)))
+            for s in licensing.license_symbols(parsed, decompose=False)
+            if type(s) is LicenseSymbol and s.is_exception
+        )
     if mapping:
-        parsed = parsed.subs({LicenseSymbol(k): v for k, v in mapping.items()})
+        parsed = parsed.subs(mapping)
     return str(parsed)
 
 
-def licence_keys(expression: str | None) -> list[str]:
+def licence_keys(expression: str | None, *, standalone_exceptions: bool = True) -> list[str]:
     """Every licence and exception id of an SPDX expression, in order, without repeats."""
-    normalised = spdx_expression(expression)
+    normalised = spdx_expression(expression, standalone_exceptions=standalone_exceptions)
     if normalised is None:
         return []
     licensing = spdx_licensing()
     return list(dict.fromkeys(licensing.license_keys(licensing.parse(normalised))))
 
 
-def license_refs(expression: str | None) -> list[str]:
+def license_refs(expression: str | None, *, standalone_exceptions: bool = True) -> list[str]:
     """The ``LicenseRef-`` ids of an expression."""
-    return [k for k in licence_keys(expression) if k.startswith("LicenseRef-")]
+    keys = licence_keys(expression, standalone_exceptions=standalone_exceptions)
+    return [k for k in keys if k.startswith("LicenseRef-")]
 
 
 @dataclass(frozen=True, kw_only=True)

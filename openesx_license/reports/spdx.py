@@ -50,6 +50,7 @@ from spdx_tools.spdx.writer.json.json_writer import write_document_to_stream
 from openesx_license.model import AuditResult, FileKind, FileRecord
 from openesx_license.reports.common import release_scope
 from openesx_license.reports.licence_data import (
+    exception_of_ref,
     licence_keys,
     licence_text,
     license_refs,
@@ -81,14 +82,14 @@ def spdx_id(prefix: str, name: str) -> str:
 
 
 def _expression(expr: str | None) -> LicenseExpression | SpdxNoAssertion:
-    normalised = spdx_expression(expr)
+    normalised = spdx_expression(expr, standalone_exceptions=False)
     if normalised is None:
         return SpdxNoAssertion()
     return spdx_licensing.parse(normalised)
 
 
 def _info_in_file(rec: FileRecord) -> list[LicenseExpression | SpdxNoAssertion | SpdxNone]:
-    normalised = spdx_expression(rec.detected_license_expression)
+    normalised = spdx_expression(rec.detected_license_expression, standalone_exceptions=False)
     if normalised is None:
         return [SpdxNone()]
     symbols = spdx_licensing.license_symbols(spdx_licensing.parse(normalised), decompose=False)
@@ -123,18 +124,30 @@ def _file(rec: FileRecord, element_id: str) -> File:
 def _extracted(refs: dict[str, list[str]]) -> list[ExtractedLicensingInfo]:
     infos = []
     for ref, paths in sorted(refs.items()):
-        known = licence_text(ref)
+        exception = exception_of_ref(ref)
+        known = licence_text(exception or ref)
         where = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        standalone = (
+            f" The exception {exception} was found without the licence it modifies (not in a "
+            "WITH clause), which SPDX does not allow as a term of its own; it is recorded "
+            "under this LicenseRef instead."
+            if exception
+            else ""
+        )
         if known is not None and known.text:
             text, name = known.text, known.name
-            comment = f"Text from ScanCode Toolkit's licence data (key {known.scancode_key})."
+            comment = (
+                f"Text from ScanCode Toolkit's licence data (key {known.scancode_key}).{standalone}"
+            )
         else:
             name = known.name if known is not None else ref
             text = (
                 f"{name}: no licence text is recorded for this identifier; "
                 f"see the licence statements of {where}."
             )
-            comment = "ScanCode Toolkit's licence data holds no text for this identifier."
+            comment = (
+                f"ScanCode Toolkit's licence data holds no text for this identifier.{standalone}"
+            )
         infos.append(
             ExtractedLicensingInfo(
                 license_id=ref,
@@ -181,7 +194,7 @@ def spdx_document(result: AuditResult) -> Document:
     ]
     files: list[File] = []
     refs: dict[str, list[str]] = {}
-    for ref in license_refs(result.release_license):
+    for ref in license_refs(result.release_license, standalone_exceptions=False):
         refs.setdefault(ref, []).append("the release licence")
     counter = 0
     used_ids = {release_id}
@@ -192,12 +205,12 @@ def spdx_document(result: AuditResult) -> Document:
                 continue  # unreadable: no checksum to record (an inventory error says why)
             counter += 1
             comp_files.append(_file(rec, f"SPDXRef-File-{counter}"))
-            for key in licence_keys(rec.license_expression) + licence_keys(
-                rec.detected_license_expression
-            ):
+            keys = licence_keys(rec.license_expression, standalone_exceptions=False)
+            keys += licence_keys(rec.detected_license_expression, standalone_exceptions=False)
+            for key in keys:
                 if key.startswith("LicenseRef-") and rec.path not in refs.get(key, []):
                     refs.setdefault(key, []).append(rec.path)
-        for ref in license_refs(comp.declared_license):
+        for ref in license_refs(comp.declared_license, standalone_exceptions=False):
             refs.setdefault(ref, []).append(f"component {comp.name}")
         package_id = spdx_id("Package", comp.name)
         while package_id in used_ids:  # two names that differ only in dropped characters

@@ -192,3 +192,41 @@ def test_linear_validation_catches_broken_file_relationships(
     assert any("SPDXRef-File-2 is not a package" in p for p in problems)
     assert any(f"file {first} is contained by 3 packages" in p for p in problems)
     assert any("SPDXRef-Nowhere" in p for p in problems)  # the library's own check
+
+
+def test_standalone_exceptions_become_license_refs(
+    awkward_result: AuditResult, tmp_path: Path
+) -> None:
+    """ScanCode's 'GPL-1.0-or-later AND Autoconf-exception-3.0' (seen on Xen) stays valid."""
+    from openesx_license.reports.notice import render_notice
+
+    seen_on_xen = "GPL-1.0-or-later AND (GPL-2.0-only AND Autoconf-exception-3.0) AND " + (
+        "LicenseRef-scancode-generic-exception"
+    )
+    files = tuple(
+        dataclasses.replace(
+            f, license_expression=seen_on_xen, detected_license_expression=seen_on_xen
+        )
+        if f.path == "include/uapi/linux/syscall.h"
+        else f
+        for f in awkward_result.scan.files
+    )
+    result = dataclasses.replace(
+        awkward_result, scan=dataclasses.replace(awkward_result.scan, files=files)
+    )
+    text = render_spdx(result)
+    assert spdx_problems(text, tmp_path) == []
+    doc = json.loads(text)
+    infos = {i["licenseId"]: i for i in doc["hasExtractedLicensingInfos"]}
+    autoconf = infos["LicenseRef-exception-Autoconf-exception-3.0"]
+    assert "without the licence it modifies" in autoconf["comment"]
+    assert "Autoconf" in autoconf["extractedText"] and len(autoconf["extractedText"]) > 200
+    assert "LicenseRef-exception-scancode-generic-exception" in infos
+    uapi = _spdx_files(doc)["include/uapi/linux/syscall.h"]
+    assert "LicenseRef-exception-Autoconf-exception-3.0" in uapi["licenseConcluded"]
+    cdx_text = render_cyclonedx(result)
+    assert cyclonedx_problems(cdx_text) == []
+    assert "LicenseRef-exception-Autoconf-exception-3.0" in cdx_text
+    notice = render_notice(result)  # the NOTICE keeps the real id and its text
+    assert "Autoconf-exception-3.0: " in notice
+    assert "LicenseRef-exception-" not in notice
