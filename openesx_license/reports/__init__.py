@@ -2,7 +2,10 @@
 
 :func:`write_reports` is the one entry point the CLI uses. Each file report is written to a
 temporary file in the output folder and renamed over its final name (:func:`os.replace`), so an
-interrupted run leaves either the previous report or the new one, never half of one.
+interrupted run leaves either the previous report or the new one, never half of one. A
+formatter that fails (a bug) does not cost the others: they are written, the failed format's
+previous file is removed (no report of an older run is left next to this run's), and
+:class:`ReportFailure` names what failed.
 
 A *stream* format (``github``: workflow-command annotations) has no file; its text goes to
 ``stream`` (standard output by default) and it adds nothing to the returned list of paths.
@@ -33,6 +36,7 @@ from openesx_license.reports.registry import (
 __all__ = [
     "FORMATS",
     "Formatter",
+    "ReportFailure",
     "ReportFormat",
     "atomic_write_text",
     "formatter_class",
@@ -40,6 +44,17 @@ __all__ = [
     "parse_formats",
     "write_reports",
 ]
+
+
+class ReportFailure(RuntimeError):
+    """Some formatters failed (a bug: exit 3); the other reports were written."""
+
+    def __init__(self, failed: list[tuple[Formatter, Exception]], written: list[Path]) -> None:
+        self.failed = failed
+        self.written = written
+        names = ", ".join(f"{f.format.value} ({type(exc).__name__}: {exc})" for f, exc in failed)
+        done = ", ".join(p.name for p in written) or "none"
+        super().__init__(f"report format(s) failed: {names}; written: {done}")
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -80,8 +95,13 @@ def write_reports(
             raise UsageError(f"{out_dir}: cannot create the report folder: {exc.strerror}") from exc
         if not out_dir.is_dir():
             raise UsageError(f"{out_dir}: not a folder")
-    # render everything first: a formatter that fails leaves the previous set of reports whole
-    rendered = [(formatter, formatter.render(result)) for formatter in chosen]
+    rendered: list[tuple[Formatter, str]] = []
+    failed: list[tuple[Formatter, Exception]] = []
+    for formatter in chosen:
+        try:
+            rendered.append((formatter, formatter.render(result)))
+        except Exception as exc:  # noqa: PERF203 - a bug in one format must not cost the others
+            failed.append((formatter, exc))
     written: list[Path] = []
     for formatter, text in rendered:
         if formatter.filename is None:
@@ -97,4 +117,10 @@ def write_reports(
         if formatter.filename is None:
             out.write(text)
             out.flush()
+    if failed:
+        for formatter, _ in failed:  # never leave last run's copy next to this run's reports
+            if formatter.filename is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    (out_dir / formatter.filename).unlink()
+        raise ReportFailure(failed, written)
     return written

@@ -13,6 +13,7 @@ from openesx_license.model import AuditResult
 from openesx_license.reports import (
     FORMATS,
     Formatter,
+    ReportFailure,
     ReportFormat,
     formatter_class,
     parse_formats,
@@ -128,15 +129,21 @@ class _Broken(Formatter):
         raise RuntimeError("bug")
 
 
-def test_failing_formatter_writes_nothing(
+def test_failing_formatter_keeps_the_others(
     tmp_path: Path, awkward_result: AuditResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    write_reports(awkward_result, tmp_path, ["sarif"])  # the previous run's SARIF
     real = registry_module.formatter_class
     monkeypatch.setattr(
         registry_module,
         "formatter_class",
         lambda fmt: _Broken if ReportFormat(fmt) is ReportFormat.SARIF else real(fmt),
     )
-    with pytest.raises(RuntimeError):
-        write_reports(awkward_result, tmp_path, ["json", "sarif"])
-    assert list(tmp_path.iterdir()) == []  # not even findings.json, rendered before the bug
+    stream = io.StringIO()
+    with pytest.raises(ReportFailure) as info:
+        write_reports(awkward_result, tmp_path, ["json", "sarif", "github"], stream=stream)
+    assert "sarif (RuntimeError: bug)" in str(info.value)
+    assert "written: findings.json" in str(info.value)
+    # this run's JSON and annotations are out; last run's SARIF is gone, not left stale
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json"]
+    assert stream.getvalue().startswith("::error ")
