@@ -19,8 +19,9 @@ from openesx_license.model import DetectionMethod, LicenceDetection
 
 TAG_RULE = "SPDX-License-Identifier"
 _TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<expr>.*)", re.IGNORECASE)
-# comment closers and decorations that follow a tag on the same line
-_TRAILER = re.compile(r"\s*(\*/|-->|\"\"\"|'''|\*\)|-\}|\]\]|;|,|\\n\")+\s*$")
+# ids (letters, digits, . - +), DocumentRef colons, parentheses and spaces: whatever follows
+# (a comment closer, the end of a string, a newline escape) is not part of the expression
+_EXPRESSION_CHARS = re.compile(r"[\w.+\-:() ]*")
 _LICENSEREF = re.compile(r"^(DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+$")
 
 
@@ -46,7 +47,8 @@ def find_tags(lines: list[str]) -> list[TagLine]:
             continue
         match = _TAG.search(line)
         if match:
-            raw = _TRAILER.sub("", match.group("expr")).strip().strip("\"'`")
+            expr = match.group("expr").strip().strip("\"'`")
+            raw = _EXPRESSION_CHARS.match(expr).group().strip().rstrip(" -:")  # type: ignore[union-attr]
             found.append(TagLine(index=index, raw=raw))
     return found
 

@@ -62,6 +62,8 @@ def test_find_tags_in_any_comment_style() -> None:
         "// spdx-license-identifier: Apache-2.0",
         "int SPDX = 1;",
         ".. SPDX-License-Identifier: CC-BY-4.0",
+        '    f.write("/* SPDX-License-Identifier: MIT */\\n");',
+        "# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause);",
     ]
     found = [(t.index, t.raw) for t in find_tags(lines)]
     assert found == [
@@ -70,4 +72,6 @@ def test_find_tags_in_any_comment_style() -> None:
         (2, "BSD-3-Clause"),
         (3, "Apache-2.0"),
         (5, "CC-BY-4.0"),
+        (6, "MIT"),
+        (7, "(GPL-2.0-only OR BSD-2-Clause)"),
     ]
