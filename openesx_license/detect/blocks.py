@@ -24,6 +24,8 @@ from dataclasses import dataclass
 #: lines without legalese tolerated inside one licence block (ScanCode groups matches that
 #: are at most 4 lines apart into one detection)
 GAP_LINES = 4
+#: lines without licence words that may end a block's last sentence
+TAIL_LINES = 3
 #: longest licence block sent at once; a longer run is cut (full licence texts are ~700 lines)
 MAX_BLOCK_LINES = 4000
 #: share of a file's non-blank lines in licence blocks above which the file is one block
@@ -91,6 +93,22 @@ def _is_bare_copyright(words: list[str]) -> bool:
     return not any(w in LICENCE_WORDS and w not in _COPYRIGHT_WORDS for w in words)
 
 
+def _tail(lines: list[str], last: int, next_start: int) -> int:
+    """Extend a block over the wordy lines that end its last sentence ("IN THE SOFTWARE.").
+
+    A licence text's last lines may hold no licence word; cut there, the text no longer
+    matches the whole rule. Up to :data:`TAIL_LINES` lines are added, stopping at a line
+    without words (a comment's end, a blank line) and before the next block.
+    """
+    end = last
+    limit = min(len(lines) - 1, last + TAIL_LINES)
+    if next_start >= 0:
+        limit = min(limit, next_start - 1)
+    while end < limit and _WORDS.search(lines[end + 1]):
+        end += 1
+    return end
+
+
 def licence_blocks(
     lines: list[str], blank: frozenset[int] = frozenset(), *, whole: bool | None = None
 ) -> list[LicenceBlock]:
@@ -123,7 +141,7 @@ def licence_blocks(
         if i >= 0 and i - last <= GAP_LINES + 1 and i - first < MAX_BLOCK_LINES:
             last = i
             continue
-        spans.append((first, last))
+        spans.append((first, _tail(lines, last, i)))
         first = last = i
     if whole is None:
         covered = sum(b - a + 1 for a, b in spans)
