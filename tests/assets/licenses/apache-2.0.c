@@ -14,4 +14,4 @@
  * limitations under the License.
  */
 
-int apache;
+int queue_depth;

@@ -20,4 +20,4 @@
  * DEALINGS IN THE SOFTWARE.
  */
 
-int mit;
+int widget_count;
