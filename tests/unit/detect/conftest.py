@@ -22,13 +22,12 @@ def licence_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def licence_scan(licence_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
-    """The fixtures scanned by the real engine, in this process (jobs=1: CI has 2 cores)."""
-    cache = tmp_path_factory.mktemp("licence-cache")
-    return scan_tree(licence_tree, jobs=1, cache_dir=cache, progress=False)
+def licence_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache folder the session scan fills (shared by the tests that rescan)."""
+    return tmp_path_factory.mktemp("licence-cache")
 
 
 @pytest.fixture(scope="session")
-def licence_cache(licence_scan: ScanResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The cache folder the session scan filled."""
-    return Path(tmp_path_factory.getbasetemp()) / "licence-cache0"
+def licence_scan(licence_tree: Path, licence_cache: Path) -> ScanResult:
+    """The fixtures scanned by the real engine, in this process (jobs=1: CI has 2 cores)."""
+    return scan_tree(licence_tree, jobs=1, cache_dir=licence_cache, progress=False)

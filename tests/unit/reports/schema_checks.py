@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 import jsonschema
 
 REPO = Path(__file__).resolve().parents[3]
-#: the OASIS schema (errata 01), vendored so that the tests run offline
-SARIF_SCHEMA = REPO / "tests" / "assets" / "schemas" / "sarif-schema-2.1.0.json"
+#: the official OASIS schema (errata 01), from the shared folder beside the repository (CI has
+#: a copy there too); nothing is fetched
+SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 FINDINGS_SCHEMA = REPO / "docs" / "findings.schema.json"
 
 _CHECKER = jsonschema.FormatChecker()
