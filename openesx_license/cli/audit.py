@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli.common import engine_options
 from openesx_license.cli.gate_notes import gate_lines, strict_baseline_code
 from openesx_license.model import AuditResult, FindingStatus
 from openesx_license.pipeline import FAIL_ON, gate_exit_code, run_audit
@@ -79,13 +80,7 @@ TOP_FINDINGS = 10
     show_default=True,
     help="Exit 1 when a new finding is at or above this severity.",
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
-)
+@engine_options
 def audit(
     path: Path,
     policy_path: Path | None,

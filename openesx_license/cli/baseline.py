@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli.common import engine_options
 from openesx_license.errors import BaselineError
 from openesx_license.model import FindingStatus
 from openesx_license.pipeline import run_audit
@@ -49,13 +50,7 @@ SHOWN = 20
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date to record and to judge waiver expiry by (default: today).",
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
-)
+@engine_options
 def baseline(
     path: Path,
     policy_path: Path | None,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli.common import engine_options
 from openesx_license.errors import UsageError
 from openesx_license.pipeline import dependency_graph
 from openesx_license.policy.loader import load_policy
@@ -36,9 +37,7 @@ from openesx_license.policy.loader import load_policy
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file (default: standard output).",
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False))
+@engine_options
 def graph(
     path: Path,
     policy_path: Path | None,

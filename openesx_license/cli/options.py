@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli.common import engine_options
 from openesx_license.model import SCHEMA_VERSION, Blocker, FileRecord, ReleaseOption
 from openesx_license.pipeline import release_options_of_tree
 from openesx_license.policy.licensing.options import is_proprietary_blocker
@@ -34,13 +35,7 @@ SHOWN_BLOCKERS = 5
     help="TOML policy (default: the built-in one: the whole tree open, GPL-2.0-only).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
-)
+@engine_options
 def options(
     path: Path,
     policy_path: Path | None,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli.common import engine_options
 from openesx_license.errors import UsageError
 from openesx_license.model import ScanResult
 from openesx_license.serialize import license_counts, scan_to_dict
@@ -31,13 +32,7 @@ TABLE_ROWS = 15
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the scan as versioned JSON to this file ('-' for stdout).",
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the detection cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
-)
+@engine_options
 @click.option(
     "--exclude",
     multiple=True,

@@ -1,0 +1,32 @@
+"""Options several commands share, declared once so that their spelling and help agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def engine_options(func: F) -> F:
+    """``--jobs``, ``--no-cache`` and ``--cache-dir``: how the scan runs and what it reuses."""
+    for option in reversed(
+        (
+            click.option(
+                "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs)."
+            ),
+            click.option(
+                "--no-cache", is_flag=True, help="Neither read nor write the detection cache."
+            ),
+            click.option(
+                "--cache-dir",
+                type=click.Path(path_type=Path, file_okay=False),
+                help="Detection cache folder (default: $XDG_CACHE_HOME/openesx-license).",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
