@@ -12,6 +12,7 @@ pays for jinja2 or cyclonedx, and so that a format's module may land later than 
 from __future__ import annotations
 
 import importlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import ClassVar
@@ -33,7 +34,7 @@ class ReportFormat(str, Enum):
     GITHUB = "github"
 
 
-class Formatter:
+class Formatter(ABC):
     """Renders an :class:`AuditResult` into one text document.
 
     ``filename`` is the file written in the output folder; ``None`` means the document is
@@ -44,9 +45,9 @@ class Formatter:
     filename: ClassVar[str | None]
     description: ClassVar[str]  # one line, for --help and docs
 
+    @abstractmethod
     def render(self, result: AuditResult) -> str:
         """Return the whole document as text (written UTF-8)."""
-        raise NotImplementedError
 
 
 #: format -> "module:Class" of its formatter (a test checks every member has a loadable one)
