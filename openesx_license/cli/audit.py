@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from openesx_license.cli.common import engine_options
+from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.cli.gate_notes import gate_lines, strict_baseline_code
 from openesx_license.model import AuditResult, FindingStatus
 from openesx_license.pipeline import FAIL_ON, gate_exit_code, run_audit
@@ -22,12 +22,7 @@ TOP_FINDINGS = 10
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML policy (default: the built-in one: the whole tree open, GPL-2.0-only).",
-)
+@policy_option()
 @click.option(
     "--out",
     "out_dir",

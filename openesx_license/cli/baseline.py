@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from openesx_license.cli.common import engine_options
+from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import BaselineError
 from openesx_license.model import FindingStatus
 from openesx_license.pipeline import run_audit
@@ -26,12 +26,7 @@ SHOWN = 20
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML policy (default: the built-in one).",
-)
+@policy_option("TOML policy (default: the built-in one).")
 @click.option(
     "-o",
     "--output",

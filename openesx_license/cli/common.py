@@ -30,3 +30,15 @@ def engine_options(func: F) -> F:
     ):
         func = option(func)
     return func
+
+
+def policy_option(
+    help_text: str = "TOML policy (default: the built-in one: the whole tree open, GPL-2.0-only).",
+) -> Callable[[F], F]:
+    """``--policy FILE`` (passed as ``policy_path``); commands differ only in its help text."""
+    return click.option(
+        "--policy",
+        "policy_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=help_text,
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli.common import policy_option
 from openesx_license.errors import UsageError
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.store import IndexParameters
@@ -21,12 +22,9 @@ from openesx_license.policy.model import CopiedCodeSettings
     required=True,
     help="The index file to write (SQLite; replaced atomically).",
 )
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Policy naming the components: only files of its proprietary components are indexed, "
-    "under their component's name; its [copied_code] k and window are the defaults.",
+@policy_option(
+    "Policy naming the components: only files of its proprietary components are indexed, "
+    "under their component's name; its [copied_code] k and window are the defaults."
 )
 @click.option(
     "--component",

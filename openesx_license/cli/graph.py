@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from openesx_license.cli.common import engine_options
+from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import UsageError
 from openesx_license.pipeline import dependency_graph
 from openesx_license.policy.loader import load_policy
@@ -15,12 +15,7 @@ from openesx_license.policy.loader import load_policy
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML policy that names the components (default: the built-in one).",
-)
+@policy_option("TOML policy that names the components (default: the built-in one).")
 @click.option(
     "--format",
     "fmt",

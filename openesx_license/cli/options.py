@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from openesx_license.cli.common import engine_options
+from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.model import SCHEMA_VERSION, Blocker, FileRecord, ReleaseOption
 from openesx_license.pipeline import release_options_of_tree
 from openesx_license.policy.licensing.options import is_proprietary_blocker
@@ -28,12 +28,7 @@ SHOWN_BLOCKERS = 5
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML policy (default: the built-in one: the whole tree open, GPL-2.0-only).",
-)
+@policy_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @engine_options
 def options(
