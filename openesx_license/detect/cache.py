@@ -59,11 +59,7 @@ class DetectionCache:
             return
         try:
             Path(directory).mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(Path(directory) / CACHE_FILE), timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
-            self._db = db
+            self._db = _open(Path(directory) / CACHE_FILE)
         except (OSError, sqlite3.Error) as exc:
             warnings.warn(
                 f"detection cache in {directory} unusable ({exc}): running without it", stacklevel=2
@@ -137,6 +133,28 @@ class DetectionCache:
     def _give_up(self, exc: Exception) -> None:
         warnings.warn(f"detection cache error ({exc}): going on without it", stacklevel=3)
         self.close()
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Open the cache and set it up, retrying while another process holds the lock.
+
+    Switching a new database to WAL can fail with "database is locked" at once, without
+    SQLite's busy handler, when two processes create it together; the caller would then run
+    without a cache.
+    """
+    for attempt in range(_RETRIES):
+        db = sqlite3.connect(str(path), timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if not _locked(exc) or attempt == _RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:
