@@ -75,7 +75,8 @@ def scan_tree(
     pool: ProcessPoolExecutor | None = None
     try:
         bar.phase("inventory", 1)
-        entries = list_files(root, exclude=exclude)
+        stat_cache = (cache_dir or default_cache_dir()) if use_cache else None
+        entries = list_files(root, exclude=exclude, cache_dir=stat_cache)
         bar.advance()
         marker_id = hashlib.sha1("\0".join(marker_list).encode(), usedforsecurity=False)
         file_key = {e.path: f"{e.sha1}:{marker_id.hexdigest()[:12]}" for e in entries}

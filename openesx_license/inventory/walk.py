@@ -19,6 +19,7 @@ from pathlib import Path
 from openesx_license.errors import UsageError
 from openesx_license.inventory.classify import SNIFF_BYTES, kind_of, language_of, looks_binary
 from openesx_license.inventory.globs import matches_any
+from openesx_license.inventory.stat_cache import StatCache
 from openesx_license.model import FileEntry, FileKind
 
 #: folders never listed, wherever they are
@@ -44,12 +45,16 @@ def too_large_note(size: int) -> str:
     )
 
 
-def list_files(root: Path, *, exclude: Sequence[str] = ()) -> list[FileEntry]:
+def list_files(
+    root: Path, *, exclude: Sequence[str] = (), cache_dir: Path | None = None
+) -> list[FileEntry]:
     """List, hash and classify the files of ``root`` (sorted by path).
 
     ``exclude`` holds gitignore-style globs relative to ``root`` (see
-    :mod:`openesx_license.inventory.globs`). Raises :class:`UsageError` when ``root`` is not
-    a folder.
+    :mod:`openesx_license.inventory.globs`). With ``cache_dir``, a file whose size, times and
+    inode are those recorded by an earlier listing is not read again
+    (:mod:`~openesx_license.inventory.stat_cache`). Raises :class:`UsageError` when ``root`` is
+    not a folder.
     """
     root = Path(root)
     if not root.is_dir():
@@ -57,12 +62,13 @@ def list_files(root: Path, *, exclude: Sequence[str] = ()) -> list[FileEntry]:
     root_real = os.path.realpath(root)
     paths = _git_paths(root)
     candidates = paths if paths is not None else _walk_paths(root)
-    entries = [
-        entry
-        for rel in candidates
-        if not _skipped(rel) and not matches_any(rel, exclude)
-        if (entry := _entry(root, root_real, rel)) is not None
-    ]
+    with StatCache(cache_dir, root_real) as known:
+        entries = [
+            entry
+            for rel in candidates
+            if not _skipped(rel) and not matches_any(rel, exclude)
+            if (entry := _entry(root, root_real, rel, known)) is not None
+        ]
     entries.sort(key=lambda e: e.path)
     return entries
 
@@ -154,7 +160,7 @@ def _error_entry(rel: str, message: str, size: int = 0) -> FileEntry:
     return FileEntry(path=rel, size=size, sha1="", kind=FileKind.OTHER, errors=(message,))
 
 
-def _entry(root: Path, root_real: str, rel: str) -> FileEntry | None:
+def _entry(root: Path, root_real: str, rel: str, known: StatCache) -> FileEntry | None:
     full = os.path.join(root, rel)
     try:
         lst = os.lstat(full)
@@ -174,7 +180,11 @@ def _entry(root: Path, root_real: str, rel: str) -> FileEntry | None:
         if stat.S_ISDIR(st.st_mode):
             return None
         return _error_entry(rel, "not a regular file (FIFO, socket or device): skipped")
-    return hash_file(full, rel, st.st_size)
+    entry = known.get(rel, st)
+    if entry is None:
+        entry = hash_file(full, rel, st.st_size)
+        known.put(entry, st)
+    return entry
 
 
 def _symlink_problem(full: str, root_real: str) -> str | None:
