@@ -42,8 +42,16 @@ LICENCE_WORDS = frozenset(
     disclaims infringement indemnify royalty redistribute redistributed redistribution
     redistributions distribute distributed distributing permission permitted
     reproduce modify foundation proprietary confidential trademark trademarks patent patents
-    freely copies
+    freely copies abandoned
     """.split()
+)
+#: phrases that carry a licence or a disclaimer without any word of :data:`LICENCE_WORDS`
+#: ("This file has been put into the public domain.", "PROVIDED AS IS AND WITHOUT ...", the
+#: Developer's Certificate of Origin); a line holding one starts or extends a block too
+LICENCE_PHRASES = re.compile(
+    r"public[\s-]+domain|provided\s+[\"'`]*as[\s-]+is|[\"'`]as[\s-]+is[\"'`]"
+    r"|certificate\s+of\s+origin",
+    re.IGNORECASE,
 )
 
 _COPYRIGHT_START = frozenset({"copyright", "c", "portions", "parts", "copyrighted", "copr"})
@@ -86,9 +94,9 @@ def block_key(lines: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _is_bare_copyright(words: list[str]) -> bool:
+def _is_bare_copyright(words: list[str], phrase: bool = False) -> bool:
     """A copyright statement with no licence words besides 'copyright ... rights reserved'."""
-    if not words or words[0] not in _COPYRIGHT_START:
+    if phrase or not words or words[0] not in _COPYRIGHT_START:
         return False
     return not any(w in LICENCE_WORDS and w not in _COPYRIGHT_WORDS for w in words)
 
@@ -127,9 +135,10 @@ def licence_blocks(
         if i in blank:
             continue
         found = _WORDS.findall(line.lower())
-        if not any(w in words for w in found):
+        phrase = LICENCE_PHRASES.search(line) is not None
+        if not phrase and not any(w in words for w in found):
             continue
-        if _is_bare_copyright(found):
+        if _is_bare_copyright(found, phrase):
             blanked.add(i)
         else:
             relevant.append(i)

@@ -115,3 +115,29 @@ def test_copyright_groups_on_tricky_lines() -> None:
     # same content elsewhere in another file: same key
     shifted = ["", "", *lines]
     assert [g.key for g in copyright_groups(shifted)] == [g.key for g in copyright_groups(lines)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " * This file has been put into the public domain.",
+        " * The individual fonts are public-domain",
+        " * THIS SOFTWARE AND ITS DOCUMENTATION ARE PROVIDED AS IS AND WITHOUT",
+        ' * This code is provided "as is".',
+        "    Developer's Certificate of Origin 1.1",
+    ],
+)
+def test_a_licence_phrase_without_licence_words_makes_a_block(line: str) -> None:
+    blocks = licence_blocks(split_lines(f"/*\n{line}\n */\nint x;\n"), whole=False)
+    assert [b.start for b in blocks] == [1]
+
+
+@pytest.mark.parametrize("line", ["    /* leave the value as is */", "x = domain_public;"])
+def test_ordinary_code_is_not_a_block(line: str) -> None:
+    assert licence_blocks(split_lines(f"int x;\n{line}\n"), whole=False) == []
+
+
+def test_copyright_abandoned_is_a_licence_statement_not_a_bare_copyright() -> None:
+    text = "/*\n *   Copyright abandoned, Michael Chastain, <mailto:mec@shout.net>.\n */\n"
+    blocks = licence_blocks(split_lines(text), whole=False)
+    assert [b.start for b in blocks] == [1] and "abandoned" in blocks[0].text
