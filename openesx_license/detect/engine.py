@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 #: bump when what we extract or how we combine it changes: old cache entries become stale
-DETECT_VERSION = "6"
+DETECT_VERSION = "7"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 
@@ -64,6 +64,47 @@ def load_index() -> None:
     get_index()
 
 
+def attach_exceptions(expression: Any) -> Any:
+    """Join an exception ANDed to a licence in one detection into ``licence WITH exception``.
+
+    ScanCode matches a notice and the exception that follows it as two rules when no single
+    rule covers both, and combines them with AND (``gpl-2.0-plus AND
+    autoconf-simple-exception-2.0``); an exception is not a licence and SPDX only allows it
+    after WITH. Within one detection (one notice) the exception qualifies the plain licence
+    next to it (the one before it, else the one after it); an exception with no plain licence
+    beside it is left as it is. ``expression`` is a parsed ScanCode expression.
+    """
+    from license_expression import AND, LicenseWithExceptionSymbol
+
+    def plain(node: Any) -> bool:
+        return hasattr(node, "key") and not getattr(node, "is_exception", False)
+
+    def walk(node: Any) -> Any:
+        if not isinstance(node, AND) and hasattr(node, "args") and node.args:
+            return node.__class__(*[walk(a) for a in node.args])
+        if not isinstance(node, AND):
+            return node
+        args = [walk(a) for a in node.args]
+        out: list[Any] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if getattr(arg, "is_exception", False) and hasattr(arg, "key"):
+                if out and plain(out[-1]):
+                    out[-1] = LicenseWithExceptionSymbol(out[-1], arg)
+                    i += 1
+                    continue
+                if i + 1 < len(args) and plain(args[i + 1]):
+                    out.append(LicenseWithExceptionSymbol(args[i + 1], arg))
+                    i += 2
+                    continue
+            out.append(arg)
+            i += 1
+        return out[0] if len(out) == 1 else AND(*out)
+
+    return walk(expression)
+
+
 def detect_licence_block(text: str) -> LicenceFacts:
     """ScanCode's licence detections in one block, as plain data (lines relative to the block).
 
@@ -82,6 +123,7 @@ def detect_licence_block(text: str) -> LicenceFacts:
     for det in detect_licenses(index=get_index(), query_string=text):
         if det.license_expression is None:
             continue
+        expression = str(attach_exceptions(licensing.parse(det.license_expression)))
         matches = det.matches
         first = matches[0]
         try:
@@ -90,8 +132,8 @@ def detect_licence_block(text: str) -> LicenceFacts:
             matched_text = ""
         facts.append(
             {
-                "expression": spdx(det.license_expression),
-                "scancode_expression": str(det.license_expression),
+                "expression": spdx(expression),
+                "scancode_expression": expression,
                 "start_line": min(m.start_line for m in matches),
                 "end_line": max(m.end_line for m in matches),
                 "score": round(max(m.score() for m in matches), 2),

@@ -27,6 +27,11 @@ EXPECTED = {
     "dual-gpl-2.0-or-mit.c": "GPL-1.0-or-later OR MIT",
     "governed/COPYING": "GPL-2.0-only",
     "tagged.c": "GPL-2.0-or-later",
+    # no licence word at all: the phrases "public domain" and "PROVIDED AS IS" start the block
+    "public-domain.c": "LicenseRef-scancode-public-domain",
+    "as-is-disclaimer.h": "LicenseRef-scancode-warranty-disclaimer",
+    # a GPL notice and Autoconf's exception matched as two rules: the exception joins by WITH
+    "autoconf-exception.m4": "GPL-2.0-or-later WITH Autoconf-exception-generic",
 }
 
 
