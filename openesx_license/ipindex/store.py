@@ -14,8 +14,12 @@ What it holds, and why none of it is source text:
   never spells a symbol out; someone holding a candidate name can still test whether the
   index knows it, which is exactly what matching needs (and what a dictionary attack on
   guessable names could do: names are not secrets this index can keep).
-- ``common``: hashes found in many proprietary files (generic code the proprietary tree itself
-  repeats), which matching ignores.
+
+How often a fingerprint occurs in the proprietary tree is not a reason to ignore it: code that
+the proprietary tree repeats (generated tests, vendored copies) is still proprietary code, and
+a copy of it must be found. Boilerplate is judged on the open side (see
+:mod:`openesx_license.ipindex.match`). Indexes of format 1 written before this may hold a
+``common`` table; it is not read.
 
 Header names are the ``files`` rows of kind ``header``. The file is written to a temporary
 name beside the target and renamed into place.
@@ -39,8 +43,6 @@ from openesx_license.ipindex.tokens import NORMALISER_VERSION
 from openesx_license.ipindex.winnow import HASH_NAME
 
 FORMAT_VERSION = "1"
-#: a fingerprint seen in this many proprietary files is generic code of that tree, not evidence
-COMMON_FILES = 50
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,7 +54,6 @@ CREATE TABLE fingerprints (
     start_line INTEGER NOT NULL, end_line INTEGER NOT NULL);
 CREATE TABLE symbols (
     hash INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL);
-CREATE TABLE common (hash INTEGER PRIMARY KEY, files INTEGER NOT NULL) WITHOUT ROWID;
 """
 _INDEXES = """
 CREATE INDEX fingerprints_hash ON fingerprints (hash);
@@ -128,7 +129,6 @@ class IndexWriter:
             "window": str(params.window),
             "symbol_hash": "blake2b-64-keyed",
             "salt": self.salt.hex(),
-            "common_files": str(COMMON_FILES),
             "tool": f"openesx-license {__version__}",
             "source": source,
         }
@@ -166,11 +166,6 @@ class IndexWriter:
     def finish(self) -> FingerprintIndex:
         """Index the tables, record counts, move the file into place; return it opened."""
         self.db.executescript(_INDEXES)
-        self.db.execute(
-            "INSERT INTO common SELECT hash, COUNT(DISTINCT file_id) AS n FROM fingerprints "
-            "GROUP BY hash HAVING n >= ?",
-            (COMMON_FILES,),
-        )
         self.db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [("files", str(self._files)), ("fingerprint_count", str(self._fingerprints))],
@@ -257,8 +252,7 @@ class FingerprintIndex:
         found: dict[int, list[Posting]] = {}
         rows = db.execute(
             "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line FROM wanted w "
-            "JOIN fingerprints f ON f.hash = w.hash "
-            "WHERE w.hash NOT IN (SELECT hash FROM common)"
+            "JOIN fingerprints f ON f.hash = w.hash"
         )
         for h, file_id, pos, start, end in rows:
             found.setdefault(h, []).append(
