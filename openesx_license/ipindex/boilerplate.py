@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openesx_license.errors import UsageError
+from openesx_license.ipindex.fileprint import stream_hashes
 from openesx_license.ipindex.tokens import tokenize
-from openesx_license.ipindex.winnow import kgram_hashes
 from openesx_license.resources import rules_file
 
 if sys.version_info >= (3, 11):
@@ -51,5 +51,5 @@ def known_boilerplate(k: int, path: Path | None = None) -> frozenset[int]:
     winnowing selects other k-grams than the snippet's own would)."""
     hashes: set[int] = set()
     for snippet in load_snippets(path):
-        hashes.update(kgram_hashes(tokenize(snippet.code).norm, k))
+        hashes.update(stream_hashes(tokenize(snippet.code), k))
     return frozenset(hashes)

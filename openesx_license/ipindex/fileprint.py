@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openesx_license.ipindex.symbols import Definition, definitions, used_names
-from openesx_license.ipindex.tokens import Include, tokenize
-from openesx_license.ipindex.winnow import kgram_hashes, winnow
+from openesx_license.ipindex.tokens import Include, TokenStream, tokenize
+from openesx_license.ipindex.winnow import back_references, kgram_hashes, winnow
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated tables, not hand-written code
 #: a k-gram that repeats itself with a period this short is a table or a list of declarations
@@ -30,6 +30,12 @@ def is_periodic(norm: list[str], pos: int, k: int, max_period: int = MAX_TABLE_P
     return any(
         norm[pos + p : end] == norm[pos : end - p] for p in range(1, min(max_period, k - 1) + 1)
     )
+
+
+def stream_hashes(stream: TokenStream, k: int) -> list[int]:
+    """The hash of every k-gram of a token stream, identifiers parameterised by their
+    spelling (see :func:`openesx_license.ipindex.winnow.kgram_hashes`)."""
+    return kgram_hashes(stream.norm, k, back_references(stream.norm, stream.raw))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +71,7 @@ def print_text(
     token line (both needed on the open side only).
     """
     stream = tokenize(text)
-    hashes = kgram_hashes(stream.norm, k)
+    hashes = stream_hashes(stream, k)
     norm = stream.norm
     selected = [p for p in winnow(hashes, window) if not is_periodic(norm, p, k)]
     lines = stream.lines

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-NORMALISER_VERSION = "c-1"
+NORMALISER_VERSION = "c-2"  # c-2: identifiers parameterised inside each k-gram
 
 #: File name endings the tokenizer understands (C, C++, their headers and fragments).
 C_FAMILY_SUFFIXES = (

@@ -15,6 +15,14 @@ The k-gram hash is a polynomial rolling hash modulo 2**64 over stable per-token 
 the normalised token), passed through a 64-bit finaliser so that the minimum of a window is
 uniformly distributed. It depends on nothing but the token text: the same stream gives the same
 hashes on every machine and Python version, which a shared index needs.
+
+Identifiers are *parameterised* (Baker, *Parameterized duplication in strings*, 1995/97): inside
+a k-gram, an identifier that already occurred in the same k-gram is coded by the distance back
+to that occurrence (``I3``: the name seen three tokens earlier), a first occurrence as plain
+``I``. Consistent renaming leaves the codes alone, as it leaves ``I`` alone; but two fragments
+that merely share a shape (``I ( I -> I ) ; I -> I = I ;`` with other names in other places)
+no longer hash alike. The distance is measured inside the k-gram, so the hash still depends on
+the k-gram's own tokens only and the winnowing guarantee holds.
 """
 
 from __future__ import annotations
@@ -40,28 +48,88 @@ def token_code(token: str) -> int:
     return code
 
 
-def kgram_hashes(tokens: Sequence[str], k: int) -> list[int]:
-    """Hashes of every k-gram of ``tokens`` (``len(tokens) - k + 1`` of them), signed 64-bit."""
+def kgram_hashes(
+    tokens: Sequence[str], k: int, back: Sequence[int] | None = None
+) -> list[int]:
+    """Hashes of every k-gram of ``tokens`` (``len(tokens) - k + 1`` of them), signed 64-bit.
+
+    ``back`` (parallel to ``tokens``) parameterises identifiers: ``back[i]`` is the distance
+    to the previous occurrence of the same name (0: none, or not an identifier). Inside each
+    k-gram, a token whose previous occurrence lies in the same k-gram is coded by that
+    distance instead of its own text.
+    """
     n = len(tokens)
     if n < k:
         return []
     codes = [_CODES.get(t) or token_code(t) for t in tokens]
     mask, base, mix, sign = _MASK, _BASE, _MIX, _SIGN
     top = pow(base, k - 1, 1 << 64)
+    if back is None:
+        h = 0
+        for c in codes[:k]:
+            h = (h * base + c) & mask
+        out = [0] * (n - k + 1)
+        x = ((h ^ (h >> 29)) * mix) & mask
+        x ^= x >> 32
+        out[0] = x - ((x & sign) << 1)
+        i = 0
+        for c_in in codes[k:]:
+            h = ((h - codes[i] * top) * base + c_in) & mask
+            i += 1
+            x = ((h ^ (h >> 29)) * mix) & mask
+            x ^= x >> 32
+            out[i] = x - ((x & sign) << 1)
+        return out
+    return _parameterised_hashes(codes, back, k)
+
+
+def _parameterised_hashes(codes: list[int], back: Sequence[int], k: int) -> list[int]:
+    """The rolling hash with identifier codes that depend on the k-gram (see kgram_hashes).
+
+    When the k-gram slides past position ``p``, the next occurrence ``j`` of that name (if
+    inside the k-gram) loses its back reference: its term is corrected in place.
+    """
+    n = len(codes)
+    mask, base, mix, sign = _MASK, _BASE, _MIX, _SIGN
+    refs = [0] + [token_code(f"I{d}") for d in range(1, k)]
+    powers = [pow(base, e, 1 << 64) for e in range(k)]
+    top = powers[k - 1]
+    following = [0] * n  # position of the next occurrence of the same name (0: none)
+    for i, d in enumerate(back):
+        if d:
+            following[i - d] = i
     h = 0
-    for c in codes[:k]:
-        h = (h * base + c) & mask
+    for i in range(k):
+        d = back[i]
+        h = (h * base + (refs[d] if 0 < d <= i else codes[i])) & mask
     out = [0] * (n - k + 1)
     x = ((h ^ (h >> 29)) * mix) & mask
     x ^= x >> 32
     out[0] = x - ((x & sign) << 1)
-    i = 0
-    for c_in in codes[k:]:
-        h = ((h - codes[i] * top) * base + c_in) & mask
-        i += 1
+    for p in range(n - k):
+        h -= codes[p] * top  # the leaving token never refers back inside its k-gram
+        j = following[p]
+        if j and j < p + k:
+            h += (codes[j] - refs[j - p]) * powers[p + k - 1 - j]
+        d = back[p + k]
+        h = (h * base + (refs[d] if 0 < d < k else codes[p + k])) & mask
         x = ((h ^ (h >> 29)) * mix) & mask
         x ^= x >> 32
-        out[i] = x - ((x & sign) << 1)
+        out[p + 1] = x - ((x & sign) << 1)
+    return out
+
+
+def back_references(tokens: Sequence[str], names: Sequence[str]) -> list[int]:
+    """For each token, the distance back to the previous occurrence of the same identifier
+    (``tokens[i] == "I"``, spelled ``names[i]``); 0 for other tokens and first occurrences."""
+    last: dict[str, int] = {}
+    out = [0] * len(tokens)
+    for i, (token, name) in enumerate(zip(tokens, names, strict=True)):
+        if token == "I":
+            j = last.get(name)
+            if j is not None:
+                out[i] = i - j
+            last[name] = i
     return out
 
 
@@ -96,7 +164,9 @@ def winnow(hashes: Sequence[int], window: int) -> list[int]:
     return selected
 
 
-def fingerprint_tokens(tokens: Sequence[str], k: int, window: int) -> list[tuple[int, int]]:
+def fingerprint_tokens(
+    tokens: Sequence[str], k: int, window: int, back: Sequence[int] | None = None
+) -> list[tuple[int, int]]:
     """The winnowed fingerprints of a normalised token stream as (hash, position) pairs."""
-    hashes = kgram_hashes(tokens, k)
+    hashes = kgram_hashes(tokens, k, back)
     return [(hashes[p], p) for p in winnow(hashes, window)]
