@@ -48,9 +48,7 @@ def token_code(token: str) -> int:
     return code
 
 
-def kgram_hashes(
-    tokens: Sequence[str], k: int, back: Sequence[int] | None = None
-) -> list[int]:
+def kgram_hashes(tokens: Sequence[str], k: int, back: Sequence[int] | None = None) -> list[int]:
     """Hashes of every k-gram of ``tokens`` (``len(tokens) - k + 1`` of them), signed 64-bit.
 
     ``back`` (parallel to ``tokens``) parameterises identifiers: ``back[i]`` is the distance
