@@ -28,6 +28,7 @@ from openesx_license.ipindex.match import (
     CopyMatch,
     CopySettings,
     IndexReference,
+    boilerplate_hashes,
     find_copies,
     find_references,
 )
@@ -35,6 +36,7 @@ from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
 from openesx_license.ipindex.tokens import is_c_family
 from openesx_license.model import Evidence, FileRecord
 from openesx_license.policy.components import ComponentMap
+from openesx_license.policy.copy_cache import CopyMatchCache, revive
 from openesx_license.policy.model import Component, ComponentClass, Policy
 
 #: CheckContext.extras key under which the copied-code rule finds the analysis
@@ -122,6 +124,11 @@ def analyse_copies(
                 root, entries, k, window, uses=False, jobs=workers, cache_dir=cache_dir
             )
 
+        if cache_dir is not None:
+            return _monorepo_cached(
+                root, policy, files, sorted(proprietary), open_files, owner, printer,
+                jobs=workers, cache_dir=cache_dir,
+            )  # fmt: skip
         index, _ = write_index(
             root, sorted(proprietary), owner, params, None, jobs=workers, printer=printer
         )
@@ -161,6 +168,80 @@ def analyse_copies(
         index=label,
         in_tree=in_tree,
         index_components=index_components,
+    )
+    return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
+
+
+def _monorepo_cached(
+    root: Path,
+    policy: Policy,
+    files: Mapping[str, FileRecord],
+    proprietary: list[str],
+    open_files: list[tuple[str, str]],
+    owner: Callable[[str], str | None],
+    printer: Callable[[list[str]], Iterable[FilePrint]],
+    *,
+    jobs: int,
+    cache_dir: Path,
+) -> CopyAnalysis:
+    """Monorepo mode with the copy-match cache (:mod:`.copy_cache`): only open files whose
+    matches are not known are matched, and the proprietary index is built only for them.
+    Gives the same analysis as matching every open file."""
+    settings = policy.copied_code
+    k, window = settings.k, settings.window
+    copy_settings = CopySettings(
+        min_lines=settings.min_lines,
+        min_tokens=settings.min_tokens,
+        boilerplate_threshold=settings.boilerplate_threshold,
+    )
+    claimed = [(p, owner(p)) for p in proprietary]
+    indexed = [(p, files[p].sha1, c) for p, c in claimed if c is not None]
+    proprietary_prints = dict(zip(proprietary, printer(proprietary), strict=True))
+    prints = list(
+        cached_prints(root, open_files, k, window, uses=False, jobs=jobs, cache_dir=cache_dir)
+    )
+    ignored = boilerplate_hashes(prints, copy_settings.boilerplate_threshold)
+    ignored.update(known_boilerplate(k))
+    cache = CopyMatchCache(
+        cache_dir, k=k, window=window, settings=copy_settings, proprietary=indexed,
+        proprietary_prints=[proprietary_prints[p] for p, _, _ in indexed], ignored=ignored,
+    )  # fmt: skip
+    try:
+        keys = [cache.key(sha1, fp) for (_, sha1), fp in zip(open_files, prints, strict=True)]
+        known = cache.get_many(keys)
+        todo = [fp for fp, key in zip(prints, keys, strict=True) if key not in known]
+        fresh: dict[str, list[CopyMatch]] = {fp.path: [] for fp in todo}
+        if todo:
+            index, _ = write_index(
+                root, proprietary, owner, IndexParameters(k=k, window=window), None,
+                jobs=jobs, printer=lambda paths: [proprietary_prints[p] for p in paths],
+            )  # fmt: skip
+            try:
+                found = find_copies(
+                    index, todo, copy_settings, boilerplate=ignored,
+                    refine=lambda fp: print_file(root, fp.path, k, window, full=True),
+                )  # fmt: skip
+            finally:
+                index.close()
+            for match in found:
+                fresh[match.path].append(match)
+            cache.put_many(
+                (key, fresh[fp.path])
+                for fp, key in zip(prints, keys, strict=True)
+                if fp.path in fresh
+            )
+    finally:
+        cache.close()
+    matches = [
+        m
+        for fp, key in zip(prints, keys, strict=True)
+        for m in (fresh[fp.path] if fp.path in fresh else revive(fp.path, known[key]))
+    ]
+    analysis = CopyAnalysis(
+        matches=tuple(matches),
+        index=MONOREPO,
+        in_tree=True,
+        index_components=tuple(sorted({c for _, _, c in indexed})),
     )
     return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
 

@@ -1,0 +1,126 @@
+"""Copy matches of unchanged open files, remembered between audits (monorepo mode).
+
+Matching every open file against the proprietary fingerprints is the costliest part of a
+re-audit that changed a handful of files. :func:`~openesx_license.ipindex.match.find_copies`
+treats each open file on its own once three things are fixed: the proprietary side (its
+files, contents and components), the settings, and the set of ignored fingerprints (the
+boilerplate: fingerprints seen in ``boilerplate_threshold`` open files, plus the known
+boilerplate). The matches of one open file depend on that set only through
+
+* the ignored fingerprints the proprietary side holds (only those can ever be looked up), and
+* the ignored fingerprints among the file's own selected ones (they let a run of hits extend).
+
+So a file's matches are stored under its content hash, the digest of the proprietary side and
+settings (:attr:`CopyMatchCache.scope`), and the digest of its own ignored fingerprints; any
+change to one of them is a miss and the file is matched again. The code of the matching
+modules is part of the key (:func:`~openesx_license.kvcache.source_digest`), so a change to
+the matching logic never reads stale matches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import zlib
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+
+from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.match import CopyMatch, CopySettings
+from openesx_license.kvcache import KeyValueCache, source_digest
+
+CACHE_FILE = "copy-matches.sqlite"
+#: the modules whose code decides the matches (a change to any of them invalidates the cache)
+MATCHING_MODULES = (
+    "openesx_license.ipindex.boilerplate",
+    "openesx_license.ipindex.build",
+    "openesx_license.ipindex.fileprint",
+    "openesx_license.ipindex.match",
+    "openesx_license.ipindex.store",
+    "openesx_license.ipindex.symbols",
+    "openesx_license.ipindex.tokens",
+    "openesx_license.ipindex.winnow",
+    "openesx_license.policy.copies",
+    __name__,
+)
+
+
+def _digest(parts: Iterable[object]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:24]
+
+
+class CopyMatchCache:
+    """Copy matches per open file content (see the module docstring)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        k: int,
+        window: int,
+        settings: CopySettings,
+        proprietary: Sequence[tuple[str, str, str]],
+        proprietary_prints: Sequence[FilePrint],
+        ignored: Collection[int],
+    ) -> None:
+        """``proprietary``: (path, sha1, component) of every proprietary file matched against;
+        ``ignored``: every fingerprint the matching ignores as boilerplate."""
+        self.ignored = ignored
+        held = {h for fp in proprietary_prints for h in fp.hashes}
+        self.scope = _digest(
+            [
+                source_digest(*MATCHING_MODULES),
+                k,
+                window,
+                dataclasses.astuple(settings),
+                sorted(proprietary),
+                sorted(held.intersection(ignored)),
+            ]
+        )
+        self._store = KeyValueCache(folder, CACHE_FILE)
+
+    def key(self, sha1: str, fp: FilePrint) -> str:
+        """The cache key of an open file's matches."""
+        own = sorted(set(fp.hashes).intersection(self.ignored))
+        return f"{self.scope}:{sha1}:{_digest(own) if own else '-'}"
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, list[dict[str, object]]]:
+        """The stored matches (as field dicts, path left out) of the ``keys`` known."""
+        found: dict[str, list[dict[str, object]]] = {}
+        for key, blob in self._store.get_many(keys).items():
+            fields = _decode(blob)
+            if fields is not None:
+                found[key] = fields
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, Sequence[CopyMatch]]]) -> None:
+        """Store each key's matches (an empty list too: "no copy" is worth remembering)."""
+        rows = []
+        for key, matches in items:
+            fields = [
+                {k: v for k, v in dataclasses.asdict(m).items() if k != "path"} for m in matches
+            ]
+            rows.append((key, zlib.compress(json.dumps(fields).encode(), 1)))
+        self._store.put_many(rows)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._store.close()
+
+
+def _decode(blob: bytes) -> list[dict[str, object]] | None:
+    try:
+        fields = json.loads(zlib.decompress(blob))
+    except (zlib.error, ValueError):
+        return None  # a damaged entry is a miss
+    return fields if isinstance(fields, list) else None
+
+
+def revive(path: str, fields: Sequence[dict[str, object]]) -> list[CopyMatch]:
+    """Stored matches as :class:`CopyMatch` es of the open file at ``path``."""
+    return [CopyMatch(path=path, **f) for f in fields]  # type: ignore[arg-type]

@@ -1,0 +1,150 @@
+"""The copy-match cache: the same analysis as matching afresh, and the right files re-matched."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.model import FileKind, FileRecord
+from openesx_license.policy import copies
+from openesx_license.policy.components import ComponentMap, apply_components
+from openesx_license.policy.copies import CopyAnalysis, analyse_copies
+from openesx_license.policy.loader import load_policy
+from openesx_license.policy.model import Policy
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ipindex"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """Open and proprietary fixture files in one tree (monorepo mode)."""
+    root = tmp_path / "mono"
+    for part in ("open", "proprietary"):
+        shutil.copytree(ASSETS / part, root, dirs_exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return load_policy(ASSETS / "policy.toml")
+
+
+@pytest.fixture
+def matched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The open files each call of find_copies was given."""
+    calls: list[list[str]] = []
+    real = copies.find_copies
+
+    def spy(index, prints: Sequence[FilePrint], *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(sorted(fp.path for fp in prints))
+        return real(index, prints, *args, **kwargs)
+
+    monkeypatch.setattr(copies, "find_copies", spy)
+    return calls
+
+
+def _analyse(root: Path, policy: Policy, cache: Path | None) -> CopyAnalysis:
+    records = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        records.append(
+            FileRecord(
+                path=path.relative_to(root).as_posix(),
+                size=len(data),
+                sha1=hashlib.sha1(data).hexdigest(),  # noqa: S324 - content key
+                kind=FileKind.HEADER if path.suffix == ".h" else FileKind.SOURCE,
+                language="C",
+            )
+        )
+    components = ComponentMap(policy)
+    files = apply_components(records, components)
+    return analyse_copies(root, policy, files, components, jobs=1, cache_dir=cache)
+
+
+def _same(root: Path, policy: Policy, cache: Path) -> CopyAnalysis:
+    """The cached analysis, checked against an uncached one."""
+    cached = _analyse(root, policy, cache)
+    fresh = _analyse(root, policy, None)
+    assert cached == fresh
+    assert cached.edges == fresh.edges
+    return cached
+
+
+def test_a_warm_cache_matches_nothing_and_gives_the_same_copies(
+    tree: Path, policy: Policy, tmp_path: Path, matched: list[list[str]]
+) -> None:
+    cache = tmp_path / "cache"
+    first = _same(tree, policy, cache)
+    assert [(m.path, m.proprietary_path) for m in first.matches] == [
+        ("vmkernel/integrity.c", "vmotion/transfer.c")
+    ]
+    matched.clear()
+    _same(tree, policy, cache)
+    assert matched == [["include/vmkernel/types.h", "vmkernel/integrity.c", "vmkernel/migrate.c"]]
+    # ^ the uncached run only: the cached one matched no file
+    matched.clear()
+    assert _analyse(tree, policy, cache) == first
+    assert matched == []
+
+
+def test_a_renamed_copy_is_answered_from_its_content(
+    tree: Path, policy: Policy, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _same(tree, policy, cache)
+    (tree / "vmkernel/integrity.c").rename(tree / "vmkernel/digest.c")
+    renamed = _same(tree, policy, cache)
+    assert [m.path for m in renamed.matches] == ["vmkernel/digest.c"]
+
+
+def test_a_changed_open_file_alone_is_matched_again(
+    tree: Path, policy: Policy, tmp_path: Path, matched: list[list[str]]
+) -> None:
+    cache = tmp_path / "cache"
+    _analyse(tree, policy, cache)
+    source = tree / "vmkernel/integrity.c"
+    source.write_text(source.read_text().replace("65521", "65519"))
+    matched.clear()
+    _analyse(tree, policy, cache)
+    assert matched == [["vmkernel/integrity.c"]]
+    _same(tree, policy, cache)
+
+
+def test_a_changed_proprietary_file_or_setting_matches_every_file_again(
+    tree: Path, policy: Policy, tmp_path: Path, matched: list[list[str]]
+) -> None:
+    cache = tmp_path / "cache"
+    everything = ["include/vmkernel/types.h", "vmkernel/integrity.c", "vmkernel/migrate.c"]
+    _analyse(tree, policy, cache)
+    with (tree / "vmotion/transfer.c").open("a") as fh:
+        fh.write("\nint vmotion_extra(void) { return 7; }\n")
+    matched.clear()
+    _analyse(tree, policy, cache)
+    assert matched == [everything]
+    stricter = dataclasses.replace(
+        policy, copied_code=dataclasses.replace(policy.copied_code, min_tokens=5000, min_lines=500)
+    )
+    matched.clear()
+    assert _analyse(tree, stricter, cache).matches == ()
+    assert matched == [everything]
+    _same(tree, stricter, cache)
+
+
+def test_new_boilerplate_elsewhere_in_the_tree_invalidates_a_files_matches(
+    tree: Path, policy: Policy, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert _same(tree, policy, cache).matches
+    # the copied code now appears in enough open files to count as the tree's boilerplate
+    for n in range(policy.copied_code.boilerplate_threshold):
+        shutil.copy(tree / "vmkernel/integrity.c", tree / f"vmkernel/again{n}.c")
+    assert _same(tree, policy, cache).matches == ()
+    for n in range(policy.copied_code.boilerplate_threshold):
+        (tree / f"vmkernel/again{n}.c").unlink()
+    assert [m.path for m in _same(tree, policy, cache).matches] == ["vmkernel/integrity.c"]
