@@ -24,21 +24,23 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from openesx_license.graph.facts import FileFacts
-from openesx_license.graph.facts_cache import collect_facts
+from openesx_license.graph.facts import FileFacts, reader_for
+from openesx_license.graph.facts_cache import (
+    FactsStats,
+    collect_facts,
+    default_cache_dir,
+    facts_keys,
+)
 from openesx_license.graph.includes import IncludeResolver, load_compile_commands
-from openesx_license.graph.kbuild import link_edges
-from openesx_license.graph.makefile import MakeFacts
-from openesx_license.graph.meson import meson_link_edges
 from openesx_license.graph.model import DependencyEdge
-from openesx_license.graph.pyimports import ModuleIndex
-from openesx_license.graph.symbol_edges import link_symbols
+from openesx_license.graph.parts import GraphParts, StaleSnapshot, compute_parts, update_parts
+from openesx_license.graph.snapshot import GraphSnapshots, paths_digest, slot_key
 from openesx_license.model import Evidence, FileRecord
 
 ComponentOf = Callable[[str], "tuple[str, str] | None"]
@@ -61,63 +63,6 @@ def _external_node(graph: nx.MultiDiGraph, name: str, component_of: ComponentOf)
         kind="external",
         external=True,
     )
-
-
-def _add_include_edges(
-    graph: nx.MultiDiGraph,
-    facts: dict[str, FileFacts],
-    resolver: IncludeResolver,
-    component_of: ComponentOf,
-) -> tuple[dict[str, list[str]], int]:
-    includes_of: dict[str, list[str]] = {}
-    unresolved = 0
-    for path in sorted(facts):
-        targets: list[str] = []
-        for inc in facts[path].includes:
-            target, how = resolver.resolve(path, inc.name, angle=inc.angle)
-            external = target is None
-            if target is None:
-                unresolved += 1
-                target = f"<{inc.name}>" if inc.angle else f'"{inc.name}"'
-                _external_node(graph, target, component_of)
-            else:
-                targets.append(target)
-            graph.add_edge(
-                path,
-                target,
-                kind="include",
-                evidence=Evidence(path=path, line=inc.line, text=inc.text, kind="include"),
-                symbol=None,
-                gpl_only=False,
-                external=external,
-                resolved_by=how,
-            )
-        if targets:
-            includes_of[path] = targets
-    return includes_of, unresolved
-
-
-def _add_import_edges(graph: nx.MultiDiGraph, facts: dict[str, FileFacts], files: set[str]) -> None:
-    index = ModuleIndex(files)
-    for path in sorted(facts):
-        seen: set[str] = set()
-        for statement in facts[path].imports:
-            for target, module in index.resolve(path, statement):
-                if target in seen:
-                    continue
-                seen.add(target)
-                graph.add_edge(
-                    path,
-                    target,
-                    kind="import",
-                    evidence=Evidence(
-                        path=path, line=statement.line, text=statement.text, kind="import"
-                    ),
-                    symbol=module,
-                    gpl_only=False,
-                    external=False,
-                    module=module,
-                )
 
 
 def build_graph(
@@ -160,16 +105,42 @@ def build_graph(
             kind=record.kind.value,
             external=False,
         )
-    facts, facts_stats = collect_facts(
-        root, files, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs
+    parts, facts_stats, reused = _graph_parts(
+        root,
+        files,
+        paths,
+        lambda: IncludeResolver(paths, include_dirs=include_dirs, compile_db=compile_db),
+        snapshot_slot=slot_key(root, include_dirs, compile_commands),
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        jobs=jobs,
     )
-    resolver = IncludeResolver(paths, include_dirs=include_dirs, compile_db=compile_db)
-    includes_of, unresolved = _add_include_edges(graph, facts, resolver, component_of)
+    keys: Counter[tuple[str, str]] = Counter()
 
-    make_facts: dict[str, MakeFacts] = {p: f.make for p, f in facts.items() if f.make}
-    meson_facts = {p: f.meson for p, f in facts.items() if f.meson}
-    for edge in [*link_edges(make_facts, paths), *meson_link_edges(meson_facts, paths)]:
-        graph.add_edge(
+    def add(source: str, target: str, **attributes: Any) -> None:
+        # the key networkx would choose, without its search through the existing keys
+        key = keys[(source, target)]
+        keys[(source, target)] += 1
+        graph.add_edge(source, target, key=key, **attributes)
+
+    unresolved = 0
+    for path in sorted(parts.includes):
+        for target, external, line, text, how in parts.includes[path]:
+            if external:
+                unresolved += 1
+                _external_node(graph, target, component_of)
+            add(
+                path,
+                target,
+                kind="include",
+                evidence=Evidence(path=path, line=line, text=text, kind="include"),
+                symbol=None,
+                gpl_only=False,
+                external=external,
+                resolved_by=how,
+            )
+    for edge in parts.links:
+        add(
             edge.source,
             edge.target,
             kind="link",
@@ -179,23 +150,37 @@ def build_graph(
             external=False,
             **edge.extras,
         )
-
-    symbol_edges, symbol_stats = link_symbols(facts, includes_of)
-    for sym in symbol_edges:
-        graph.add_edge(
-            sym.source,
-            sym.target,
-            kind="symbol",
-            evidence=sym.evidence,
-            symbol=sym.symbol,
-            gpl_only=sym.gpl_only,
-            external=False,
-            symbols=sym.symbols,
-        )
-    for path, exports in symbol_stats.exports.items():
-        graph.nodes[path]["exports"] = dict(sorted(exports.items()))
-
-    _add_import_edges(graph, facts, paths)
+    linked = ambiguous = undeclared = 0
+    for path in sorted(parts.symbols):
+        result = parts.symbols[path]
+        linked += result.linked
+        ambiguous += result.ambiguous
+        undeclared += result.undeclared
+        for sym in result.edges:
+            add(
+                sym.source,
+                sym.target,
+                kind="symbol",
+                evidence=sym.evidence,
+                symbol=sym.symbol,
+                gpl_only=sym.gpl_only,
+                external=False,
+                symbols=sym.symbols,
+            )
+    for path in sorted(parts.exports):
+        graph.nodes[path]["exports"] = dict(sorted(parts.exports[path].items()))
+    for path in sorted(parts.imports):
+        for target, module, line, text in parts.imports[path]:
+            add(
+                path,
+                target,
+                kind="import",
+                evidence=Evidence(path=path, line=line, text=text, kind="import"),
+                symbol=module,
+                gpl_only=False,
+                external=False,
+                module=module,
+            )
 
     for extra in extra_edges:
         for end in (extra.source, extra.target):
@@ -211,12 +196,75 @@ def build_graph(
         "facts_read": facts_stats.read,
         "facts_skipped": facts_stats.skipped,
         "workers": facts_stats.workers,
+        "snapshot": reused,
         "edges": dict(sorted(kinds.items())),
         "unresolved_includes": unresolved,
-        "symbol_uses_linked": symbol_stats.linked,
-        "symbol_uses_ambiguous": symbol_stats.ambiguous,
-        "symbol_uses_undeclared": symbol_stats.undeclared,
+        "symbol_uses_linked": linked,
+        "symbol_uses_ambiguous": ambiguous,
+        "symbol_uses_undeclared": undeclared,
         "seconds": round(time.perf_counter() - started, 3),
     }
     graph.graph["stats"] = stats
     return graph
+
+
+def _graph_parts(
+    root: Path,
+    files: Sequence[FileRecord],
+    paths: set[str],
+    resolver: Callable[[], IncludeResolver],
+    *,
+    snapshot_slot: str,
+    cache_dir: Path | None,
+    use_cache: bool,
+    jobs: int | None,
+) -> tuple[GraphParts, FactsStats, bool]:
+    """The graph's parts: updated from the previous build's snapshot when there is one for
+    the same paths (see :mod:`.parts`), else computed from every file's facts. The third
+    value says whether a snapshot was used."""
+    records = {r.path: r for r in files}
+    keys = facts_keys(files)
+    snapshots = None
+    if use_cache and keys is not None:
+        snapshots = GraphSnapshots(cache_dir or default_cache_dir(), snapshot_slot)
+    try:
+        digest = paths_digest(paths)
+        old = snapshots.load(digest) if snapshots is not None else None
+        if old is not None and keys is not None:
+            loaded: list[FactsStats] = []
+
+            def load(wanted: Collection[str]) -> dict[str, FileFacts]:
+                chosen = [records[p] for p in sorted(wanted)]
+                facts, stats = collect_facts(
+                    root, chosen, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs
+                )
+                loaded.append(stats)
+                return facts
+
+            try:
+                parts, _ = update_parts(old, keys, paths, resolver, load)
+            except StaleSnapshot:
+                old = None
+            else:
+                read = sum(s.read for s in loaded)
+                readable = sum(1 for r in files if reader_for(r.path) is not None)
+                stats = FactsStats(
+                    files=readable,
+                    cached=len(keys) - read,
+                    read=read,
+                    skipped=readable - len(keys),
+                    workers=max((s.workers for s in loaded), default=1),
+                )
+                if parts is not old and snapshots is not None:
+                    snapshots.save(parts, digest)
+                return parts, stats, True
+        facts, stats = collect_facts(
+            root, files, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs
+        )
+        parts = compute_parts(facts, keys or {}, paths, resolver())
+        if snapshots is not None:
+            snapshots.save(parts, digest)
+        return parts, stats, False
+    finally:
+        if snapshots is not None:
+            snapshots.close()

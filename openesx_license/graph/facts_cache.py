@@ -147,6 +147,20 @@ def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
     return path, facts_to_json(extract_facts(reader, text))
 
 
+def facts_keys(files: Sequence[FileRecord]) -> dict[str, str] | None:
+    """The facts cache key of every file :func:`collect_facts` would want facts of; None when
+    one of them has no content hash (its facts cannot be told apart from earlier ones)."""
+    keys: dict[str, str] = {}
+    for record in files:
+        reader = reader_for(record.path)
+        if reader is None or record.kind == FileKind.BINARY or record.size > _MAX_SIZE:
+            continue
+        if not record.sha1:
+            return None
+        keys[record.path] = FactsCache.key(reader, record.sha1)
+    return keys
+
+
 def collect_facts(
     root: Path,
     files: Sequence[FileRecord],

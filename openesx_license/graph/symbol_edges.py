@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openesx_license.graph.facts import FileFacts
+from openesx_license.graph.symbols import CSymbols
 from openesx_license.model import Evidence
 
 
@@ -76,27 +77,113 @@ def _nearest(path: str, candidates: list[str]) -> list[str]:
     return [c for c, d in zip(candidates, depths, strict=True) if d == best] if best else []
 
 
-def link_symbols(
-    facts: Mapping[str, FileFacts], includes_of: Mapping[str, Sequence[str]]
-) -> tuple[list[SymbolEdge], SymbolLinkStats]:
-    """Symbol edges of the tree (see the module docstring) and what was left out."""
-    definitions: dict[str, list[str]] = defaultdict(list)
-    declared_in: dict[str, list[str]] = defaultdict(list)  # name -> files declaring it
-    exports_by_name: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-    stats = SymbolLinkStats()
+@dataclass(frozen=True, kw_only=True)
+class SymbolContribution:
+    """What one file adds to the tree's symbol tables (in the file's order)."""
+
+    definitions: tuple[str, ...]  # non-static definitions
+    declarations: tuple[str, ...]
+    exports: tuple[tuple[str, bool], ...]  # (name, gpl)
+
+
+def contribution(symbols: CSymbols) -> SymbolContribution:
+    """The table entries of one file's symbols."""
+    return SymbolContribution(
+        definitions=tuple(d.name for d in symbols.definitions if not d.static),
+        declarations=tuple(symbols.declarations),
+        exports=tuple((x.name, x.gpl) for x in symbols.exports),
+    )
+
+
+@dataclass(kw_only=True)
+class SymbolTables:
+    """Who defines, declares and exports each name (files in path order)."""
+
+    definitions: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    declared_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    exports_by_name: dict[str, list[tuple[str, bool]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    @classmethod
+    def of(cls, contributions: Mapping[str, SymbolContribution]) -> SymbolTables:
+        """The tables of the files' ``contributions``."""
+        tables = cls()
+        for path in sorted(contributions):
+            part = contributions[path]
+            for name in part.definitions:
+                tables.definitions[name].append(path)
+            for name in part.declarations:
+                tables.declared_in[name].append(path)
+            for name, gpl in part.exports:
+                tables.exports_by_name[name].append((path, gpl))
+        return tables
+
+    def entry(self, name: str) -> tuple[object, ...]:
+        """Everything the tables say about ``name`` (to tell whether it changed)."""
+        return (
+            tuple(self.definitions.get(name, ())),
+            tuple(self.declared_in.get(name, ())),
+            tuple(self.exports_by_name.get(name, ())),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkedFile:
+    """The symbol edges of one file's uses, and how many uses were left out."""
+
+    edges: tuple[SymbolEdge, ...]
+    linked: int
+    ambiguous: int
+    undeclared: int
+
+
+def exports_of(facts: Mapping[str, FileFacts]) -> dict[str, dict[str, str]]:
+    """Per file with ``EXPORT_SYMBOL`` lines: ``{name: 'gpl' | 'plain'}``."""
+    out: dict[str, dict[str, str]] = {}
     for path in sorted(facts):
         symbols = facts[path].symbols
         if symbols is None:
             continue
-        for definition in symbols.definitions:
-            if not definition.static:
-                definitions[definition.name].append(path)
-        for name in symbols.declarations:
-            declared_in[name].append(path)
         for export in symbols.exports:
-            exports_by_name[export.name].append((path, export.gpl))
-            kinds = stats.exports.setdefault(path, {})
-            kinds[export.name] = "gpl" if export.gpl else "plain"
+            out.setdefault(path, {})[export.name] = "gpl" if export.gpl else "plain"
+    return out
+
+
+def link_symbols(
+    facts: Mapping[str, FileFacts], includes_of: Mapping[str, Sequence[str]]
+) -> tuple[list[SymbolEdge], SymbolLinkStats]:
+    """Symbol edges of the tree (see the module docstring) and what was left out."""
+    contributions = {
+        path: contribution(f.symbols) for path, f in facts.items() if f.symbols is not None
+    }
+    linked = link_files(facts, sorted(facts), includes_of, SymbolTables.of(contributions))
+    stats = SymbolLinkStats(exports=exports_of(facts))
+    edges: list[SymbolEdge] = []
+    for path in sorted(linked):
+        result = linked[path]
+        edges.extend(result.edges)
+        stats.linked += result.linked
+        stats.ambiguous += result.ambiguous
+        stats.undeclared += result.undeclared
+    return edges, stats
+
+
+def link_files(
+    facts: Mapping[str, FileFacts],
+    paths: Sequence[str],
+    includes_of: Mapping[str, Sequence[str]],
+    tables: SymbolTables,
+) -> dict[str, LinkedFile]:
+    """Link the uses of ``paths`` (each must have facts) against the tree's ``tables``.
+
+    A file's result depends only on its own facts, the files it includes (directly or
+    through others), and the table entries of the names it uses: that is what lets the
+    graph builder relink only the files a change can affect.
+    """
+    definitions = tables.definitions
+    declared_in = tables.declared_in
+    exports_by_name = tables.exports_by_name
 
     def reach(path: str) -> set[str]:
         """Every file ``path`` includes, directly or through other headers."""
@@ -158,11 +245,13 @@ def link_symbols(
             narrowed = [c for c in narrowed if split(c)[1] in keys[1]]  # same stem as a header
         return narrowed[0] if len(narrowed) == 1 else None
 
-    grouped: dict[tuple[str, str, bool], list[tuple[int, str]]] = defaultdict(list)
-    for path in sorted(facts):
+    out: dict[str, LinkedFile] = {}
+    for path in paths:
         symbols = facts[path].symbols
         if symbols is None or not symbols.use_names:
             continue
+        linked = ambiguous = undeclared = 0
+        grouped: dict[tuple[str, bool], list[tuple[int, str]]] = defaultdict(list)
         reached: set[str] | None = None
         for name, line, _call in zip(
             symbols.use_names, symbols.use_lines, symbols.use_calls, strict=True
@@ -178,35 +267,38 @@ def link_symbols(
                     reached = reach(path)
                 seen_in = [h for h in declaring if h in reached]
                 if not seen_in:
-                    stats.undeclared += 1
+                    undeclared += 1
                     continue
             if len(candidates) == 1:
                 target: str | None = candidates[0]
             else:
                 target = choose(path, candidates, seen_in)
                 if target is None:
-                    stats.ambiguous += 1
+                    ambiguous += 1
                     continue
             assert target is not None
-            grouped[(path, target, is_gpl(name, target))].append((line, name))
-            stats.linked += 1
-    edges: list[SymbolEdge] = []
-    for (source, target, gpl), uses in sorted(grouped.items()):
-        uses.sort()
-        texts = facts[source].symbols.line_texts  # type: ignore[union-attr]
-        batches = [[u] for u in uses] if gpl else [uses]
-        for batch in batches:
-            line, name = batch[0]
-            edges.append(
-                SymbolEdge(
-                    source=source,
-                    target=target,
-                    symbol=name,
-                    symbols=tuple(sorted(n for _, n in batch)),
-                    gpl_only=gpl,
-                    evidence=Evidence(
-                        path=source, line=line, text=texts.get(line, ""), kind="symbol"
-                    ),
+            grouped[(target, is_gpl(name, target))].append((line, name))
+            linked += 1
+        edges: list[SymbolEdge] = []
+        texts = symbols.line_texts
+        for (target, gpl), uses in sorted(grouped.items()):
+            uses.sort()
+            batches = [[u] for u in uses] if gpl else [uses]
+            for batch in batches:
+                line, name = batch[0]
+                edges.append(
+                    SymbolEdge(
+                        source=path,
+                        target=target,
+                        symbol=name,
+                        symbols=tuple(sorted(n for _, n in batch)),
+                        gpl_only=gpl,
+                        evidence=Evidence(
+                            path=path, line=line, text=texts.get(line, ""), kind="symbol"
+                        ),
+                    )
                 )
-            )
-    return edges, stats
+        out[path] = LinkedFile(
+            edges=tuple(edges), linked=linked, ambiguous=ambiguous, undeclared=undeclared
+        )
+    return out

@@ -9,6 +9,7 @@ from graph_helpers import edges_of
 from openesx_license.graph import build_graph
 from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json
 from openesx_license.graph.facts_cache import CACHE_FILE
+from openesx_license.graph.snapshot import CACHE_FILE as SNAPSHOT_FILE
 
 FILES = {
     "a.c": '#include "a.h"\nint a(void) { return b(); }\n',
@@ -53,6 +54,7 @@ def test_corrupt_cache_is_ignored_and_rewritten(make_tree, tmp_path):
     assert ("a.c", "a.h") in edges_of(graph, "include")
     with sqlite3.connect(cache / CACHE_FILE) as db:
         db.execute("UPDATE facts SET data = x'00'")
+    (cache / SNAPSHOT_FILE).unlink()  # else the unchanged tree needs no facts at all
     again = build_graph(root, records, cache_dir=cache)
     assert again.graph["stats"]["facts_read"] == 6  # unreadable entries count as misses
 

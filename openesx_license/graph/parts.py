@@ -1,0 +1,225 @@
+"""The graph's edges per source file, computed whole or updated for the files that changed.
+
+:class:`GraphParts` is everything :func:`.builder.build_graph` adds to the graph besides the
+nodes: include, import and symbol edges per source file, link edges, and what each file adds
+to the symbol tables. It is a pure function of the tree's paths, the files' facts and the
+include configuration, so a build can start from the parts of the previous build
+(:mod:`.snapshot`) and redo only what a change can affect:
+
+* the include and import edges of a changed file (other files resolve their includes and
+  imports against the same set of paths, which must be unchanged);
+* the link edges, when a Makefile, Kbuild or meson.build changed;
+* the symbol edges of the files whose result can differ: the changed files, the files using
+  a name whose definitions, declarations or exports changed (only names some file defines
+  can link), and the files that include, directly or not, a header whose includes changed.
+
+A change to the set of paths, the include folders or the compilation database makes the
+builder compute everything again. Either way the parts are equal (tested).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from openesx_license.graph.facts import FileFacts, reader_for
+from openesx_license.graph.includes import IncludeResolver
+from openesx_license.graph.kbuild import LinkEdge, link_edges
+from openesx_license.graph.makefile import MakeFacts
+from openesx_license.graph.meson import meson_link_edges
+from openesx_license.graph.pyimports import ModuleIndex
+from openesx_license.graph.symbol_edges import (
+    LinkedFile,
+    SymbolContribution,
+    SymbolTables,
+    contribution,
+    link_files,
+)
+
+#: (target, external, line, text, resolved_by) of one #include
+IncludeEdge = tuple[str, bool, int, str, str]
+#: (target, module, line, text) of one import
+ImportEdge = tuple[str, str, int, str]
+LINK_READERS = frozenset({"make", "meson"})
+
+
+class StaleSnapshot(Exception):
+    """A file the update needs has no facts any more (unreadable now): compute everything."""
+
+
+@dataclass(kw_only=True)
+class GraphParts:
+    """The edges of a graph per source file (see the module docstring)."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # path -> facts key it was built from
+    includes: dict[str, tuple[IncludeEdge, ...]] = field(default_factory=dict)
+    imports: dict[str, tuple[ImportEdge, ...]] = field(default_factory=dict)
+    links: tuple[LinkEdge, ...] = ()
+    symbols: dict[str, LinkedFile] = field(default_factory=dict)
+    contributions: dict[str, SymbolContribution] = field(default_factory=dict)
+    uses: dict[str, frozenset[str]] = field(default_factory=dict)  # names each file uses
+    exports: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def includes_of(self) -> dict[str, list[str]]:
+        """The files each file includes (resolved includes only, in order)."""
+        out: dict[str, list[str]] = {}
+        for path, edges in self.includes.items():
+            targets = [target for target, external, *_ in edges if not external]
+            if targets:
+                out[path] = targets
+        return out
+
+
+def _include_edges(
+    path: str, facts: FileFacts, resolver: IncludeResolver
+) -> tuple[IncludeEdge, ...]:
+    edges = []
+    for inc in facts.includes:
+        target, how = resolver.resolve(path, inc.name, angle=inc.angle)
+        if target is None:
+            name = f"<{inc.name}>" if inc.angle else f'"{inc.name}"'
+            edges.append((name, True, inc.line, inc.text, how))
+        else:
+            edges.append((target, False, inc.line, inc.text, how))
+    return tuple(edges)
+
+
+def _import_edges(path: str, facts: FileFacts, index: ModuleIndex) -> tuple[ImportEdge, ...]:
+    edges = []
+    seen: set[str] = set()
+    for statement in facts.imports:
+        for target, module in index.resolve(path, statement):
+            if target not in seen:
+                seen.add(target)
+                edges.append((target, module, statement.line, statement.text))
+    return tuple(edges)
+
+
+def _links(facts: Mapping[str, FileFacts], paths: set[str]) -> tuple[LinkEdge, ...]:
+    make_facts: dict[str, MakeFacts] = {p: f.make for p, f in facts.items() if f.make}
+    meson_facts = {p: f.meson for p, f in facts.items() if f.meson}
+    return (*link_edges(make_facts, paths), *meson_link_edges(meson_facts, paths))
+
+
+def _file_parts(parts: GraphParts, path: str, facts: FileFacts, resolver: IncludeResolver,
+                index: ModuleIndex) -> None:  # fmt: skip
+    """Set the per-file entries of ``path`` (everything but its symbol edges)."""
+    for table in (parts.includes, parts.imports, parts.contributions, parts.uses, parts.exports):
+        table.pop(path, None)
+    if facts.includes:
+        parts.includes[path] = _include_edges(path, facts, resolver)
+    if facts.imports:
+        imports = _import_edges(path, facts, index)
+        if imports:
+            parts.imports[path] = imports
+    symbols = facts.symbols
+    if symbols is not None:
+        parts.contributions[path] = contribution(symbols)
+        parts.uses[path] = frozenset(symbols.use_names)
+        if symbols.exports:
+            parts.exports[path] = {x.name: "gpl" if x.gpl else "plain" for x in symbols.exports}
+
+
+def compute_parts(
+    facts: Mapping[str, FileFacts],
+    keys: Mapping[str, str],
+    paths: set[str],
+    resolver: IncludeResolver,
+) -> GraphParts:
+    """All the parts, from every file's facts."""
+    parts = GraphParts(keys=dict(keys))
+    index = ModuleIndex(paths)
+    for path in sorted(facts):
+        _file_parts(parts, path, facts[path], resolver, index)
+    parts.links = _links(facts, paths)
+    tables = SymbolTables.of(parts.contributions)
+    parts.symbols = link_files(facts, sorted(facts), parts.includes_of(), tables)
+    return parts
+
+
+def update_parts(
+    old: GraphParts,
+    keys: Mapping[str, str],
+    paths: set[str],
+    resolver: Callable[[], IncludeResolver],
+    load: Callable[[Collection[str]], Mapping[str, FileFacts]],
+) -> tuple[GraphParts, int]:
+    """The parts of the tree whose facts keys are now ``keys``, from the parts ``old`` of the
+    same set of ``paths``; ``load`` gives the facts of some files. Returns the parts and how
+    many files' facts were loaded."""
+    changed = {p for p in keys.keys() | old.keys.keys() if keys.get(p) != old.keys.get(p)}
+    if not changed:
+        return old, 0
+    new = GraphParts(
+        keys=dict(keys),
+        includes=dict(old.includes),
+        imports=dict(old.imports),
+        links=old.links,
+        symbols=dict(old.symbols),
+        contributions=dict(old.contributions),
+        uses=dict(old.uses),
+        exports=dict(old.exports),
+    )
+    facts = dict(load(changed & keys.keys()))
+    index = ModuleIndex(paths)
+    built = resolver() if any(facts[p].includes for p in facts) else IncludeResolver(())
+    for path in sorted(changed):
+        new.symbols.pop(path, None)
+        if path in facts:
+            _file_parts(new, path, facts[path], built, index)
+        else:  # skipped now (unreadable, binary...): a node without edges
+            for table in (new.includes, new.imports, new.contributions, new.uses, new.exports):
+                table.pop(path, None)
+    if any(reader_for(p) in LINK_READERS for p in changed):
+        link_paths = [p for p in keys if reader_for(p) in LINK_READERS]
+        link_facts = {**load([p for p in link_paths if p not in facts]), **facts}
+        new.links = _links({p: link_facts[p] for p in link_paths if p in link_facts}, paths)
+
+    old_tables = SymbolTables.of(old.contributions)
+    tables = SymbolTables.of(new.contributions)
+    names = {
+        name
+        for parts in (old, new)
+        for path in changed
+        if (c := parts.contributions.get(path)) is not None
+        for name in (*c.definitions, *c.declarations, *(n for n, _ in c.exports))
+    }
+    linkable = {
+        n
+        for n in names
+        if (old_tables.definitions.get(n) or tables.definitions.get(n))
+        and old_tables.entry(n) != tables.entry(n)
+    }
+    affected = {p for p in changed if p in new.uses}
+    if linkable:
+        affected.update(p for p, used in new.uses.items() if not used.isdisjoint(linkable))
+    old_includes, includes_of = old.includes_of(), new.includes_of()
+    moved = {p for p in changed if old_includes.get(p) != includes_of.get(p)}
+    if moved:
+        affected.update(_includers(moved, [old_includes, includes_of]) & new.uses.keys())
+    facts.update(load(affected - facts.keys()))
+    if not affected <= facts.keys():
+        raise StaleSnapshot(sorted(affected - facts.keys())[0])
+    relinked = link_files(facts, sorted(affected), includes_of, tables)
+    for path in affected:
+        new.symbols.pop(path, None)
+    new.symbols.update(relinked)
+    return new, len(facts)
+
+
+def _includers(headers: set[str], graphs: Iterable[Mapping[str, Sequence[str]]]) -> set[str]:
+    """Every file that includes one of ``headers``, directly or through other files."""
+    included_by: dict[str, set[str]] = defaultdict(set)
+    for includes_of in graphs:
+        for path, targets in includes_of.items():
+            for target in targets:
+                included_by[target].add(path)
+    seen: set[str] = set()
+    stack = list(headers)
+    while stack:
+        for path in included_by.get(stack.pop(), ()):
+            if path not in seen:
+                seen.add(path)
+                stack.append(path)
+    return seen
