@@ -4,7 +4,7 @@ One SQLite file, ``ipindex-prints.sqlite`` in the detection cache folder. It cac
 winnowed print (fingerprints, includes, definitions, used names) of the audited tree's own
 files; it is a private cache of the user's tree, never shared (the shareable index is
 :mod:`openesx_license.ipindex.store`). The key includes everything that changes a print:
-normaliser and hash versions, ``k``, ``window`` and the table-period filter.
+normaliser and hash versions, ``k``, ``window`` and the low-information bar.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from openesx_license.ipindex.fileprint import MAX_TABLE_PERIOD, FilePrint, print_files
+from openesx_license.ipindex.fileprint import LOW_INFORMATION, FilePrint, print_files
 from openesx_license.ipindex.symbols import Definition
 from openesx_license.ipindex.tokens import NORMALISER_VERSION, Include
 from openesx_license.ipindex.winnow import HASH_NAME
@@ -68,7 +68,7 @@ class PrintCache:
     """Prints by content SHA-1 in a SQLite file; a broken cache file is rebuilt, not fatal."""
 
     def __init__(self, folder: Path, k: int, window: int, *, uses: bool) -> None:
-        self.key = f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/p{MAX_TABLE_PERIOD}/u{uses:d}"
+        self.key = f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/l{LOW_INFORMATION}/u{uses:d}"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CACHE_FILE
         try:

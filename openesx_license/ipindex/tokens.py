@@ -14,11 +14,14 @@ it and matching refuses an index built by another version.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-NORMALISER_VERSION = "c-2"  # c-2: identifiers parameterised inside each k-gram
+#: c-2: names parameterised inside k-grams; c-3: low-information k-grams (tables, declaration
+#: lists) dropped unless their literal values make them evidence
+NORMALISER_VERSION = "c-3"
 
 #: File name endings the tokenizer understands (C, C++, their headers and fragments).
 C_FAMILY_SUFFIXES = (
@@ -77,8 +80,8 @@ class Include:
 class TokenStream:
     """The tokens of one file: raw text, normalised form, line, and directive flag, in parallel.
 
-    ``raw`` keeps the identifiers' real spelling for the symbol extractor; only ``norm`` goes
-    into fingerprints and nothing of ``raw`` is ever stored in an index.
+    ``raw`` keeps the identifiers' real spelling for the symbol extractor and a digest of each
+    literal (:func:`literal_key`); nothing of ``raw`` is ever stored in an index.
     """
 
     raw: list[str] = field(default_factory=list)
@@ -90,6 +93,11 @@ class TokenStream:
 
     def __len__(self) -> int:
         return len(self.norm)
+
+
+def literal_key(text: str) -> str:
+    """What ``raw`` keeps of a string or character literal: a digest, not the text."""
+    return "S#" + hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
 def is_c_family(path: str) -> bool:
@@ -162,8 +170,8 @@ def tokenize(text: str) -> TokenStream:
             raw.append(tok)
             norm.append("N")
         elif c == _LITERAL:
+            raw.append(literal_key(literals[n_literal]))  # tells tables of messages apart
             n_literal += 1
-            raw.append("")  # literal text is never needed past this point
             norm.append("S")
         else:
             raw.append(tok)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openesx_license.ipindex.boilerplate import known_boilerplate, load_snippets
 from openesx_license.ipindex.build import c_family_files, write_index
-from openesx_license.ipindex.fileprint import print_files, print_text
+from openesx_license.ipindex.fileprint import distinct_trigrams, print_files, print_text
 from openesx_license.ipindex.match import CopySettings, find_copies, find_references
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
 
@@ -87,6 +87,22 @@ def test_code_shared_by_many_open_files_is_boilerplate(
     assert find_copies(index, prints[:1], SETTINGS, boilerplate=listed) == []
 
 
+def test_code_the_proprietary_tree_repeats_is_still_found(
+    proprietary_tree: Path, open_tree: Path, tmp_path: Path
+) -> None:
+    # generated tests and vendored copies repeat in the proprietary tree; copying one of them
+    # is still copying proprietary code (only the open tree's repeats are boilerplate)
+    source = (proprietary_tree / "vmotion" / "transfer.c").read_text()
+    tree = tmp_path / "repetitive"
+    (tree / "tests").mkdir(parents=True)
+    for i in range(60):
+        (tree / "tests" / f"case{i:02}.c").write_text(source)
+    index, _ = write_index(tree, c_family_files(tree), lambda p: "tests", PARAMS, None)
+    prints = list(print_files(open_tree, c_family_files(open_tree), 25, 8, full=True))
+    matches = find_copies(index, prints, SETTINGS)
+    assert [(m.path, m.other_sources) for m in matches] == [("vmkernel/integrity.c", 59)]
+
+
 def test_known_boilerplate_list_covers_its_shapes_renamed() -> None:
     snippets = load_snippets()
     assert {s.name for s in snippets} >= {"qemu-qom-type-registration", "linux-file-operations"}
@@ -104,6 +120,38 @@ def test_table_like_code_yields_no_fingerprints() -> None:
     fp = print_text("f.h", fields, 25, 8)
     # only k-grams that reach the 'struct r {' head or the '};' tail are not periodic
     assert all(p < 3 or p + 25 > fp.tokens - 2 for p in fp.positions)
+
+
+def test_declaration_lists_are_shapes_but_tables_of_particular_values_are_evidence() -> None:
+    # bit-field structures and field-by-field assignments: every project has the shape
+    bits = "typedef struct {\n" + "".join(
+        f"    unsigned long f{i}:{i % 3 + 1};\n" for i in range(30)
+    )
+    assigns = "".join(f"    d->info[i].f{i} = {i % 2};\n" for i in range(30))
+    assert len(print_text("b.h", bits + "} bits_t;\n", 25, 8)) == 0
+    fp = print_text("a.c", "void f(void)\n{\n" + assigns + "}\n", 25, 8)
+    assert all(p < 8 or p + 25 > fp.tokens - 2 for p in fp.positions)  # head and tail only
+    # a table of test vectors (or of messages) is the same shape, but its values are not
+    vectors = "".join(
+        f"    {{ 0x{i * 0x9E3779B97F4A7C15 % 2**64:016x}ULL, }},\n" for i in range(30)
+    )
+    messages = "".join(
+        f'    puts("option -{chr(97 + i)}: step {i} of the setup");\n' for i in range(20)
+    )
+    small = "".join(f"    {{ 0x{i:02x}, }},\n" for i in range(30))
+    assert len(print_text("v.c", "t v[] = {\n" + vectors + "};\n", 25, 8)) >= 5
+    assert len(print_text("m.c", "void u(void)\n{\n" + messages + "}\n", 25, 8)) >= 5
+    assert len(print_text("s.c", "t s[] = {\n" + small + "};\n", 25, 8)) == 0
+
+
+def test_distinct_trigrams_rolls_like_counting_each_kgram() -> None:
+    tokens = list("abcabcabdabcaaaabbbcdcdcdcdab")
+    for k in (3, 5, 9):
+        expected = [
+            len({tuple(tokens[p + i : p + i + 3]) for i in range(k - 2)})
+            for p in range(len(tokens) - k + 1)
+        ]
+        assert distinct_trigrams(tokens, k) == expected
 
 
 def test_header_and_symbol_references_with_the_proprietary_tree_absent(

@@ -59,8 +59,11 @@ def test_comments_and_whitespace_are_dropped_and_lines_kept() -> None:
 
 
 def test_literal_text_is_not_kept_even_raw() -> None:
-    stream = tokenize('s = "the secret";')
+    stream = tokenize('s = "the secret"; t = "the secret"; u = "another";')
     assert "the secret" not in "".join(stream.raw)
+    # only a digest, which tells equal literals from different ones
+    keys = [r for r, n in zip(stream.raw, stream.norm, strict=True) if n == "S"]
+    assert keys[0] == keys[1] != keys[2] and keys[0].startswith("S#")
 
 
 def test_comment_markers_inside_strings_are_not_comments() -> None:
