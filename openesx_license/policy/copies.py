@@ -15,6 +15,7 @@ copy and reference edges go into the graph as ``extra_edges``.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,6 @@ from openesx_license.ipindex.match import (
     CopyMatch,
     CopySettings,
     IndexReference,
-    boilerplate_hashes,
     find_copies,
     find_references,
 )
@@ -36,7 +36,7 @@ from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
 from openesx_license.ipindex.tokens import is_c_family
 from openesx_license.model import Evidence, FileRecord
 from openesx_license.policy.components import ComponentMap
-from openesx_license.policy.copy_cache import CopyMatchCache, revive
+from openesx_license.policy.copy_cache import CopyMatchCache, open_boilerplate, revive
 from openesx_license.policy.model import Component, ComponentClass, Policy
 
 #: CheckContext.extras key under which the copied-code rule finds the analysis
@@ -124,7 +124,7 @@ def analyse_copies(
                 root, entries, k, window, uses=False, jobs=workers, cache_dir=cache_dir
             )
 
-        if cache_dir is not None:
+        if cache_dir is not None and all(files[p].sha1 for p in proprietary):
             return _monorepo_cached(
                 root, policy, files, sorted(proprietary), open_files, owner, printer,
                 jobs=workers, cache_dir=cache_dir,
@@ -185,8 +185,10 @@ def _monorepo_cached(
     cache_dir: Path,
 ) -> CopyAnalysis:
     """Monorepo mode with the copy-match cache (:mod:`.copy_cache`): only open files whose
-    matches are not known are matched, and the proprietary index is built only for them.
-    Gives the same analysis as matching every open file."""
+    matches are not known are matched, and the proprietary index is built only for them; the
+    boilerplate is counted from each content's remembered fingerprint set, so a file whose
+    matches are known is not even read from the print cache. Gives the same analysis as
+    matching every open file."""
     settings = policy.copied_code
     k, window = settings.k, settings.window
     copy_settings = CopySettings(
@@ -196,46 +198,49 @@ def _monorepo_cached(
     )
     claimed = [(p, owner(p)) for p in proprietary]
     indexed = [(p, files[p].sha1, c) for p, c in claimed if c is not None]
-    proprietary_prints = dict(zip(proprietary, printer(proprietary), strict=True))
-    prints = list(
-        cached_prints(root, open_files, k, window, uses=False, jobs=jobs, cache_dir=cache_dir)
-    )
-    ignored = boilerplate_hashes(prints, copy_settings.boilerplate_threshold)
-    ignored.update(known_boilerplate(k))
-    cache = CopyMatchCache(
-        cache_dir, k=k, window=window, settings=copy_settings, proprietary=indexed,
-        proprietary_prints=[proprietary_prints[p] for p, _, _ in indexed], ignored=ignored,
-    )  # fmt: skip
+    cache = CopyMatchCache(cache_dir, k=k, window=window, settings=copy_settings)
     try:
-        keys = [cache.key(sha1, fp) for (_, sha1), fp in zip(open_files, prints, strict=True)]
+        entries = [*open_files, *((p, files[p].sha1) for p in proprietary)]
+        sets = cache.hash_sets(sha1 for _, sha1 in entries if sha1)
+        printed: dict[str, FilePrint] = {}
+        missing = [(p, sha1) for p, sha1 in entries if sha1 not in sets]
+        if missing:
+            fresh_sets = []
+            for fp, (_, sha1) in zip(
+                cached_prints(root, missing, k, window, uses=False, jobs=jobs, cache_dir=cache_dir),
+                missing,
+                strict=True,
+            ):
+                printed[fp.path] = fp
+                hashes = array("q", sorted(set(fp.hashes)))
+                sets[sha1] = hashes
+                if fp.error is None and sha1:
+                    fresh_sets.append((sha1, hashes))
+            cache.put_hash_sets(fresh_sets)
+        ignored = open_boilerplate(
+            [sets[sha1] for _, sha1 in open_files], copy_settings.boilerplate_threshold
+        )
+        ignored.update(known_boilerplate(k))
+        held = {h for p, _, _ in indexed for h in sets[files[p].sha1]}
+        cache.set_scope(indexed, held, ignored)
+        keys = [cache.key(sha1, sets[sha1]) for _, sha1 in open_files]
         known = cache.get_many(keys)
-        todo = [fp for fp, key in zip(prints, keys, strict=True) if key not in known]
-        fresh: dict[str, list[CopyMatch]] = {fp.path: [] for fp in todo}
+        todo = [entry for entry, key in zip(open_files, keys, strict=True) if key not in known]
+        fresh: dict[str, list[CopyMatch]] = {p: [] for p, _ in todo}
         if todo:
-            index, _ = write_index(
-                root, proprietary, owner, IndexParameters(k=k, window=window), None,
-                jobs=jobs, printer=lambda paths: [proprietary_prints[p] for p in paths],
+            _match(
+                root, todo, proprietary, owner, printer, printed, copy_settings, ignored,
+                fresh, k=k, window=window, jobs=jobs, cache_dir=cache_dir,
             )  # fmt: skip
-            try:
-                found = find_copies(
-                    index, todo, copy_settings, boilerplate=ignored,
-                    refine=lambda fp: print_file(root, fp.path, k, window, full=True),
-                )  # fmt: skip
-            finally:
-                index.close()
-            for match in found:
-                fresh[match.path].append(match)
             cache.put_many(
-                (key, fresh[fp.path])
-                for fp, key in zip(prints, keys, strict=True)
-                if fp.path in fresh
+                (key, fresh[p]) for (p, _), key in zip(open_files, keys, strict=True) if p in fresh
             )
     finally:
         cache.close()
     matches = [
         m
-        for fp, key in zip(prints, keys, strict=True)
-        for m in (fresh[fp.path] if fp.path in fresh else revive(fp.path, known[key]))
+        for (p, _), key in zip(open_files, keys, strict=True)
+        for m in (fresh[p] if p in fresh else revive(p, known[key]))
     ]
     analysis = CopyAnalysis(
         matches=tuple(matches),
@@ -244,6 +249,53 @@ def _monorepo_cached(
         index_components=tuple(sorted({c for _, _, c in indexed})),
     )
     return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
+
+
+def _match(
+    root: Path,
+    todo: list[tuple[str, str]],
+    proprietary: list[str],
+    owner: Callable[[str], str | None],
+    printer: Callable[[list[str]], Iterable[FilePrint]],
+    printed: Mapping[str, FilePrint],
+    settings: CopySettings,
+    ignored: set[int],
+    out: dict[str, list[CopyMatch]],
+    *,
+    k: int,
+    window: int,
+    jobs: int,
+    cache_dir: Path,
+) -> None:
+    """Match the ``todo`` open files against an index of the proprietary files, with the
+    tree's boilerplate ``ignored``; their matches go to ``out``."""
+    unprinted = [(p, s) for p, s in todo if p not in printed]
+    prints = dict(printed)
+    prints.update(
+        (fp.path, fp)
+        for fp in cached_prints(
+            root, unprinted, k, window, uses=False, jobs=jobs, cache_dir=cache_dir
+        )
+    )
+
+    def proprietary_prints(paths: list[str]) -> Iterable[FilePrint]:
+        if all(p in prints for p in paths):
+            return [prints[p] for p in paths]
+        return printer(paths)
+
+    index, _ = write_index(
+        root, proprietary, owner, IndexParameters(k=k, window=window), None,
+        jobs=jobs, printer=proprietary_prints,
+    )  # fmt: skip
+    try:
+        found = find_copies(
+            index, [prints[p] for p, _ in todo], settings, boilerplate=ignored,
+            refine=lambda fp: print_file(root, fp.path, k, window, full=True),
+        )  # fmt: skip
+    finally:
+        index.close()
+    for match in found:
+        out[match.path].append(match)
 
 
 def _edges(root: Path, analysis: CopyAnalysis) -> list[DependencyEdge]:

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import zlib
+from array import array
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from openesx_license.ipindex.fileprint import FilePrint
 from openesx_license.ipindex.match import CopyMatch, CopySettings
 from openesx_license.kvcache import KeyValueCache, source_digest
 
@@ -57,37 +59,46 @@ def _digest(parts: Iterable[object]) -> str:
 class CopyMatchCache:
     """Copy matches per open file content (see the module docstring)."""
 
-    def __init__(
-        self,
-        folder: Path,
-        *,
-        k: int,
-        window: int,
-        settings: CopySettings,
-        proprietary: Sequence[tuple[str, str, str]],
-        proprietary_prints: Sequence[FilePrint],
-        ignored: Collection[int],
-    ) -> None:
-        """``proprietary``: (path, sha1, component) of every proprietary file matched against;
-        ``ignored``: every fingerprint the matching ignores as boilerplate."""
-        self.ignored = ignored
-        held = {h for fp in proprietary_prints for h in fp.hashes}
-        self.scope = _digest(
-            [
-                source_digest(*MATCHING_MODULES),
-                k,
-                window,
-                dataclasses.astuple(settings),
-                sorted(proprietary),
-                sorted(held.intersection(ignored)),
-            ]
-        )
+    def __init__(self, folder: Path, *, k: int, window: int, settings: CopySettings) -> None:
+        self._code = _digest([source_digest(*MATCHING_MODULES), k, window])
+        self._settings = dataclasses.astuple(settings)
+        self.scope = ""
+        self.ignored: Collection[int] = frozenset()
         self._store = KeyValueCache(folder, CACHE_FILE)
 
-    def key(self, sha1: str, fp: FilePrint) -> str:
-        """The cache key of an open file's matches."""
-        own = sorted(set(fp.hashes).intersection(self.ignored))
-        return f"{self.scope}:{sha1}:{_digest(own) if own else '-'}"
+    def hash_sets(self, sha1s: Iterable[str]) -> dict[str, array[int]]:
+        """The known sets of winnowed fingerprints (sorted arrays) of contents ``sha1s``."""
+        found = self._store.get_many(f"h:{self._code}:{sha1}" for sha1 in set(sha1s))
+        out: dict[str, array[int]] = {}
+        for key, blob in found.items():
+            hashes = array("q")
+            hashes.frombytes(blob)
+            out[key.rsplit(":", 1)[1]] = hashes
+        return out
+
+    def put_hash_sets(self, items: Iterable[tuple[str, array[int]]]) -> None:
+        """Remember the winnowed fingerprints of contents (``(sha1, sorted array)`` pairs)."""
+        self._store.put_many((f"h:{self._code}:{sha1}", a.tobytes()) for sha1, a in items)
+
+    def set_scope(
+        self,
+        proprietary: Sequence[tuple[str, str, str]],
+        held: Collection[int],
+        ignored: Collection[int],
+    ) -> None:
+        """Fix the proprietary side and the boilerplate: ``proprietary`` is (path, sha1,
+        component) of every proprietary file matched against, ``held`` their fingerprints,
+        ``ignored`` every fingerprint the matching ignores as boilerplate."""
+        self.ignored = ignored
+        shared = sorted(h for h in held if h in ignored)
+        self.scope = _digest([self._code, self._settings, sorted(proprietary), shared])
+
+    def key(self, sha1: str, hashes: array[int]) -> str:
+        """The cache key of the matches of an open file with content ``sha1`` and the sorted
+        set of winnowed fingerprints ``hashes`` (after :meth:`set_scope`)."""
+        ignored = self.ignored
+        own = [h for h in hashes if h in ignored]
+        return f"m:{self.scope}:{sha1}:{_digest(own) if own else '-'}"
 
     def get_many(self, keys: Iterable[str]) -> dict[str, list[dict[str, object]]]:
         """The stored matches (as field dicts, path left out) of the ``keys`` known."""
@@ -111,6 +122,15 @@ class CopyMatchCache:
     def close(self) -> None:
         """Close the database."""
         self._store.close()
+
+
+def open_boilerplate(hash_sets: Iterable[array[int]], threshold: int) -> set[int]:
+    """:func:`~openesx_license.ipindex.match.boilerplate_hashes` of the open files, from
+    their sets of fingerprints (sorted, without repeats): the fingerprints found in at least
+    ``threshold`` of them. Counted in one pass, without making a set per file (equality with
+    ``boilerplate_hashes`` is tested)."""
+    counts = Counter(itertools.chain.from_iterable(hash_sets))
+    return {h for h, n in counts.items() if n >= threshold}
 
 
 def _decode(blob: bytes) -> list[dict[str, object]] | None:

@@ -148,3 +148,16 @@ def test_new_boilerplate_elsewhere_in_the_tree_invalidates_a_files_matches(
     for n in range(policy.copied_code.boilerplate_threshold):
         (tree / f"vmkernel/again{n}.c").unlink()
     assert [m.path for m in _same(tree, policy, cache).matches] == ["vmkernel/integrity.c"]
+
+
+def test_open_boilerplate_counts_like_the_matcher() -> None:
+    from array import array
+
+    from openesx_license.ipindex.match import boilerplate_hashes
+    from openesx_license.policy.copy_cache import open_boilerplate
+
+    raw = [[1, 2, 2, 3], [2, 3, 3], [3, 4], [2, 3, 9, 9, 9], [5]]
+    prints = [FilePrint(path=f"f{n}.c", hashes=array("q", h)) for n, h in enumerate(raw)]
+    sets = [array("q", sorted(set(h))) for h in raw]
+    for threshold in (1, 2, 3, 4, 5):
+        assert open_boilerplate(sets, threshold) == boilerplate_hashes(prints, threshold)
