@@ -38,11 +38,19 @@ def _licensing() -> Licensing:
 
 def combine_and(expressions: Iterable[str]) -> str | None:
     """``AND`` of the distinct ``expressions`` (None when there is none)."""
-    unique = list(dict.fromkeys(e for e in expressions if e))
+    unique = tuple(dict.fromkeys(e for e in expressions if e))
     if not unique:
         return None
+    return _combined(unique)
+
+
+@lru_cache(maxsize=4096)
+def _combined(unique: tuple[str, ...]) -> str:
+    # thousands of files carry the same few combinations: parse each one once per run
     try:
-        return str(combine_expressions(unique, relation="AND", unique=True, licensing=_licensing()))
+        return str(
+            combine_expressions(list(unique), relation="AND", unique=True, licensing=_licensing())
+        )
     except ExpressionError:
         return " AND ".join(f"({e})" if " " in e else e for e in unique)
 
