@@ -176,21 +176,18 @@ def update_parts(
         link_facts = {**load([p for p in link_paths if p not in facts]), **facts}
         new.links = _links({p: link_facts[p] for p in link_paths if p in link_facts}, paths)
 
-    old_tables = SymbolTables.of(old.contributions)
     tables = SymbolTables.of(new.contributions)
-    names = {
+    # a name's table entries changed when a changed file's own entries for it did (the
+    # tables list files in path order); only a name some file defines can link
+    moved_names = {
         name
-        for parts in (old, new)
         for path in changed
-        if (c := parts.contributions.get(path)) is not None
-        for name in (*c.definitions, *c.declarations, *(n for n, _ in c.exports))
+        for name, _ in _entries(old.contributions.get(path)) ^ _entries(new.contributions.get(path))
     }
-    linkable = {
-        n
-        for n in names
-        if (old_tables.definitions.get(n) or tables.definitions.get(n))
-        and old_tables.entry(n) != tables.entry(n)
+    defined_before = {
+        name for c in old.contributions.values() for name in c.definitions if name in moved_names
     }
+    linkable = {n for n in moved_names if n in defined_before or tables.definitions.get(n)}
     affected = {p for p in changed if p in new.uses}
     if linkable:
         affected.update(p for p, used in new.uses.items() if not used.isdisjoint(linkable))
@@ -206,6 +203,19 @@ def update_parts(
         new.symbols.pop(path, None)
     new.symbols.update(relinked)
     return new, len(facts)
+
+
+def _entries(part: SymbolContribution | None) -> set[tuple[str, object]]:
+    """A file's table entries, each with how it appears (kind, position among its kind)."""
+    if part is None:
+        return set()
+    entries: set[tuple[str, object]] = set()
+    for kind, names in (("d", part.definitions), ("c", part.declarations)):
+        for n, name in enumerate(names):
+            entries.add((name, (kind, names[:n].count(name))))
+    for n, (name, gpl) in enumerate(part.exports):
+        entries.add((name, ("x", gpl, [x for x, _ in part.exports[:n]].count(name))))
+    return entries
 
 
 def _includers(headers: set[str], graphs: Iterable[Mapping[str, Sequence[str]]]) -> set[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import sys
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from openesx_license.kvcache import KeyValueCache, source_digest
 from openesx_license.model import Evidence
 
 CACHE_FILE = "graph-snapshot.sqlite"
-_FORMAT = 1
+_FORMAT = 2
 #: the modules whose code decides the parts
 GRAPH_MODULES = (
     "openesx_license.graph.builder",
@@ -98,11 +97,11 @@ def _encode(parts: GraphParts, paths: str) -> bytes:
         parts.uses,
         parts.exports,
     )
-    return zlib.compress(marshal.dumps(data), 1)
+    return marshal.dumps(data)  # not compressed: written and read on every re-audit
 
 
 def _decode(blob: bytes, paths: str) -> GraphParts | None:
-    data: Any = marshal.loads(zlib.decompress(blob))
+    data: Any = marshal.loads(blob)
     if data[0] != _FORMAT or data[1] != paths:
         return None
     _, _, keys, includes, imports, links, symbols, contributions, uses, exports = data
@@ -158,7 +157,7 @@ class GraphSnapshots:
             return None
         try:
             return _decode(blob, paths)
-        except (zlib.error, ValueError, EOFError, TypeError, IndexError):
+        except (ValueError, EOFError, TypeError, IndexError):
             return None  # a damaged snapshot: build from the facts
 
     def save(self, parts: GraphParts, paths: str) -> None:
