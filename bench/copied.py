@@ -1,34 +1,47 @@
 """Copied-code detection on real code: accuracy of planted copies, false positives, speed.
 
     python bench/copied.py            # or: python bench/run.py copied
+    python bench/copied.py --index /tmp/qemu.db   # keep the QEMU index there, reuse it
 
 The proprietary side is QEMU 7.2 (all its C files, ~13k, fingerprinted with the
 ``fingerprint`` command: time and peak memory measured); the open side is Xen 4.17, another
 project. Xen untouched, matched against the QEMU index, gives the false positives (every
 match is listed, for a person to judge whether the code genuinely repeats). Then fragments of
-5, 10, 20 and 40 lines cut from the bodies of random QEMU functions are planted into random
-Xen files, verbatim, with identifiers renamed, with whitespace and comments changed (re-indented,
-braces moved, comments dropped and added), both, and with adjacent statements swapped; a
-fragment counts as found when a copied-code match overlaps its lines and names its source file.
+5, 10, 20 and 40 lines of code (blank and comment-only lines come along but do not count) cut
+from the bodies of random QEMU functions are planted into random Xen files, verbatim, with
+identifiers renamed, with whitespace and comments changed (re-indented, braces moved, comments
+dropped and added), both, and with adjacent statements swapped; a fragment counts as found
+when a copied-code match overlaps its lines and names its source file.
+Every match on untouched Xen is put in a category: ``shared code`` when the two regions
+share most of their names (the same code in both trees: libfdt, kconfig, xz...), ``shape only``
+when they do not (a false positive proper).
+
+``--index PATH`` (or ``OESX_BENCH_COPIED_INDEX``) keeps the QEMU index at PATH and reuses it
+when it was built with the current parameters; the build time is then not measured again.
 
 Results: bench/results/copied.json, and a table on stdout.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import os
 import random
 import re
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BIN, fetch_corpus, measure, save  # noqa: E402
+from bench.common import BIN, Measurement, fetch_corpus, measure, save  # noqa: E402
+from openesx_license.errors import FingerprintIndexError  # noqa: E402
 from openesx_license.ipindex.boilerplate import known_boilerplate  # noqa: E402
 from openesx_license.ipindex.build import c_family_files  # noqa: E402
 from openesx_license.ipindex.fileprint import print_files, print_text  # noqa: E402
@@ -38,19 +51,35 @@ from openesx_license.ipindex.match import (  # noqa: E402
     find_copies,
     find_references,
 )
-from openesx_license.ipindex.store import FingerprintIndex  # noqa: E402
+from openesx_license.ipindex.store import (  # noqa: E402
+    FingerprintIndex,
+    IndexParameters,
+    Posting,
+)
 from openesx_license.ipindex.tokens import KEYWORDS, tokenize  # noqa: E402
 from openesx_license.policy.model import CopiedCodeSettings  # noqa: E402
 
 SIZES = (5, 10, 20, 40)
+DEFAULTS = CopiedCodeSettings()
 #: size criteria compared (a run is a copy when it spans min_lines lines OR covers min_tokens
 #: tokens); the first is the policy default
-CRITERIA = ((10, 50), (10**9, 50), (8, 50), (10, 40), (12, 60), (15, 80), (10**9, 100))
+CRITERIA = (
+    (DEFAULTS.min_lines, DEFAULTS.min_tokens),
+    (10, 50),
+    (10**9, 50),
+    (10**9, 40),
+    (10**9, 35),
+    (10**9, 30),
+    (8, 40),
+    (7, 35),
+    (6, 30),
+    (15, 80),
+    (10**9, 100),
+)
 RAW = CopySettings(min_lines=0, min_tokens=0, boilerplate_threshold=10**9)
 KINDS = ("verbatim", "renamed", "reformatted", "renamed+reformatted", "reordered")
 SAMPLES = 30  # per (kind, size)
 SEED = 20031
-DEFAULTS = CopiedCodeSettings()
 SETTINGS = CopySettings(
     min_lines=DEFAULTS.min_lines,
     min_tokens=DEFAULTS.min_tokens,
@@ -63,8 +92,12 @@ COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 # -- the transformations a copier would apply -------------------------------------------------
 
 
+LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
+
+
 def rename(lines: list[str]) -> list[str]:
-    """Every identifier (not keywords) consistently renamed."""
+    """Every identifier (not keywords) consistently renamed; string and character literals,
+    which are not identifiers, are left as they are."""
 
     def new(m: re.Match[str]) -> str:
         word = m.group()
@@ -72,7 +105,14 @@ def rename(lines: list[str]) -> list[str]:
             return word
         return "r_" + hashlib.md5(word.encode()).hexdigest()[:7]  # noqa: S324 - a name
 
-    return [IDENT.sub(new, line) for line in lines]
+    def renamed(line: str) -> str:
+        out, at = [], 0
+        for literal in LITERAL.finditer(line):
+            out += [IDENT.sub(new, line[at : literal.start()]), literal.group()]
+            at = literal.end()
+        return "".join([*out, IDENT.sub(new, line[at:])])
+
+    return [renamed(line) for line in lines]
 
 
 def reformat(lines: list[str]) -> list[str]:
@@ -158,27 +198,37 @@ def function_bodies(text: str) -> list[tuple[int, int]]:
     return bodies
 
 
-def pick_fragment(rng: random.Random, root: Path, files: list[str], size: int) -> tuple[str, int]:
-    """A random run of ``size`` lines inside one function body of a random file, nine in ten
-    of them holding code (not blank, not only comment), no preprocessor line: (path, first
-    line). Tables and initializers are not function code and are not drawn."""
+def pick_fragment(
+    rng: random.Random, root: Path, files: list[str], size: int
+) -> tuple[str, int, int]:
+    """A random run of ``size`` lines of code inside one function body of a random file:
+    (path, first line, last line). A line of code holds at least one token once comments
+    are dropped; blank and comment-only lines between them come along (a copier takes them
+    too) but do not count, so a "10-line" fragment is ten lines of code. No preprocessor
+    line inside; file-scope tables and initializers are not function code and are not drawn
+    (tables local to a function are)."""
     while True:
         path = rng.choice(files)
         text = (root / path).read_text(errors="replace")
-        bodies = [(a, b) for a, b in function_bodies(text) if b - a + 1 >= size]
+        stream = tokenize(text)
+        coded = sorted(set(stream.lines))
+        directives = {n for n, d in zip(stream.lines, stream.in_directive, strict=True) if d}
+        bodies = []
+        for first, last in function_bodies(text):
+            code = coded[bisect.bisect_left(coded, first) : bisect.bisect_right(coded, last)]
+            if len(code) >= size:
+                bodies.append(code)
         if not bodies:
             continue
         lines = text.split("\n")
-        coded = set(tokenize(text).lines)
         for _ in range(10):
-            first, last = rng.choice(bodies)
-            start = rng.randint(first, last - size + 1)
-            span = range(start, start + size)
-            if sum(1 for n in span if n in coded) < 0.9 * size:
+            code = rng.choice(bodies)
+            i = rng.randint(0, len(code) - size)
+            start, end = code[i], code[i + size - 1]
+            span = range(start, end + 1)
+            if any(n in directives or lines[n - 1].lstrip().startswith("#") for n in span):
                 continue
-            if any(lines[n - 1].lstrip().startswith("#") for n in span):
-                continue
-            return path, start
+            return path, start, end
 
 
 def plant(rng: random.Random, host_text: str, fragment: list[str]) -> tuple[str, int, int]:
@@ -188,6 +238,43 @@ def plant(rng: random.Random, host_text: str, fragment: list[str]) -> tuple[str,
     at = rng.choice(ends) + 1 if ends else len(lines)
     new = lines[:at] + fragment + lines[at:]
     return "\n".join(new), at + 1, at + len(fragment)
+
+
+# -- false positives: the same code, or only the same shape? ----------------------------------
+
+#: a match whose two regions share at least this share of their names is the same code in both
+#: trees (vendored libraries, shared headers): it genuinely repeats. Below, only the shape is
+#: alike: a false positive.
+SHARED_NAMES = 0.5
+
+
+def _names(root: Path, path: str, first: int, last: int) -> set[str]:
+    stream = tokenize((root / path).read_text(errors="replace"))
+    return {
+        raw
+        for raw, norm, line in zip(stream.raw, stream.norm, stream.lines, strict=True)
+        if norm == "I" and first <= line <= last
+    }
+
+
+def names_shared(xen: Path, qemu: Path, match: dict[str, Any]) -> float:
+    """Jaccard share of the identifiers of the open and the proprietary region."""
+    a = _names(xen, match["path"], match["start_line"], match["end_line"])
+    b = _names(
+        qemu, match["proprietary_path"], match["proprietary_start_line"],
+        match["proprietary_end_line"],
+    )  # fmt: skip
+    return round(len(a & b) / max(1, len(a | b)), 3)
+
+
+def folders(matches: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Matches counted by (open folder -> proprietary folder), two levels deep, biggest first."""
+    counts: Counter[str] = Counter()
+    for m in matches:
+        a = "/".join(m["path"].split("/")[:-1][:2]) or "."
+        b = "/".join(m["proprietary_path"].split("/")[:-1][:2]) or "."
+        counts[f"{a} -> {b}"] += 1
+    return dict(counts.most_common())
 
 
 # -- the measured steps ------------------------------------------------------------------------
@@ -234,10 +321,29 @@ def match_tree(index_path: Path, tree: Path, out: Path) -> None:
     )
 
 
+class RememberingIndex(FingerprintIndex):
+    """The index with every posting list it looked up kept in memory: the accuracy loop
+    matches one host file at a time, and the same frequent fingerprints come back."""
+
+    def __init__(self, path: Path) -> None:
+        opened = FingerprintIndex.open(path)
+        super().__init__(opened.db, opened.name)
+        self.seen: dict[int, list[Posting]] = {}
+
+    def postings(self, hashes: Iterable[int]) -> dict[int, list[Posting]]:
+        """As FingerprintIndex.postings, from memory for hashes asked before."""
+        wanted = set(hashes)
+        new = wanted - self.seen.keys()
+        if new:
+            found = super().postings(new)
+            self.seen.update({h: found.get(h, []) for h in new})
+        return {h: self.seen[h] for h in wanted if self.seen[h]}
+
+
 def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
     """Plant transformed QEMU fragments into Xen files; recall per kind and size."""
     rng = random.Random(SEED)
-    index = FingerprintIndex.open(index_path)
+    index = RememberingIndex(index_path)
     k, window = index.params.k, index.params.window
     sources = [p for p in c_family_files(qemu) if p.endswith(".c")]
     hosts = [p for p in c_family_files(xen) if p.endswith(".c")]
@@ -249,10 +355,8 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
     misses: list[dict[str, object]] = []
     for size in SIZES:
         for _ in range(SAMPLES):
-            src, start = pick_fragment(rng, qemu, sources, size)
-            original = (
-                (qemu / src).read_text(errors="replace").split("\n")[start - 1 : start - 1 + size]
-            )
+            src, start, end = pick_fragment(rng, qemu, sources, size)
+            original = (qemu / src).read_text(errors="replace").split("\n")[start - 1 : end]
             host = rng.choice(hosts)
             host_text = (xen / host).read_text(errors="replace")
             for kind in KINDS:
@@ -298,19 +402,43 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
     }
 
 
-def main() -> int:
+def reusable(index: Path) -> bool:
+    """Whether ``index`` exists and was built with the parameters the benchmark uses."""
+    try:
+        built = FingerprintIndex.open(index)
+    except FingerprintIndexError:
+        return False
+    try:
+        built.require(IndexParameters(k=DEFAULTS.k, window=DEFAULTS.window))
+        return True
+    except FingerprintIndexError:
+        return False
+    finally:
+        built.close()
+
+
+def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the tables; save bench/results/copied.json."""
+    argv = sys.argv[1:] if argv is None else argv
+    kept = os.environ.get("OESX_BENCH_COPIED_INDEX")
+    if len(argv) == 2 and argv[0] == "--index":
+        kept = argv[1]
     qemu = fetch_corpus("qemu")
     xen = fetch_corpus("xen")
     with tempfile.TemporaryDirectory(prefix="oesx-copied-") as tmp:
-        index = Path(tmp) / "qemu.db"
-        build = measure(
-            "fingerprint QEMU",
-            [str(BIN / "openesx-license"), "fingerprint", str(qemu), "-o", str(index),
-             "--component", "qemu", "--jobs", "2"],
-        )  # fmt: skip
-        if build.returncode != 0:
-            return 1
+        index = Path(kept) if kept else Path(tmp) / "qemu.db"
+        build: Measurement | str
+        if kept and reusable(index):
+            build = f"reused {index} (built earlier with the same parameters)"
+        else:
+            build = measure(
+                "fingerprint QEMU",
+                [str(BIN / "openesx-license"), "fingerprint", str(qemu), "-o", str(index),
+                 "--component", "qemu", "--jobs", "2",
+                 "-k", str(DEFAULTS.k), "--window", str(DEFAULTS.window)],
+            )  # fmt: skip
+            if build.returncode != 0:
+                return 1
         matches_json = Path(tmp) / "xen-matches.json"
         match = measure(
             "match Xen against the QEMU index",
@@ -330,12 +458,22 @@ def main() -> int:
         meta.close()
         acc = accuracy(index, qemu, xen)
     every_run = untouched["matches"]
+    for m in every_run:
+        m["names_shared"] = names_shared(xen, qemu, m)
+        m["category"] = "shared code" if m["names_shared"] >= SHARED_NAMES else "shape only"
     false_positives = sorted(
         (m for m in every_run if qualifies(m, CRITERIA[0])),
         key=lambda m: (-m["tokens"], m["path"], m["start_line"]),
     )
+    by_category = {
+        category: sum(1 for m in false_positives if m["category"] == category)
+        for category in ("shared code", "shape only")
+    }
     fp_by_criterion = {
-        f"min_lines={c[0]} or min_tokens={c[1]}": sum(1 for m in every_run if qualifies(m, c))
+        f"min_lines={c[0]} or min_tokens={c[1]}": {
+            category: sum(1 for m in every_run if qualifies(m, c) and m["category"] == category)
+            for category in ("shared code", "shape only")
+        }
         for c in CRITERIA
     }
     payload: dict[str, object] = {
@@ -348,6 +486,11 @@ def main() -> int:
                                    ("files", "seconds_fingerprint_open", "seconds_match")}},
         "untouched_tree": {
             "matches": len(false_positives),
+            "by_category": by_category,
+            "shared_code_by_folder": folders(m for m in false_positives
+                                             if m["category"] == "shared code"),
+            "shape_only_by_folder": folders(m for m in false_positives
+                                            if m["category"] == "shape only"),
             "matches_by_criterion": fp_by_criterion,
             "references": untouched["references"],
             "reference_kinds": untouched["reference_kinds"],
@@ -357,9 +500,10 @@ def main() -> int:
     }  # fmt: skip
     path = save("copied", payload)
     print(f"index: {index_info}")
-    print(f"fingerprint QEMU: {build.seconds} s, {build.peak_rss_mb} MB peak")
+    if isinstance(build, Measurement):
+        print(f"fingerprint QEMU: {build.seconds} s, {build.peak_rss_mb} MB peak")
     print(f"match Xen: {match.seconds} s, {match.peak_rss_mb} MB peak")
-    print(f"untouched Xen: {len(false_positives)} matches (listed in {path})")
+    print(f"untouched Xen: {len(false_positives)} matches {by_category} (listed in {path})")
     recall = acc["recall"]
     assert isinstance(recall, dict)
     print("recall      " + "".join(f"{s:>7}" for s in SIZES))
@@ -372,4 +516,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--match":
         match_tree(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         sys.exit(0)
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
