@@ -138,6 +138,22 @@ class KeyValueCache:
         except sqlite3.Error:
             pass
 
+    def delete_like(self, pattern: str, *, keep: str) -> None:
+        """Drop the entries whose key matches the SQL LIKE ``pattern``, except ``keep`` (an
+        entry superseded by a newer code version, say)."""
+        db = self._db
+        if db is None:
+            return
+
+        def delete() -> None:
+            with db:
+                db.execute("DELETE FROM entries WHERE key LIKE ? AND key != ?", (pattern, keep))
+
+        try:
+            _retrying(delete)
+        except sqlite3.Error:
+            pass
+
     def close(self) -> None:
         """Close the database."""
         if self._db is not None:

@@ -19,6 +19,7 @@ builder compute everything again. Either way the parts are equal (tested).
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,8 +59,41 @@ class GraphParts:
     links: tuple[LinkEdge, ...] = ()
     symbols: dict[str, LinkedFile] = field(default_factory=dict)
     contributions: dict[str, SymbolContribution] = field(default_factory=dict)
-    uses: dict[str, frozenset[str]] = field(default_factory=dict)  # names each file uses
+    #: the names each file uses, as the bytes of an ``array('I')`` of indexes into
+    #: ``use_names`` (a million names in QEMU: compact to store, quick to load)
+    uses: dict[str, bytes] = field(default_factory=dict)
+    use_names: list[str] = field(default_factory=list)
+    _ids: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     exports: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def name_ids(self, names: Iterable[str], *, add: bool = False) -> list[int]:
+        """The indexes of ``names`` in :attr:`use_names` (unknown ones appended with
+        ``add``, else left out)."""
+        ids = self._ids
+        if len(ids) != len(self.use_names):
+            ids.clear()
+            ids.update((name, n) for n, name in enumerate(self.use_names))
+        out = []
+        for name in names:
+            known = ids.get(name)
+            if known is None:
+                if not add:
+                    continue
+                known = ids[name] = len(self.use_names)
+                self.use_names.append(name)
+            out.append(known)
+        return out
+
+    def users(self, names: Collection[str]) -> set[str]:
+        """The files that use one of ``names``."""
+        wanted = set(self.name_ids(names))
+        found = set()
+        for path, blob in self.uses.items():
+            ids = array("I")
+            ids.frombytes(blob)
+            if not wanted.isdisjoint(ids):
+                found.add(path)
+        return found
 
     def includes_of(self) -> dict[str, list[str]]:
         """The files each file includes (resolved includes only, in order)."""
@@ -116,7 +150,8 @@ def _file_parts(parts: GraphParts, path: str, facts: FileFacts, resolver: Includ
     symbols = facts.symbols
     if symbols is not None:
         parts.contributions[path] = contribution(symbols)
-        parts.uses[path] = frozenset(symbols.use_names)
+        ids = parts.name_ids(sorted(set(symbols.use_names)), add=True)
+        parts.uses[path] = array("I", ids).tobytes()
         if symbols.exports:
             parts.exports[path] = {x.name: "gpl" if x.gpl else "plain" for x in symbols.exports}
 
@@ -159,6 +194,7 @@ def update_parts(
         symbols=dict(old.symbols),
         contributions=dict(old.contributions),
         uses=dict(old.uses),
+        use_names=list(old.use_names),
         exports=dict(old.exports),
     )
     facts = dict(load(changed & keys.keys()))
@@ -190,7 +226,7 @@ def update_parts(
     linkable = {n for n in moved_names if n in defined_before or tables.definitions.get(n)}
     affected = {p for p in changed if p in new.uses}
     if linkable:
-        affected.update(p for p, used in new.uses.items() if not used.isdisjoint(linkable))
+        affected.update(new.users(linkable))
     old_includes, includes_of = old.includes_of(), new.includes_of()
     moved = {p for p in changed if old_includes.get(p) != includes_of.get(p)}
     if moved:

@@ -25,7 +25,7 @@ from openesx_license.kvcache import KeyValueCache, source_digest
 from openesx_license.model import Evidence
 
 CACHE_FILE = "graph-snapshot.sqlite"
-_FORMAT = 2
+_FORMAT = 3
 #: the modules whose code decides the parts
 GRAPH_MODULES = (
     "openesx_license.graph.builder",
@@ -95,6 +95,7 @@ def _encode(parts: GraphParts, paths: str) -> bytes:
         symbols,
         contributions,
         parts.uses,
+        tuple(parts.use_names),
         parts.exports,
     )
     return marshal.dumps(data)  # not compressed: written and read on every re-audit
@@ -104,7 +105,7 @@ def _decode(blob: bytes, paths: str) -> GraphParts | None:
     data: Any = marshal.loads(blob)
     if data[0] != _FORMAT or data[1] != paths:
         return None
-    _, _, keys, includes, imports, links, symbols, contributions, uses, exports = data
+    _, _, keys, includes, imports, links, symbols, contributions, uses, names, exports = data
     return GraphParts(
         keys=keys,
         includes=includes,
@@ -139,6 +140,7 @@ def _decode(blob: bytes, paths: str) -> GraphParts | None:
             for path, (d, c, x) in contributions.items()
         },
         uses=uses,
+        use_names=list(names),
         exports=exports,
     )
 
@@ -163,6 +165,8 @@ class GraphSnapshots:
     def save(self, parts: GraphParts, paths: str) -> None:
         """Replace the slot's snapshot."""
         self._store.put_many([(self.slot, _encode(parts, paths))])
+        # snapshots of the same tree made by other versions of the code are dead weight
+        self._store.delete_like("%:" + self.slot.rsplit(":", 1)[1], keep=self.slot)
 
     def close(self) -> None:
         """Close the database."""

@@ -140,3 +140,18 @@ def test_a_damaged_snapshot_only_costs_speed(make_tree, tmp_path) -> None:  # ty
         db.execute("UPDATE entries SET data = x'789c0300000000'")
     assert _build(make_tree, TREE, cache).graph["stats"]["snapshot"] is False
     assert _build(make_tree, TREE, cache).graph["stats"]["snapshot"] is True
+
+
+def test_a_new_code_version_replaces_the_old_snapshot(make_tree, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from openesx_license.graph import snapshot
+
+    cache = tmp_path / "cache"
+    _build(make_tree, TREE, cache)
+    monkeypatch.setattr(snapshot, "source_digest", lambda *modules: "newcode")
+    graph = _build(make_tree, TREE, cache)
+    assert graph.graph["stats"]["snapshot"] is False  # another code version: not reused
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        keys = [k for (k,) in db.execute("SELECT key FROM entries")]
+    assert len(keys) == 1 and ":newcode:" in keys[0]
