@@ -115,13 +115,18 @@ def build_graph(
         use_cache=use_cache,
         jobs=jobs,
     )
-    keys: Counter[tuple[str, str]] = Counter()
+    succ, pred = graph._succ, graph._pred
 
     def add(source: str, target: str, **attributes: Any) -> None:
-        # the key networkx would choose, without its search through the existing keys
-        key = keys[(source, target)]
-        keys[(source, target)] += 1
-        graph.add_edge(source, target, key=key, **attributes)
+        # what MultiDiGraph.add_edge does for two existing nodes (key: the number of edges
+        # between them so far), without its per-edge overhead: 80k edges on every re-audit
+        if source not in succ or target not in succ:
+            graph.add_edge(source, target, **attributes)
+            return
+        keydict = succ[source].get(target)
+        if keydict is None:
+            keydict = succ[source][target] = pred[target][source] = {}
+        keydict[len(keydict)] = attributes
 
     unresolved = 0
     for path in sorted(parts.includes):

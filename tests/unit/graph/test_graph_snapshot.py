@@ -155,3 +155,15 @@ def test_a_new_code_version_replaces_the_old_snapshot(make_tree, tmp_path, monke
     with sqlite3.connect(cache / CACHE_FILE) as db:
         keys = [k for (k,) in db.execute("SELECT key FROM entries")]
     assert len(keys) == 1 and ":newcode:" in keys[0]
+
+
+def test_edges_are_those_networkx_add_edge_would_make(make_tree, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    graph = _build(make_tree, TREE, tmp_path / "cache")
+    again = nx.MultiDiGraph()
+    again.add_nodes_from(graph.nodes(data=True))
+    for u, v, data in graph.edges(data=True):
+        again.add_edge(u, v, **data)
+    assert list(again.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+    assert list(again.in_edges(keys=True, data=True)) == list(graph.in_edges(keys=True, data=True))
+    assert again.adj == graph.adj and again.pred == graph.pred
+    assert graph.number_of_edges() == again.number_of_edges() > 0
