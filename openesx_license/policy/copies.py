@@ -36,7 +36,7 @@ from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
 from openesx_license.ipindex.tokens import is_c_family
 from openesx_license.model import Evidence, FileRecord
 from openesx_license.policy.components import ComponentMap
-from openesx_license.policy.copy_cache import CopyMatchCache, open_boilerplate, revive
+from openesx_license.policy.copy_cache import CopyMatchCache, revive
 from openesx_license.policy.model import Component, ComponentClass, Policy
 
 #: CheckContext.extras key under which the copied-code rule finds the analysis
@@ -217,9 +217,7 @@ def _monorepo_cached(
                 if fp.error is None and sha1:
                     fresh_sets.append((sha1, hashes))
             cache.put_hash_sets(fresh_sets)
-        ignored = open_boilerplate(
-            [sets[sha1] for _, sha1 in open_files], copy_settings.boilerplate_threshold
-        )
+        ignored = cache.boilerplate(root, open_files, sets, copy_settings.boilerplate_threshold)
         ignored.update(known_boilerplate(k))
         held = {h for p, _, _ in indexed for h in sets[files[p].sha1]}
         cache.set_scope(indexed, held, ignored)

@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import marshal
 import zlib
 from array import array
 from collections import Counter
@@ -33,6 +34,8 @@ from openesx_license.ipindex.match import CopyMatch, CopySettings
 from openesx_license.kvcache import KeyValueCache, source_digest
 
 CACHE_FILE = "copy-matches.sqlite"
+#: above this many changed open files the boilerplate is counted afresh
+_INCREMENTAL_FILES = 200
 #: the modules whose code decides the matches (a change to any of them invalidates the cache)
 MATCHING_MODULES = (
     "openesx_license.ipindex.boilerplate",
@@ -79,6 +82,59 @@ class CopyMatchCache:
     def put_hash_sets(self, items: Iterable[tuple[str, array[int]]]) -> None:
         """Remember the winnowed fingerprints of contents (``(sha1, sorted array)`` pairs)."""
         self._store.put_many((f"h:{self._code}:{sha1}", a.tobytes()) for sha1, a in items)
+
+    def boilerplate(
+        self,
+        root: Path,
+        open_files: Sequence[tuple[str, str]],
+        sets: dict[str, array[int]],
+        threshold: int,
+    ) -> set[int]:
+        """:func:`open_boilerplate` of the open files (``(path, sha1)``; ``sets`` holds the
+        fingerprint set of each content), updated from the previous audit of ``root`` when
+        few files changed: a fingerprint that no changed file holds, before or after, is
+        boilerplate exactly when it was; the others are counted again."""
+        slot = f"b:{self._code}:{threshold}:{root}"
+        state = dict(open_files)
+        ignored = self._boilerplate_update(slot, state, sets, threshold)
+        if ignored is None:
+            ignored = open_boilerplate([sets[sha1] for _, sha1 in open_files], threshold)
+        blob = marshal.dumps((state, array("q", sorted(ignored)).tobytes()))
+        self._store.put_many([(slot, blob)])
+        return ignored
+
+    def _boilerplate_update(
+        self, slot: str, state: dict[str, str], sets: dict[str, array[int]], threshold: int
+    ) -> set[int] | None:
+        blob = self._store.get(slot)
+        if blob is None:
+            return None
+        try:
+            before, ignored_bytes = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
+            return None
+        changed = {p for p in before.keys() | state.keys() if before.get(p) != state.get(p)}
+        if len(changed) > _INCREMENTAL_FILES:
+            return None
+        old_sha1s = {before[p] for p in changed if p in before}
+        old_sets = self.hash_sets(old_sha1s - sets.keys())
+        touched: set[int] = set()
+        for path in changed:
+            for version in (before.get(path), state.get(path)):
+                if version is None:
+                    continue
+                hashes = sets.get(version, old_sets.get(version))
+                if hashes is None:
+                    return None  # a former version's fingerprints are not known any more
+                touched.update(hashes)
+        counts: Counter[int] = Counter()
+        for sha1 in state.values():
+            counts.update(touched.intersection(sets[sha1]))
+        previous = array("q")
+        previous.frombytes(ignored_bytes)
+        ignored = set(previous) - touched
+        ignored.update(h for h, n in counts.items() if n >= threshold)
+        return ignored
 
     def set_scope(
         self,

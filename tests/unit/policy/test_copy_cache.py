@@ -161,3 +161,30 @@ def test_open_boilerplate_counts_like_the_matcher() -> None:
     sets = [array("q", sorted(set(h))) for h in raw]
     for threshold in (1, 2, 3, 4, 5):
         assert open_boilerplate(sets, threshold) == boilerplate_hashes(prints, threshold)
+
+
+def test_boilerplate_updated_from_the_last_audit_equals_a_fresh_count(tmp_path: Path) -> None:
+    import random
+    from array import array
+
+    from openesx_license.ipindex.match import CopySettings
+    from openesx_license.policy.copy_cache import CopyMatchCache, open_boilerplate
+
+    rng = random.Random(7)
+    contents = {f"c{n}": array("q", sorted(rng.sample(range(40), 12))) for n in range(30)}
+    cache = CopyMatchCache(tmp_path / "cache", k=25, window=8, settings=CopySettings())
+    tree = {f"f{n}.c": f"c{rng.randrange(30)}" for n in range(12)}
+    try:
+        cache.put_hash_sets(contents.items())
+        for step in range(40):
+            if step:  # edit, add or delete a few files between audits
+                for _ in range(rng.randrange(1, 4)):
+                    tree[f"f{rng.randrange(16)}.c"] = f"c{rng.randrange(30)}"
+                if rng.random() < 0.3 and len(tree) > 3:
+                    del tree[rng.choice(sorted(tree))]
+            files = sorted(tree.items())
+            sets = {sha1: contents[sha1] for _, sha1 in files}
+            expected = open_boilerplate([sets[s] for _, s in files], 3)
+            assert cache.boilerplate(tmp_path, files, dict(sets), 3) == expected
+    finally:
+        cache.close()
