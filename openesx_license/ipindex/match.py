@@ -1,8 +1,9 @@
 """Match open files against a fingerprint index: copied code, and references to headers/symbols.
 
 Copies: each open file's fingerprints are looked up in the index; fingerprints that are
-boilerplate (seen in at least ``boilerplate_threshold`` files of the open tree itself, in the
-known-boilerplate list, or in many proprietary files) do not count. The remaining hits are
+boilerplate (seen in at least ``boilerplate_threshold`` files of the open tree itself, or in
+the known-boilerplate list) do not count; how often the proprietary tree repeats a
+fingerprint does not matter. The remaining hits are
 grouped per (open file, proprietary file) into runs of nearby matches; a run that covers at
 least ``min_tokens`` tokens (on both sides), or whose tokens lie on at least ``min_lines``
 lines of the open file, is a :class:`CopyMatch`.
@@ -27,8 +28,8 @@ from openesx_license.ipindex.store import FingerprintIndex, Posting
 class CopySettings:
     """How big a run of matches must be, and what counts as boilerplate."""
 
-    min_lines: int = 10
-    min_tokens: int = 50
+    min_lines: int = 15
+    min_tokens: int = 40
     boilerplate_threshold: int = 5
 
 
