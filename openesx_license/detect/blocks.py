@@ -42,7 +42,7 @@ LICENCE_WORDS = frozenset(
     disclaims infringement indemnify royalty redistribute redistributed redistribution
     redistributions distribute distributed distributing permission permitted
     reproduce modify foundation proprietary confidential trademark trademarks patent patents
-    freely copies abandoned
+    freely copies abandoned distribution misrepresented
     """.split()
 )
 #: phrases that carry a licence or a disclaimer without any word of :data:`LICENCE_WORDS`
