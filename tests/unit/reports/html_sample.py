@@ -10,20 +10,18 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from report_fixtures import tagged_file
+
 from openesx_license.model import (
     AuditResult,
     Blocker,
     ComponentEdge,
     ComponentSummary,
-    CopyrightStatement,
-    DetectionMethod,
     Evidence,
     FileKind,
     FileRecord,
     Finding,
     FindingStatus,
-    Holder,
-    LicenceDetection,
     MarkerHit,
     ReleaseOption,
     ScanResult,
@@ -84,32 +82,8 @@ def write_tree(root: Path) -> None:
     (root / "firmware/blob.bin").write_bytes(b"\x7fELF\x00\x01\x02" * 20)
 
 
-def _gpl(path: str, expr: str, holder: str, line: int = 1) -> FileRecord:
-    return FileRecord(
-        path=path,
-        size=100,
-        sha1="0" * 40,
-        kind=FileKind.SOURCE,
-        language="C",
-        detected_license_expression=expr,
-        license_expression=expr,
-        license_source="detected",
-        detections=(
-            LicenceDetection(
-                license_expression=expr,
-                method=DetectionMethod.SPDX_TAG,
-                start_line=line,
-                end_line=line,
-                score=100.0,
-                matched_rule="SPDX-License-Identifier",
-                matched_text=f"SPDX-License-Identifier: {expr}",
-            ),
-        ),
-        copyrights=(
-            CopyrightStatement(statement=f"Copyright (c) {holder}", start_line=2, end_line=2),
-        ),
-        holders=(Holder(holder=holder, start_line=2, end_line=2),),
-    )
+def _gpl(path: str, expr: str, holder: str) -> FileRecord:
+    return replace(tagged_file(path, expr, component=None, holders=(holder,)), sha1="0" * 40)
 
 
 def sample_result(root: Path) -> AuditResult:

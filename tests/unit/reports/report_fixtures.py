@@ -33,7 +33,7 @@ SPACED_PATH = "vmkernel/dir with spaces/util file.c"
 WITH_EXPR = "GPL-2.0-only WITH Linux-syscall-note OR MIT"
 
 
-def _file(
+def tagged_file(
     path: str,
     expr: str | None,
     *,
@@ -44,6 +44,8 @@ def _file(
     sha1: str | None = None,
     markers: tuple[MarkerHit, ...] = (),
 ) -> FileRecord:
+    """A file whose licence comes from an SPDX tag on line 1 (or from elsewhere, by ``source``),
+    with one copyright line per holder from line 2."""
     detections = (
         (
             LicenceDetection(
@@ -86,16 +88,18 @@ def _file(
 def build_awkward_result() -> AuditResult:
     """The awkward AuditResult (a plain function so that other test packages can reuse it)."""
     files = (
-        _file(
+        tagged_file(
             "vmkernel/sched.c",
             "GPL-2.0-only",
             component="vmkernel",
             holders=("Jürgen Müller", "株式会社 OpenESX"),
             sha1="1" * 40,
         ),
-        _file(SPACED_PATH, "MIT", component="vmkernel", holders=("Zoë O'Brien",), sha1="2" * 40),
-        _file("vmkernel/nolicence.c", None, component="vmkernel", sha1="3" * 40),
-        _file(
+        tagged_file(
+            SPACED_PATH, "MIT", component="vmkernel", holders=("Zoë O'Brien",), sha1="2" * 40
+        ),
+        tagged_file("vmkernel/nolicence.c", None, component="vmkernel", sha1="3" * 40),
+        tagged_file(
             "include/uapi/linux/syscall.h",
             WITH_EXPR,
             component="linux-uapi",
@@ -103,20 +107,20 @@ def build_awkward_result() -> AuditResult:
             kind=FileKind.HEADER,
             sha1="4" * 40,
         ),
-        _file(
+        tagged_file(
             "third_party/pd/strlcpy.c",
             "LicenseRef-scancode-public-domain",
             component="libpd",
             sha1="5" * 40,
         ),
-        _file(
+        tagged_file(
             "vmkernel/custom.c",
             "LicenseRef-OpenESX-Custom AND BSD-3-Clause",
             component="vmkernel",
             holders=("OpenESX Project",),
             sha1="6" * 40,
         ),
-        _file(
+        tagged_file(
             "vmotion/migrate.c",
             "LicenseRef-VMware-Proprietary",
             component="vmotion",
@@ -124,7 +128,7 @@ def build_awkward_result() -> AuditResult:
             sha1="7" * 40,
             markers=(MarkerHit(marker="VMware Confidential", line=3, text="VMware Confidential"),),
         ),
-        _file(
+        tagged_file(
             "vmkernel/COPYING",
             "GPL-2.0-only",
             component="vmkernel",
