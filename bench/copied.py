@@ -20,12 +20,15 @@ when they do not (a false positive proper).
 
 ``--index PATH`` (or ``OESX_BENCH_COPIED_INDEX``) keeps the QEMU index at PATH and reuses it
 when it was built with the current parameters; the build time is then not measured again.
+``-k``, ``--window``, ``--min-tokens`` and ``--min-lines`` measure other settings than the
+policy defaults (``[copied_code]``), ``--name NAME`` saves the results as NAME.json.
 
 Results: bench/results/copied.json, and a table on stdout.
 """
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import hashlib
 import json
@@ -69,9 +72,16 @@ from openesx_license.policy.model import CopiedCodeSettings  # noqa: E402
 SIZES = (5, 10, 20, 40)
 DEFAULTS = CopiedCodeSettings()
 #: size criteria compared (a run is a copy when it spans min_lines lines OR covers min_tokens
-#: tokens); the first is the policy default
-CRITERIA = (
+#: tokens); the first is the one measured (the policy default unless --min-lines/--min-tokens)
+CRITERIA: tuple[tuple[int, int], ...] = tuple(dict.fromkeys((
     (DEFAULTS.min_lines, DEFAULTS.min_tokens),
+    (15, 50),
+    (15, 45),
+    (15, 40),
+    (15, 35),
+    (15, 32),
+    (15, 30),
+    (15, 25),
     (10, 50),
     (10**9, 50),
     (10**9, 40),
@@ -82,7 +92,7 @@ CRITERIA = (
     (6, 30),
     (15, 80),
     (10**9, 100),
-)
+)))  # fmt: skip
 RAW = CopySettings(min_lines=0, min_tokens=0, boilerplate_threshold=10**9)
 KINDS = ("verbatim", "renamed", "reformatted", "renamed+reformatted", "reordered")
 SAMPLES = 30  # per (kind, size)
@@ -92,6 +102,7 @@ SETTINGS = CopySettings(
     min_tokens=DEFAULTS.min_tokens,
     boilerplate_threshold=DEFAULTS.boilerplate_threshold,
 )
+K, WINDOW = DEFAULTS.k, DEFAULTS.window  # the winnowing parameters measured
 IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
 COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 
@@ -430,7 +441,7 @@ def reusable(index: Path) -> bool:
     except FingerprintIndexError:
         return False
     try:
-        built.require(IndexParameters(k=DEFAULTS.k, window=DEFAULTS.window))
+        built.require(IndexParameters(k=K, window=WINDOW))
         return True
     except FingerprintIndexError:
         return False
@@ -438,12 +449,32 @@ def reusable(index: Path) -> bool:
         built.close()
 
 
+def configure(k: int, window: int, min_lines: int, min_tokens: int) -> None:
+    """Measure these winnowing parameters and this size rule instead of the policy defaults."""
+    global K, WINDOW, SETTINGS, CRITERIA  # noqa: PLW0603 - the benchmark's parameters
+    K, WINDOW = k, window
+    SETTINGS = CopySettings(
+        min_lines=min_lines,
+        min_tokens=min_tokens,
+        boilerplate_threshold=DEFAULTS.boilerplate_threshold,
+    )
+    chosen = (min_lines, min_tokens)
+    CRITERIA = (chosen, *(c for c in CRITERIA if c != chosen))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the tables; save bench/results/copied.json."""
-    argv = sys.argv[1:] if argv is None else argv
-    kept = os.environ.get("OESX_BENCH_COPIED_INDEX")
-    if len(argv) == 2 and argv[0] == "--index":
-        kept = argv[1]
+    parser = argparse.ArgumentParser(description="Copied-code detection: QEMU vs Xen.")
+    parser.add_argument("--index", default=os.environ.get("OESX_BENCH_COPIED_INDEX"))
+    parser.add_argument("-k", type=int, default=DEFAULTS.k)
+    parser.add_argument("--window", type=int, default=DEFAULTS.window)
+    parser.add_argument("--min-lines", type=int, default=DEFAULTS.min_lines)
+    parser.add_argument("--min-tokens", type=int, default=DEFAULTS.min_tokens)
+    parser.add_argument("--name", default="copied", help="results file name (without .json)")
+    # bench/run.py calls main() with its own command line in sys.argv: no options then
+    args = parser.parse_args([] if argv is None else argv)
+    configure(args.k, args.window, args.min_lines, args.min_tokens)
+    kept = args.index
     qemu = fetch_corpus("qemu")
     xen = fetch_corpus("xen")
     with tempfile.TemporaryDirectory(prefix="oesx-copied-") as tmp:
@@ -456,14 +487,23 @@ def main(argv: list[str] | None = None) -> int:
                 "fingerprint QEMU",
                 [str(BIN / "openesx-license"), "fingerprint", str(qemu), "-o", str(index),
                  "--component", "qemu", "--jobs", "2",
-                 "-k", str(DEFAULTS.k), "--window", str(DEFAULTS.window)],
+                 "-k", str(K), "--window", str(WINDOW)],
             )  # fmt: skip
             if build.returncode != 0:
                 return 1
         matches_json = Path(tmp) / "xen-matches.json"
         match = measure(
             "match Xen against the QEMU index",
-            [sys.executable, __file__, "--match", str(index), str(xen), str(matches_json)],
+            [
+                sys.executable,
+                __file__,
+                "--match",
+                str(index),
+                str(xen),
+                str(matches_json),
+                str(SETTINGS.min_lines),
+                str(SETTINGS.min_tokens),
+            ],
         )
         if match.returncode != 0:
             return 1
@@ -519,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         **acc,
     }  # fmt: skip
-    path = save("copied", payload)
+    path = save(args.name, payload)
     print(f"index: {index_info}")
     if isinstance(build, Measurement):
         print(f"fingerprint QEMU: {build.seconds} s, {build.peak_rss_mb} MB peak")
@@ -534,7 +574,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--match":
+    if len(sys.argv) == 7 and sys.argv[1] == "--match":
+        configure(K, WINDOW, int(sys.argv[5]), int(sys.argv[6]))
         match_tree(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         sys.exit(0)
     sys.exit(main(sys.argv[1:]))
