@@ -25,7 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import BIN, REPO, Measurement, fetch_corpus, measure, save
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BIN, REPO, Measurement, fetch_corpus, measure, save  # noqa: E402
 
 TARGET_SECONDS = 10.0
 CHANGED_FILES = 5
