@@ -43,6 +43,14 @@ def source_digest(*modules: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def parts_digest(parts: Iterable[str]) -> str:
+    """SHA-256 (hex) of ``parts`` in the order given, each ended by a NUL byte."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
 def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 

@@ -21,7 +21,7 @@ from typing import Any
 from openesx_license.graph.kbuild import LinkEdge
 from openesx_license.graph.parts import GraphParts
 from openesx_license.graph.symbol_edges import LinkedFile, SymbolContribution, SymbolEdge
-from openesx_license.kvcache import KeyValueCache, source_digest
+from openesx_license.kvcache import KeyValueCache, parts_digest, source_digest
 from openesx_license.model import Evidence
 
 CACHE_FILE = "graph-snapshot.sqlite"
@@ -45,10 +45,7 @@ GRAPH_MODULES = (
 
 def paths_digest(paths: Iterable[str]) -> str:
     """Digest of a set of paths."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()
+    return parts_digest(sorted(paths))
 
 
 def slot_key(root: Path, include_dirs: Iterable[str], compile_commands: Path | None) -> str:

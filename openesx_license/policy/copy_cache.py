@@ -20,7 +20,6 @@ the matching logic never reads stale matches.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 import json
 import marshal
@@ -31,7 +30,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from openesx_license.ipindex.match import CopyMatch, CopySettings
-from openesx_license.kvcache import KeyValueCache, source_digest
+from openesx_license.kvcache import KeyValueCache, parts_digest, source_digest
 
 CACHE_FILE = "copy-matches.sqlite"
 #: above this many changed open files the boilerplate is counted afresh
@@ -52,11 +51,7 @@ MATCHING_MODULES = (
 
 
 def _digest(parts: Iterable[object]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:24]
+    return parts_digest(repr(part) for part in parts)[:24]
 
 
 class CopyMatchCache:
