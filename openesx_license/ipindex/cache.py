@@ -4,7 +4,8 @@ One SQLite file, ``ipindex-prints.sqlite`` in the detection cache folder. It cac
 winnowed print (fingerprints, includes, definitions, used names) of the audited tree's own
 files; it is a private cache of the user's tree, never shared (the shareable index is
 :mod:`openesx_license.ipindex.store`). The key includes everything that changes a print:
-normaliser and hash versions, ``k``, ``window`` and the low-information bar.
+normaliser and hash versions, ``k``, ``window``, the low-information bar and the version of
+the literal-value hashes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from openesx_license.ipindex.fileprint import LOW_INFORMATION, FilePrint, print_files
+from openesx_license.ipindex.fileprint import (
+    LOW_INFORMATION,
+    VALUES_VERSION,
+    FilePrint,
+    print_files,
+)
 from openesx_license.ipindex.symbols import Definition
 from openesx_license.ipindex.tokens import NORMALISER_VERSION, Include
 from openesx_license.ipindex.winnow import HASH_NAME
@@ -36,7 +42,8 @@ def _encode(fp: FilePrint) -> bytes:
         }
     ).encode()
     arrays = b"".join(
-        array("q", a).tobytes() for a in (fp.hashes, fp.positions, fp.start_lines, fp.end_lines)
+        array("q", a).tobytes()
+        for a in (fp.hashes, fp.positions, fp.start_lines, fp.end_lines, fp.values)
     )
     return zlib.compress(len(head).to_bytes(4, "big") + head + arrays, 1)
 
@@ -47,13 +54,14 @@ def _decode(path: str, blob: bytes) -> FilePrint:
     head = json.loads(data[4 : 4 + size])
     n = head["n"]
     body = data[4 + size :]
-    parts = [array("q", body[i * 8 * n : (i + 1) * 8 * n]) for i in range(4)]
+    parts = [array("q", body[i * 8 * n : (i + 1) * 8 * n]) for i in range(5)]
     return FilePrint(
         path=path,
         hashes=parts[0],
         positions=array("l", parts[1]),
         start_lines=array("l", parts[2]),
         end_lines=array("l", parts[3]),
+        values=parts[4],
         tokens=head["tokens"],
         lines=head["lines"],
         includes=tuple(Include(name=a, line=b, system=c) for a, b, c in head["includes"]),
@@ -68,7 +76,10 @@ class PrintCache:
     """Prints by content SHA-1 in a SQLite file; a broken cache file is rebuilt, not fatal."""
 
     def __init__(self, folder: Path, k: int, window: int, *, uses: bool) -> None:
-        self.key = f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/l{LOW_INFORMATION}/u{uses:d}"
+        self.key = (
+            f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/l{LOW_INFORMATION}/u{uses:d}"
+            f"/v{VALUES_VERSION}"
+        )
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CACHE_FILE
         try:

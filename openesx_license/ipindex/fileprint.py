@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openesx_license.ipindex.symbols import Definition, definitions, used_names
-from openesx_license.ipindex.tokens import Include, TokenStream, tokenize
+from openesx_license.ipindex.tokens import Include, TokenStream, literal_key, tokenize
 from openesx_license.ipindex.winnow import back_references, kgram_hashes, winnow
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated tables, not hand-written code
@@ -71,17 +71,24 @@ DISTINCT_NUMBER = 1 << 16
 _INTEGER_RE = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)[uUlL]*")
 
 
+def _integer(raw: str) -> int | None:
+    """The value of an integer literal (``0x1F``, ``0b101``, ``42UL``); None for a float."""
+    integer = _INTEGER_RE.fullmatch(raw)
+    if integer is None:
+        return None
+    text = integer.group(1).lower()
+    return int(text[2:], 2) if text.startswith("0b") else int(text, 16 if "x" in text else 10)
+
+
 def _valued(token: str, raw: str) -> str:
     """A token of the value-keeping stream: literals and distinctive numbers keep their text."""
     if token == "S":
         return "S" + raw
     if token != "N":
         return token
-    integer = _INTEGER_RE.fullmatch(raw)
-    if integer is None:  # a floating constant: its digits are its identity
+    value = _integer(raw)
+    if value is None:  # a floating constant: its digits are its identity
         return "N" + raw if len(raw) >= 6 else token
-    text = integer.group(1).lower()
-    value = int(text[2:], 2) if text.startswith("0b") else int(text, 16 if "x" in text else 10)
     return f"N{value}" if value >= DISTINCT_NUMBER else token
 
 
@@ -112,6 +119,64 @@ def stream_hashes(stream: TokenStream, k: int) -> list[int]:
     return hashes
 
 
+_EMPTY_STRING = literal_key('""')
+#: a k-gram's values are evidence when it holds at least this many particular literals
+MIN_VALUES = 2
+#: below this, an integer is a count, an index, a shift or a bit number (0..255), the same in
+#: every program; so are powers of two and masks (2**n - 1) of any size
+PARTICULAR_NUMBER = 256
+
+
+def particular_value(token: str, raw: str) -> str | None:
+    """The value of a literal that tells code apart, as the value-keeping stream spells it:
+    a non-empty string, a floating constant, an integer of at least 256 that is neither a
+    power of two nor a mask. None for anything else: ``for (d = 0; d < 32; d++)``,
+    ``argv[2]`` or ``x >> 13`` are written alike by everyone; ``0x43803280``, ``54454`` or
+    ``"unimplemented register"`` are not."""
+    if token == "S":
+        return None if raw == _EMPTY_STRING else raw
+    if token != "N":
+        return None
+    value = _integer(raw)
+    if value is None:
+        return "N" + raw  # a floating constant
+    if value < PARTICULAR_NUMBER or value & (value - 1) == 0 or value & (value + 1) == 0:
+        return None
+    return f"N{value}"
+
+
+#: bump on any change to which literals count or how their values are hashed (print caches
+#: key on it; indexes record it through their format)
+VALUES_VERSION = "1"
+#: value hashes keep 16 bits: two k-grams of the same shape with other values agree by chance
+#: once in 65,535, and the few small constants of a k-gram cannot be told back from them
+VALUE_BITS = 16
+
+
+def value_hashes(stream: TokenStream, k: int) -> list[int]:
+    """For every k-gram, a 16-bit hash of its particular literal values (:func:`particular_value`)
+    and where in the k-gram they stand (1 to 65,535); 0 when it holds fewer than
+    :data:`MIN_VALUES` of them.
+
+    Renaming and reformatting leave literals alone, so a copy's k-grams agree on it as well
+    as on the abstract hash; code that only has the same shape mostly does not (other
+    constants, other messages). It is evidence beside the abstract hash, never instead of it:
+    changed constants do not hide a copy. A full-width hash of a few small numbers could be
+    inverted by trying them all; 16 bits leave thousands of candidates for every value.
+    """
+    values = [particular_value(t, r) for t, r in zip(stream.norm, stream.raw, strict=True)]
+    hashes = kgram_hashes([v or "." for v in values], k)
+    present = [v is not None for v in values]
+    count = sum(present[:k])
+    out = [0] * len(hashes)
+    for p, h in enumerate(hashes):
+        if p:
+            count += present[p + k - 1] - present[p - 1]
+        if count >= MIN_VALUES:
+            out[p] = h % ((1 << VALUE_BITS) - 1) + 1
+    return out
+
+
 @dataclass(frozen=True, kw_only=True)
 class FilePrint:
     """Fingerprints and symbols of one file (arrays run in parallel, one entry a fingerprint)."""
@@ -121,6 +186,8 @@ class FilePrint:
     positions: array[int] = field(default_factory=lambda: array("l"))  # first token of k-gram
     start_lines: array[int] = field(default_factory=lambda: array("l"))
     end_lines: array[int] = field(default_factory=lambda: array("l"))
+    #: the value hash of each fingerprint's k-gram (:func:`value_hashes`; 0: no particular values)
+    values: array[int] = field(default_factory=lambda: array("q"))
     tokens: int = 0
     lines: int = 0
     includes: tuple[Include, ...] = ()
@@ -129,6 +196,7 @@ class FilePrint:
     #: open side only (``full=True``): the hash of every k-gram and the line of every token,
     #: to look up k-grams the proprietary side selected and this file's winnowing did not
     all_hashes: array[int] = field(default_factory=lambda: array("q"))
+    all_values: array[int] = field(default_factory=lambda: array("q"))
     token_lines: array[int] = field(default_factory=lambda: array("l"))
     error: str | None = None
 
@@ -146,6 +214,7 @@ def print_text(
     """
     stream = tokenize(text)
     hashes = stream_hashes(stream, k)
+    values = value_hashes(stream, k)
     selected = [p for p in winnow(hashes, window) if hashes[p] != EXCLUDED]
     lines = stream.lines
     last = k - 1
@@ -155,12 +224,14 @@ def print_text(
         positions=array("l", selected),
         start_lines=array("l", [lines[p] for p in selected]),
         end_lines=array("l", [lines[p + last] for p in selected]),
+        values=array("q", [values[p] for p in selected]),
         tokens=len(stream),
         lines=stream.line_count,
         includes=tuple(stream.includes),
         definitions=tuple(definitions(stream)),
         used=used_names(stream) if uses else {},
         all_hashes=array("q", hashes) if full else array("q"),
+        all_values=array("q", values) if full else array("q"),
         token_lines=array("l", lines) if full else array("l"),
     )
 

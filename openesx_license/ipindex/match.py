@@ -15,6 +15,7 @@ uses of a symbol the index exports (and the open tree does not define itself) ar
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ class CopySettings:
 
     min_lines: int = 15
     min_tokens: int = 40
+    #: a run whose k-grams also agree on their literal values needs only this many tokens
+    min_tokens_with_values: int = 25
     boilerplate_threshold: int = 5
 
 
@@ -49,6 +52,8 @@ class CopyMatch:
     matched_fingerprints: int
     code_lines: int = 0  # lines of the open file holding covered tokens
     other_sources: int = 0  # further proprietary files matching the same region
+    #: matched k-grams whose particular literal values (strings, numbers) are the same too
+    value_matches: int = 0
 
     @property
     def lines(self) -> int:
@@ -89,6 +94,7 @@ class _Hit:
     pos: int
     start: int
     end: int
+    value: int  # the open k-gram's value hash
     postings: list[Posting]
 
 
@@ -155,15 +161,19 @@ def find_copies(
         if not sources:
             continue
         per_file: dict[int, list[_Hit]] = {}
-        located: Iterable[tuple[int, int, int, int]]
+        located: Iterable[tuple[int, int, int, int, int]]
         if fp.path in near:
-            lines, all_hashes = fp.token_lines, fp.all_hashes
+            lines, all_hashes, all_values = fp.token_lines, fp.all_hashes, fp.all_values
             located = (
-                (pos, all_hashes[pos], lines[pos], lines[pos + k - 1]) for pos in near[fp.path]
+                (pos, all_hashes[pos], lines[pos], lines[pos + k - 1], all_values[pos])
+                for pos in near[fp.path]
             )
         else:
-            located = zip(fp.positions, fp.hashes, fp.start_lines, fp.end_lines, strict=True)
-        for pos, h, start, end in located:
+            values = fp.values or array("q", bytes(8 * len(fp.hashes)))
+            located = zip(
+                fp.positions, fp.hashes, fp.start_lines, fp.end_lines, values, strict=True
+            )
+        for pos, h, start, end, value in located:
             found = postings.get(h)
             if not found or h in ignored:
                 continue
@@ -172,7 +182,7 @@ def find_copies(
                 if posting.file_id in sources:
                     by_file.setdefault(posting.file_id, []).append(posting)
             for file_id, ps in by_file.items():
-                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, ps))
+                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, value, ps))
         runs: list[CopyMatch] = []
         for file_id, hits in per_file.items():
             runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings))
@@ -218,16 +228,44 @@ def _runs(
     max_gap: int,
     settings: CopySettings,
 ) -> Iterable[CopyMatch]:
-    run: list[_Hit] = []
+    """Hits near each other in the open file, and in the same order and at the same
+    distances in the proprietary file (along one diagonal, give or take ``max_gap`` tokens),
+    make a run; each run is measured. Hits that are near in the open file but stand for
+    scattered places of the proprietary file are a shape the two files share here and there,
+    not one copied region."""
+    group: list[_Hit] = []
     for hit in [*hits, None]:
-        if hit is not None and (not run or hit.pos - run[-1].pos <= max_gap):
-            run.append(hit)
+        if hit is not None and (not group or hit.pos - group[-1].pos <= max_gap):
+            group.append(hit)
             continue
-        if run:
-            match = _measure(index, fp, file_id, run, k, settings)
-            if match is not None:
-                yield match
-        run = [hit] if hit is not None else []
+        if group:
+            for run, chosen in _diagonals(group, max_gap):
+                match = _measure(index, fp, file_id, run, chosen, k, settings)
+                if match is not None:
+                    yield match
+        group = [hit] if hit is not None else []
+
+
+def _diagonals(group: list[_Hit], max_gap: int) -> Iterable[tuple[list[_Hit], list[Posting]]]:
+    """Split a group of nearby hits where the proprietary side jumps: the offset between the
+    two files' positions moves by more than ``max_gap`` (a copy keeps it, up to small edits)."""
+    pending = [group]
+    while pending:
+        run = pending.pop()
+        chosen = _align(run)
+        cut = next(
+            (
+                i
+                for i in range(1, len(run))
+                if abs((chosen[i].pos - run[i].pos) - (chosen[i - 1].pos - run[i - 1].pos))
+                > max_gap
+            ),
+            None,
+        )
+        if cut is None:
+            yield run, chosen
+        else:
+            pending.extend((run[cut:], run[:cut]))
 
 
 def _measure(
@@ -235,6 +273,7 @@ def _measure(
     fp: FilePrint,
     file_id: int,
     run: list[_Hit],
+    chosen: list[Posting],
     k: int,
     settings: CopySettings,
 ) -> CopyMatch | None:
@@ -243,14 +282,9 @@ def _measure(
     for hit in run:  # union of the k-gram token intervals [pos, pos + k)
         covered += hit.pos + k - max(hit.pos, reach)
         reach = hit.pos + k
-    # proprietary side: for each hit the occurrence nearest the one chosen before it
-    chosen: list[Posting] = []
-    for hit in run:
-        if chosen:
-            last = chosen[-1].pos
-            chosen.append(min(hit.postings, key=lambda p: abs(p.pos - last)))
-        else:
-            chosen.append(min(hit.postings, key=lambda p: p.pos))
+    value_matches = sum(
+        1 for h, p in zip(run, chosen, strict=True) if h.value and p.value == h.value
+    )
     # a copy covers as much on both sides: many open hits on a few proprietary k-grams are a
     # repeated shape, not a copy
     source_covered = 0
@@ -261,7 +295,11 @@ def _measure(
     covered = min(covered, source_covered)
     start, end = run[0].start, max(h.end for h in run)
     code_lines = _code_lines(fp, run, k) if fp.token_lines else end - start + 1
-    if covered < settings.min_tokens and code_lines < settings.min_lines:
+    if (
+        covered < settings.min_tokens
+        and code_lines < settings.min_lines
+        and not (value_matches and covered >= settings.min_tokens_with_values)
+    ):
         return None
     span = run[-1].pos + k - run[0].pos
     source = index.files[file_id]
@@ -277,7 +315,41 @@ def _measure(
         similarity=round(min(1.0, covered / span), 3),
         matched_fingerprints=len(run),
         code_lines=code_lines,
+        value_matches=value_matches,
     )
+
+
+def _align(run: list[_Hit]) -> list[Posting]:
+    """For each hit of a run, the proprietary occurrence it stands for.
+
+    The anchor is the hit with the fewest occurrences (one with the same literal values
+    first), at its first such occurrence; from there, each neighbour takes the occurrence
+    nearest where the copy would put it (the neighbour's chosen position plus the distance
+    between the two hits in the open file), again the same values first. A k-gram the
+    proprietary file repeats (a shape it uses in many places) then does not stretch the
+    proprietary region across the file.
+    """
+
+    def rank(hit: _Hit, near: int) -> Callable[[Posting], tuple[bool, int]]:
+        return lambda p: (not hit.value or p.value != hit.value, abs(p.pos - near))
+
+    def specific(i: int) -> tuple[bool, int]:
+        hit = run[i]
+        same = any(hit.value and p.value == hit.value for p in hit.postings)
+        return (not same, len(hit.postings))
+
+    anchor = min(range(len(run)), key=specific)
+    chosen: list[Posting | None] = [None] * len(run)
+    chosen[anchor] = min(run[anchor].postings, key=rank(run[anchor], 0))
+    for i in range(anchor + 1, len(run)):
+        near = chosen[i - 1]
+        assert near is not None
+        chosen[i] = min(run[i].postings, key=rank(run[i], near.pos + run[i].pos - run[i - 1].pos))
+    for i in range(anchor - 1, -1, -1):
+        near = chosen[i + 1]
+        assert near is not None
+        chosen[i] = min(run[i].postings, key=rank(run[i], near.pos - run[i + 1].pos + run[i].pos))
+    return [p for p in chosen if p is not None]
 
 
 def _code_lines(fp: FilePrint, run: list[_Hit], k: int) -> int:
@@ -293,10 +365,16 @@ def _code_lines(fp: FilePrint, run: list[_Hit], k: int) -> int:
 
 
 def _resolve_overlaps(runs: list[CopyMatch]) -> list[CopyMatch]:
-    """Keep the biggest run for each region of the open file; count the other sources."""
+    """Keep the best run for each region of the open file (the same literal values first,
+    then the biggest); count the other sources."""
     kept: list[CopyMatch] = []
     others: list[int] = []
-    for run in sorted(runs, key=lambda m: (-m.tokens, -m.similarity, m.proprietary_path)):
+    order = sorted(
+        runs,
+        key=lambda m: (not m.value_matches, -m.tokens, -m.value_matches, -m.similarity,
+                       m.proprietary_path),
+    )  # fmt: skip
+    for run in order:
         for i, best in enumerate(kept):
             overlap = min(run.end_line, best.end_line) - max(run.start_line, best.start_line) + 1
             if overlap * 2 >= run.lines:

@@ -2,13 +2,15 @@
 
 What it holds, and why none of it is source text:
 
-- ``meta``: format version, normaliser version, hash function, ``k``, ``window``, the salt of
-  the symbol hashes, counts, the tool version.
+- ``meta``: format version, normaliser and value-hash versions, hash function, ``k``,
+  ``window``, the salt of the symbol hashes, counts, the tool version.
 - ``files``: each proprietary file's path (relative to the fingerprinted tree), component, kind
   (source or header), token and line counts. A path locates a copy; it is not code.
 - ``fingerprints``: one row per winnowed k-gram: 64-bit hash, file, position of its first token,
-  first and last line. The hashed k-grams are of the *normalised* stream (identifiers,
-  literals abstracted), and only every few are kept, so the tokens cannot be recovered.
+  first and last line, and a 16-bit hash of its particular literal values (NULL when it has
+  fewer than two). The hashed k-grams are of the *normalised* stream (identifiers, literals
+  abstracted), and only every few are kept, so the tokens cannot be recovered; 16 bits of the
+  values leave thousands of candidates for any guess of them.
 - ``symbols``: exported symbols (non-static definitions, ``EXPORT_SYMBOL*``) as 64-bit keyed
   BLAKE2b hashes of their names, salted per index, with the defining file and line. The index
   never spells a symbol out; someone holding a candidate name can still test whether the
@@ -38,11 +40,12 @@ from pathlib import Path
 
 from openesx_license import __version__
 from openesx_license.errors import FingerprintIndexError
-from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.fileprint import VALUES_VERSION, FilePrint
 from openesx_license.ipindex.tokens import NORMALISER_VERSION
 from openesx_license.ipindex.winnow import HASH_NAME
 
-FORMAT_VERSION = "1"
+#: 2: each fingerprint also holds the hash of its k-gram's literal values
+FORMAT_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,7 +54,7 @@ CREATE TABLE files (
     kind TEXT NOT NULL, tokens INTEGER NOT NULL, lines INTEGER NOT NULL);
 CREATE TABLE fingerprints (
     hash INTEGER NOT NULL, file_id INTEGER NOT NULL, pos INTEGER NOT NULL,
-    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL);
+    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, value INTEGER);
 CREATE TABLE symbols (
     hash INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL);
 """
@@ -69,6 +72,7 @@ class IndexParameters:
     k: int
     window: int
     normaliser: str = NORMALISER_VERSION
+    values: str = VALUES_VERSION  # which literals count as values, and how they are hashed
     hash: str = HASH_NAME
 
 
@@ -90,6 +94,7 @@ class Posting:
     pos: int
     start_line: int
     end_line: int
+    value: int = 0  # hash of the k-gram's particular literal values (0: fewer than two)
 
 
 def name_hash(salt: bytes, name: str) -> int:
@@ -124,6 +129,7 @@ class IndexWriter:
         meta = {
             "format": FORMAT_VERSION,
             "normaliser": params.normaliser,
+            "values": params.values,
             "hash": params.hash,
             "k": str(params.k),
             "window": str(params.window),
@@ -143,13 +149,14 @@ class IndexWriter:
         )
         file_id = cur.lastrowid
         self.db.executemany(
-            "INSERT INTO fingerprints VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
             zip(
                 fp.hashes,
                 [file_id] * len(fp.hashes),
                 fp.positions,
                 fp.start_lines,
                 fp.end_lines,
+                [v or None for v in fp.values] if fp.values else [None] * len(fp.hashes),
                 strict=True,
             ),
         )
@@ -209,6 +216,7 @@ class FingerprintIndex:
             k=int(self.meta["k"]),
             window=int(self.meta["window"]),
             normaliser=self.meta["normaliser"],
+            values=self.meta.get("values", "?"),
             hash=self.meta["hash"],
         )
         self.salt = bytes.fromhex(self.meta["salt"])
@@ -234,8 +242,13 @@ class FingerprintIndex:
         mine = self.params
         if mine == params:
             return
-        wanted = f"k={params.k}, window={params.window}, normaliser {params.normaliser}"
-        built = f"k={mine.k}, window={mine.window}, normaliser {mine.normaliser}"
+        wanted = (
+            f"k={params.k}, window={params.window}, normaliser {params.normaliser}, "
+            f"values {params.values}"
+        )
+        built = (
+            f"k={mine.k}, window={mine.window}, normaliser {mine.normaliser}, values {mine.values}"
+        )
         raise FingerprintIndexError(
             f"{self.name}: index built with {built}, but the policy's [copied_code] asks for "
             f"{wanted}; fingerprints made with other parameters never match. Set [copied_code] "
@@ -251,12 +264,12 @@ class FingerprintIndex:
         db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((h,) for h in hashes))
         found: dict[int, list[Posting]] = {}
         rows = db.execute(
-            "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line FROM wanted w "
+            "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line, f.value FROM wanted w "
             "JOIN fingerprints f ON f.hash = w.hash"
         )
-        for h, file_id, pos, start, end in rows:
+        for h, file_id, pos, start, end, value in rows:
             found.setdefault(h, []).append(
-                Posting(file_id=file_id, pos=pos, start_line=start, end_line=end)
+                Posting(file_id=file_id, pos=pos, start_line=start, end_line=end, value=value or 0)
             )
         db.execute("DELETE FROM wanted")
         return found

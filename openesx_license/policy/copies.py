@@ -37,7 +37,7 @@ from openesx_license.ipindex.tokens import is_c_family
 from openesx_license.model import Evidence, FileRecord
 from openesx_license.policy.components import ComponentMap
 from openesx_license.policy.copy_cache import CopyMatchCache, revive
-from openesx_license.policy.model import Component, ComponentClass, Policy
+from openesx_license.policy.model import Component, ComponentClass, CopiedCodeSettings, Policy
 
 #: CheckContext.extras key under which the copied-code rule finds the analysis
 EXTRAS_KEY = "copied_code"
@@ -147,11 +147,7 @@ def analyse_copies(
         matches = find_copies(
             index,
             prints,
-            CopySettings(
-                min_lines=settings.min_lines,
-                min_tokens=settings.min_tokens,
-                boilerplate_threshold=settings.boilerplate_threshold,
-            ),
+            _copy_settings(settings),
             boilerplate=known_boilerplate(k),
             refine=refine,
         )
@@ -170,6 +166,16 @@ def analyse_copies(
         index_components=index_components,
     )
     return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
+
+
+def _copy_settings(settings: CopiedCodeSettings) -> CopySettings:
+    """The matcher's settings from the policy's ``[copied_code]`` table."""
+    return CopySettings(
+        min_lines=settings.min_lines,
+        min_tokens=settings.min_tokens,
+        min_tokens_with_values=settings.min_tokens_with_values,
+        boilerplate_threshold=settings.boilerplate_threshold,
+    )
 
 
 def _monorepo_cached(
@@ -191,11 +197,7 @@ def _monorepo_cached(
     matching every open file."""
     settings = policy.copied_code
     k, window = settings.k, settings.window
-    copy_settings = CopySettings(
-        min_lines=settings.min_lines,
-        min_tokens=settings.min_tokens,
-        boilerplate_threshold=settings.boilerplate_threshold,
-    )
+    copy_settings = _copy_settings(settings)
     claimed = [(p, owner(p)) for p in proprietary]
     indexed = [(p, files[p].sha1, c) for p, c in claimed if c is not None]
     cache = CopyMatchCache(cache_dir, k=k, window=window, settings=copy_settings)

@@ -287,7 +287,10 @@ class _PolicyReader(TableReader):
         return GraphSettings(include_dirs=dirs, compile_commands=cc)
 
     def copied_code(self, table: Mapping[str, Any]) -> CopiedCodeSettings:
-        names = ("k", "window", "min_lines", "min_tokens", "boilerplate_threshold")
+        names = (
+            "k", "window", "min_lines", "min_tokens", "min_tokens_with_values",
+            "boilerplate_threshold",
+        )  # fmt: skip
         self.keys(table, "[copied_code]", names)
         values: dict[str, int] = {}
         for key in names:

@@ -129,6 +129,10 @@ class CopiedCodeSettings:
     #: a long run. Chosen on bench/copied.py (QEMU as proprietary, Xen as open).
     min_lines: int = 15
     min_tokens: int = 40
+    #: a run whose k-grams agree on their literal values as well (strings, numbers other than
+    #: 0 and 1, at least two per k-gram) is a copy from this many tokens: renaming and
+    #: reformatting keep literals, code of the same shape has other ones
+    min_tokens_with_values: int = 25
     boilerplate_threshold: int = 5  # a fingerprint seen in this many open files is boilerplate
 
 

@@ -28,8 +28,9 @@ class CopiedCode(Rule):
         "A region of an open file matches code of a proprietary component: the winnowed "
         "fingerprints of its token stream (identifiers, literals, comments and layout "
         "abstracted away, so renaming and reformatting do not hide a copy) are found, in a run "
-        "covering at least [copied_code] min_tokens tokens or min_lines lines of code, in a "
-        "proprietary file: either one "
+        "covering at least [copied_code] min_tokens tokens or min_lines lines of code (or "
+        "min_tokens_with_values tokens when the literal values, strings and distinctive "
+        "numbers, are the same too), in a proprietary file: either one "
         "of the policy's proprietary components in this tree, or a fingerprint index given with "
         "--ip-index. Shapes that many open files share, and the known boilerplate of "
         "rules/boilerplate.toml, do not count."
@@ -57,7 +58,9 @@ class CopiedCode(Rule):
                 message=(
                     f"lines {m.start_line}-{m.end_line} ({m.tokens} tokens) match "
                     f"{source} of proprietary component {m.proprietary_component} "
-                    f"(similarity {m.similarity:.0%})"
+                    f"(similarity {m.similarity:.0%}"
+                    + (", same literal values" if m.value_matches else "")
+                    + ")"
                 ),
                 evidence=(
                     Evidence(
@@ -84,6 +87,7 @@ class CopiedCode(Rule):
                     "similarity": m.similarity,
                     "tokens": m.tokens,
                     "matched_fingerprints": m.matched_fingerprints,
+                    "value_matches": m.value_matches,
                     "other_sources": m.other_sources,
                     "index": analysis.index,
                 },

@@ -197,3 +197,83 @@ def test_names_the_open_tree_defines_or_headers_it_has_are_not_references(
     )
     defined = {d.name for d in fp.definitions}
     assert find_references(index, [fp], ["a.c", "include/vmotion_api.h"], defined=defined) == []
+
+
+_PROBE = """
+static int probe_chip(struct chip *c)
+{
+    if (c->id != 0x43803280)
+        return warn_about(c, "probe: unexpected chip id %08x", c->id);
+    return 0;
+}
+"""
+
+
+def test_a_short_copy_keeping_its_literal_values_is_a_copy_the_same_shape_is_not(
+    tmp_path: Path,
+) -> None:
+    # under min_tokens, a run whose k-grams also agree on their particular values (renaming
+    # and reformatting keep literals) is a copy; the same shape with other values is not
+    tree = tmp_path / "proprietary" / "vmotion"
+    tree.mkdir(parents=True)
+    (tree / "chip.c").write_text(_PROBE)
+    index, _ = write_index(tree.parent, ["vmotion/chip.c"], lambda p: "vmotion", PARAMS, None)
+    renamed = """int other(void) { return 7; }
+
+static int vm_probe(struct part *p) {
+\tif (p->id != 0x43803280) return complain(p,
+\t\t"probe: unexpected chip id %08x", p->id);
+\treturn 0;
+}
+"""
+    other_values = renamed.replace("0x43803280", "0x1234567").replace("probe: unexpected", "bad")
+    settings = CopySettings()  # the defaults: 40 tokens, or 25 with the same values
+    copy = print_text("open/part.c", renamed, 25, 8, full=True)
+    shape = print_text("open/shape.c", other_values, 25, 8, full=True)
+    assert copy.tokens - 9 < settings.min_tokens  # the copied function is under 40 tokens
+    found = find_copies(index, [copy], settings)
+    assert [(m.proprietary_path, m.start_line) for m in found] == [("vmotion/chip.c", 3)]
+    assert found[0].value_matches >= 1 and found[0].tokens < settings.min_tokens
+    assert find_copies(index, [shape], settings) == []
+    without_values = CopySettings(min_tokens_with_values=settings.min_tokens)
+    assert find_copies(index, [copy], without_values) == []
+
+
+def test_the_proprietary_region_is_where_the_copy_is_not_where_its_start_repeats(
+    proprietary_tree: Path, open_tree: Path, tmp_path: Path
+) -> None:
+    # the first lines of the copied function also stand alone near the top of the proprietary
+    # file: the match must point at the function, not stretch from the top
+    source = (proprietary_tree / "vmotion" / "transfer.c").read_text()
+    head = source[source.index("int vmotion_checksum_block") : source.index("\t\tif (sum_b")]
+    filler = "".join(f"int filler_{i}(int v) {{ return v * {i + 3} - {i}; }}\n" for i in range(40))
+    tree = tmp_path / "p" / "vmotion"
+    tree.mkdir(parents=True)
+    (tree / "t.c").write_text(head + "\t}\n}\n" + filler + source)
+    index, _ = write_index(tree.parent, ["vmotion/t.c"], lambda p: "vmotion", PARAMS, None)
+    prints = list(print_files(open_tree, c_family_files(open_tree), 25, 8, full=True))
+    (m,) = find_copies(index, prints, SETTINGS)
+    function = (head + "\t}\n}\n" + filler).count("\n") + source[: source.index(head)].count("\n")
+    assert m.proprietary_start_line > function - 2
+    assert m.proprietary_end_line - m.proprietary_start_line < 20
+
+
+def test_code_from_two_places_side_by_side_is_two_copies_each_with_its_own_region(
+    proprietary_tree: Path, tmp_path: Path
+) -> None:
+    # two proprietary functions far apart, pasted next to each other in the other order: two
+    # runs along two diagonals, not one region spanning the proprietary file
+    source = (proprietary_tree / "vmotion" / "transfer.c").read_text()
+    first = source[source.index("int vmotion_checksum_block") : source.index("int vmotion_start")]
+    second = source[source.index("int vmotion_start") : source.index("EXPORT_SYMBOL_GPL")]
+    filler = "".join(f"int filler_{i}(int v) {{ return v * {i + 3} - {i}; }}\n" for i in range(40))
+    tree = tmp_path / "p" / "vmotion"
+    tree.mkdir(parents=True)
+    (tree / "t.c").write_text(first + filler + second)
+    index, _ = write_index(tree.parent, ["vmotion/t.c"], lambda p: "vmotion", PARAMS, None)
+    pasted = print_text("open/x.c", second + first, 25, 8, full=True)
+    matches = find_copies(index, [pasted], SETTINGS)
+    assert len(matches) == 2
+    later, earlier = sorted(matches, key=lambda m: -m.proprietary_start_line)
+    assert later.start_line < earlier.start_line  # the second function comes first now
+    assert all(m.proprietary_end_line - m.proprietary_start_line < 20 for m in matches)

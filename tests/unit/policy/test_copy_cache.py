@@ -128,7 +128,10 @@ def test_a_changed_proprietary_file_or_setting_matches_every_file_again(
     _analyse(tree, policy, cache)
     assert matched == [everything]
     stricter = dataclasses.replace(
-        policy, copied_code=dataclasses.replace(policy.copied_code, min_tokens=5000, min_lines=500)
+        policy,
+        copied_code=dataclasses.replace(
+            policy.copied_code, min_tokens=5000, min_lines=500, min_tokens_with_values=5000
+        ),
     )
     matched.clear()
     assert _analyse(tree, stricter, cache).matches == ()

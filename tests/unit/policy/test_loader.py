@@ -206,3 +206,16 @@ def test_top_level_key_inside_a_table_is_explained() -> None:
     assert msg.startswith(
         "[release] 'exclude': unknown key (a top-level key: move it above the first [table]"
     )
+
+
+def test_copied_code_sizes_load_and_must_be_positive() -> None:
+    policy = parse_policy(
+        GOOD + "\n[copied_code]\nmin_tokens = 60\nmin_tokens_with_values = 30\n",
+        source="policy.toml",
+    )
+    assert (policy.copied_code.min_tokens, policy.copied_code.min_tokens_with_values) == (60, 30)
+    assert parse_policy(GOOD, source="p.toml").copied_code.min_tokens_with_values == 25
+    (msg,) = problems(GOOD + "\n[copied_code]\nmin_tokens_with_values = 0\n")
+    assert msg.startswith("[copied_code] 'min_tokens_with_values': must be a positive integer")
+    (msg,) = problems(GOOD + "\n[copied_code]\nmin_tokens_with_value = 30\n")
+    assert "did you mean 'min_tokens_with_values'?" in msg
