@@ -66,8 +66,6 @@ def low_information(tokens: Sequence[str], k: int) -> list[bool]:
     return [n <= bar for n in distinct_trigrams(tokens, k)]
 
 
-#: integers below this are counts, offsets, bit numbers: every register map has the same ones
-DISTINCT_NUMBER = 1 << 16
 _INTEGER_RE = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)[uUlL]*")
 
 
@@ -81,15 +79,9 @@ def _integer(raw: str) -> int | None:
 
 
 def _valued(token: str, raw: str) -> str:
-    """A token of the value-keeping stream: literals and distinctive numbers keep their text."""
-    if token == "S":
-        return "S" + raw
-    if token != "N":
-        return token
-    value = _integer(raw)
-    if value is None:  # a floating constant: its digits are its identity
-        return "N" + raw if len(raw) >= 6 else token
-    return f"N{value}" if value >= DISTINCT_NUMBER else token
+    """A token of the value-keeping stream: particular literals (:func:`particular_value`)
+    keep their value."""
+    return particular_value(token, raw) or token
 
 
 def stream_hashes(stream: TokenStream, k: int) -> list[int]:
@@ -99,11 +91,11 @@ def stream_hashes(stream: TokenStream, k: int) -> list[int]:
     Identifiers are parameterised by their spelling (see
     :func:`openesx_license.ipindex.winnow.kgram_hashes`). A k-gram of low information once
     numbers and literals are abstracted (``{ N , N } ,``, ``I ( S ) ;``) is hashed again with
-    the values of its string literals and of its numbers of at least :data:`DISTINCT_NUMBER`;
-    if it is still of low information (register maps ``#define I N`` with small offsets,
-    ``I I ;`` fields) it is excluded. A table of particular constants or messages is evidence
-    when copied; the shape of a table is not. Everything depends on the k-gram's own tokens,
-    so the winnowing guarantee holds for the k-grams that are evidence.
+    the values of its particular literals (:func:`particular_value`: strings, distinctive
+    numbers); if it is still of low information (register maps ``#define I N`` with small
+    offsets, ``I I ;`` fields) it is excluded. A table of particular constants or messages is
+    evidence when copied; the shape of a table is not. Everything depends on the k-gram's own
+    tokens, so the winnowing guarantee holds for the k-grams that are evidence.
     """
     norm, raw = stream.norm, stream.raw
     back = back_references(norm, raw)

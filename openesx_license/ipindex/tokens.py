@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: c-2: names parameterised inside k-grams; c-3: low-information k-grams (tables, declaration
-#: lists) dropped unless their literal values make them evidence
-NORMALISER_VERSION = "c-3"
+#: lists) dropped unless their literal values make them evidence; c-4: the same "particular"
+#: values as the value hashes (integers >= 256 other than powers of two and masks, not >= 2**16)
+NORMALISER_VERSION = "c-4"
 
 #: File name endings the tokenizer understands (C, C++, their headers and fragments).
 C_FAMILY_SUFFIXES = (

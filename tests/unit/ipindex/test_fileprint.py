@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from openesx_license.ipindex.fileprint import particular_value, value_hashes
+from openesx_license.ipindex.fileprint import (
+    EXCLUDED,
+    particular_value,
+    stream_hashes,
+    value_hashes,
+)
 from openesx_license.ipindex.tokens import tokenize
 
 
@@ -28,3 +33,23 @@ def test_everyones_numbers_and_the_empty_string_are_not_particular() -> None:
     assert particular_value("N", "4096") is None and particular_value("N", "0xFFFF") is None
     assert particular_value("N", "2.5") == "N2.5"
     assert particular_value("I", "name") is None
+
+
+def test_a_case_list_of_part_numbers_is_evidence_a_list_of_small_codes_is_not() -> None:
+    def case_list(values: list[int]) -> str:
+        cases = "".join(
+            f"\tcase 0x{0x40 + i:02x}:\n\t\tid = {v};\n\t\tbreak;\n" for i, v in enumerate(values)
+        )
+        return f"int part(int x)\n{{\n\tint id;\n\tswitch (x) {{\n{cases}\t}}\n\treturn id;\n}}\n"
+
+    parts = case_list([54454 - i for i in range(12)])
+    codes = case_list([i % 7 + 2 for i in range(12)])
+    # the k-grams inside the list (past the head, before the tail): a list of part numbers is
+    # mostly evidence, the same list of small codes is a shape
+    inside = range(12, len(tokenize(parts)) - 27)
+    part_hashes, code_hashes = (
+        stream_hashes(tokenize(parts), 25),
+        stream_hashes(tokenize(codes), 25),
+    )
+    assert sum(part_hashes[p] != EXCLUDED for p in inside) >= 0.75 * len(inside)
+    assert all(code_hashes[p] == EXCLUDED for p in inside)
