@@ -10,18 +10,26 @@ match is listed, for a person to judge whether the code genuinely repeats). Then
 5, 10, 20 and 40 lines of code (blank and comment-only lines come along but do not count) cut
 from the bodies of random QEMU functions are planted into random Xen files, verbatim, with
 identifiers renamed, with whitespace and comments changed (re-indented, braces moved, comments
-dropped and added), both, and with adjacent statements swapped; a fragment counts as found
-when a copied-code match overlaps its lines and names its source file (or another QEMU file
-holding the same code: at least 80 % of the fragment's k-grams; QEMU carries many copies of
-itself, libfdt or the mips tests, and naming the twin is finding the copy).
+dropped and added), both, and with adjacent statements swapped, 100 of each per size
+(``--samples``); a fragment counts as found when a copied-code match overlaps its lines and
+names its source file, or a region of another QEMU file with the same code as written (at
+least half of the 5-token runs of the fragment or of the region in both: QEMU carries many
+copies of itself, libfdt, the TPM utilities, the mips tests, and naming the twin is finding
+the copy; a region of the same shape with other names and values is not). For each size the
+share of fragments that hold at least one k-gram of evidence is reported too: a fragment
+without one (too short, or only a list that renaming turns into a pure shape) is beyond any
+detector made of k-gram fingerprints. Every miss of 10 lines or more is listed with the
+matches that overlapped it.
 Every match on untouched Xen is put in a category: ``shared code`` when the two regions
-share most of their names (the same code in both trees: libfdt, kconfig, xz...), ``shape only``
-when they do not (a false positive proper).
+share at least half of their names and particular literal values (the same code in both
+trees: libfdt, kconfig, xz...), ``shape only`` when they do not (a false positive proper, or
+the same algorithm with every name changed: the AES rounds, LZMA, SHA-256).
 
 ``--index PATH`` (or ``OESX_BENCH_COPIED_INDEX``) keeps the QEMU index at PATH and reuses it
 when it was built with the current parameters; the build time is then not measured again.
-``-k``, ``--window``, ``--min-tokens`` and ``--min-lines`` measure other settings than the
-policy defaults (``[copied_code]``), ``--name NAME`` saves the results as NAME.json.
+``-k``, ``--window``, ``--min-tokens``, ``--min-lines`` and ``--min-tokens-with-values``
+measure other settings than the policy defaults (``[copied_code]``), ``--name NAME`` saves
+the results as NAME.json.
 
 Results: bench/results/copied.json, and a table on stdout.
 """
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import hashlib
 import json
 import os
@@ -51,11 +60,13 @@ from openesx_license.ipindex.boilerplate import known_boilerplate  # noqa: E402
 from openesx_license.ipindex.build import c_family_files  # noqa: E402
 from openesx_license.ipindex.fileprint import (  # noqa: E402
     EXCLUDED,
+    particular_value,
     print_files,
     print_text,
     stream_hashes,
 )
 from openesx_license.ipindex.match import (  # noqa: E402
+    CopyMatch,
     CopySettings,
     boilerplate_hashes,
     find_copies,
@@ -66,40 +77,43 @@ from openesx_license.ipindex.store import (  # noqa: E402
     IndexParameters,
     Posting,
 )
-from openesx_license.ipindex.tokens import KEYWORDS, tokenize  # noqa: E402
+from openesx_license.ipindex.tokens import KEYWORDS, TokenStream, tokenize  # noqa: E402
+from openesx_license.ipindex.winnow import kgram_hashes  # noqa: E402
 from openesx_license.policy.model import CopiedCodeSettings  # noqa: E402
 
 SIZES = (5, 10, 20, 40)
 DEFAULTS = CopiedCodeSettings()
-#: size criteria compared (a run is a copy when it spans min_lines lines OR covers min_tokens
-#: tokens); the first is the one measured (the policy default unless --min-lines/--min-tokens)
-CRITERIA: tuple[tuple[int, int], ...] = tuple(dict.fromkeys((
-    (DEFAULTS.min_lines, DEFAULTS.min_tokens),
-    (15, 50),
-    (15, 45),
-    (15, 40),
-    (15, 35),
-    (15, 32),
-    (15, 30),
-    (15, 25),
-    (10, 50),
-    (10**9, 50),
-    (10**9, 40),
-    (10**9, 35),
-    (10**9, 30),
-    (8, 40),
-    (7, 35),
-    (6, 30),
-    (15, 80),
-    (10**9, 100),
+#: size criteria compared: a run is a copy when it spans min_lines lines of code, OR covers
+#: min_tokens tokens, OR covers min_tokens_with_values tokens and its k-grams agree on their
+#: literal values too; the first is the one measured (the policy default unless the options
+#: say otherwise)
+NEVER = 10**9
+CRITERIA: tuple[tuple[int, int, int], ...] = tuple(dict.fromkeys((
+    (DEFAULTS.min_lines, DEFAULTS.min_tokens, DEFAULTS.min_tokens_with_values),
+    (15, 40, NEVER),
+    (15, 50, NEVER),
+    (15, 30, NEVER),
+    (15, 25, NEVER),
+    (8, 40, NEVER),
+    (15, 40, 25),
+    (15, 40, 30),
+    (15, 50, 25),
+    (15, 60, 25),
+    (20, 60, 25),
+    (15, 80, 25),
+    (NEVER, 60, 25),
+    (NEVER, 80, 25),
+    (NEVER, 100, 25),
+    (NEVER, NEVER, 25),
 )))  # fmt: skip
-RAW = CopySettings(min_lines=0, min_tokens=0, boilerplate_threshold=10**9)
+RAW = CopySettings(min_lines=0, min_tokens=0, min_tokens_with_values=0, boilerplate_threshold=10**9)
 KINDS = ("verbatim", "renamed", "reformatted", "renamed+reformatted", "reordered")
-SAMPLES = 30  # per (kind, size)
+SAMPLES = 100  # per (kind, size)
 SEED = 20031
 SETTINGS = CopySettings(
     min_lines=DEFAULTS.min_lines,
     min_tokens=DEFAULTS.min_tokens,
+    min_tokens_with_values=DEFAULTS.min_tokens_with_values,
     boilerplate_threshold=DEFAULTS.boilerplate_threshold,
 )
 K, WINDOW = DEFAULTS.k, DEFAULTS.window  # the winnowing parameters measured
@@ -260,23 +274,32 @@ def plant(rng: random.Random, host_text: str, fragment: list[str]) -> tuple[str,
 
 # -- false positives: the same code, or only the same shape? ----------------------------------
 
-#: a match whose two regions share at least this share of their names is the same code in both
-#: trees (vendored libraries, shared headers): it genuinely repeats. Below, only the shape is
-#: alike: a false positive.
+#: a match whose two regions share at least this share of their names and particular literal
+#: values (strings, distinctive numbers) is the same code in both trees (vendored libraries,
+#: shared headers, the same help text): it genuinely repeats. Below, only the shape is alike:
+#: a false positive.
 SHARED_NAMES = 0.5
 
 
+@functools.lru_cache(maxsize=256)
+def _stream(root: Path, path: str) -> TokenStream:
+    return tokenize((root / path).read_text(errors="replace"))
+
+
 def _names(root: Path, path: str, first: int, last: int) -> set[str]:
-    stream = tokenize((root / path).read_text(errors="replace"))
-    return {
-        raw
-        for raw, norm, line in zip(stream.raw, stream.norm, stream.lines, strict=True)
-        if norm == "I" and first <= line <= last
-    }
+    """The identifiers and the particular literal values of lines first..last of a file."""
+    stream = _stream(root, path)
+    words: set[str] = set()
+    for raw, norm, line in zip(stream.raw, stream.norm, stream.lines, strict=True):
+        if first <= line <= last:
+            value = particular_value(norm, raw)
+            if norm == "I" or value is not None:
+                words.add(raw if norm == "I" else f"={value}")
+    return words
 
 
 def names_shared(xen: Path, qemu: Path, match: dict[str, Any]) -> float:
-    """Jaccard share of the identifiers of the open and the proprietary region."""
+    """Jaccard share of the names and values of the open and the proprietary region."""
     a = _names(xen, match["path"], match["start_line"], match["end_line"])
     b = _names(
         qemu, match["proprietary_path"], match["proprietary_start_line"],
@@ -298,10 +321,26 @@ def folders(matches: Iterable[dict[str, Any]]) -> dict[str, int]:
 # -- the measured steps ------------------------------------------------------------------------
 
 
-def qualifies(match: dict[str, int] | object, criterion: tuple[int, int]) -> bool:
-    """Whether a run passes a (min_lines, min_tokens) criterion."""
-    get = match.get if isinstance(match, dict) else lambda key: getattr(match, key)
-    return bool(get("code_lines") >= criterion[0] or get("tokens") >= criterion[1])
+def qualifies(match: dict[str, int] | object, criterion: tuple[int, int, int]) -> bool:
+    """Whether a run passes a (min_lines, min_tokens, min_tokens_with_values) criterion."""
+
+    def get(key: str) -> int:
+        return int(match[key] if isinstance(match, dict) else getattr(match, key))
+
+    tokens = get("tokens")
+    return (
+        get("code_lines") >= criterion[0]
+        or tokens >= criterion[1]
+        or (get("value_matches") > 0 and tokens >= criterion[2])
+    )
+
+
+def label(criterion: tuple[int, int, int]) -> str:
+    """A criterion as the results name it."""
+    parts = [f"min_lines={criterion[0]}", f"min_tokens={criterion[1]}"]
+    if criterion[2] < NEVER:
+        parts.append(f"min_tokens_with_values={criterion[2]}")
+    return " or ".join(p for p in parts if not p.endswith(f"={NEVER}"))
 
 
 def match_tree(index_path: Path, tree: Path, out: Path) -> None:
@@ -317,6 +356,7 @@ def match_tree(index_path: Path, tree: Path, out: Path) -> None:
     settings = CopySettings(
         min_lines=min(c[0] for c in CRITERIA),
         min_tokens=min(c[1] for c in CRITERIA),
+        min_tokens_with_values=min(c[2] for c in CRITERIA),
         boilerplate_threshold=SETTINGS.boilerplate_threshold,
     )
     matches = find_copies(index, prints, settings, boilerplate=known_boilerplate(index.params.k))
@@ -358,7 +398,12 @@ class RememberingIndex(FingerprintIndex):
         return {h: self.seen[h] for h in wanted if self.seen[h]}
 
 
-def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
+def exact_kgrams(text: str, k: int = 5) -> list[int]:
+    """Hashes of every run of ``k`` tokens as written (names and literal values kept)."""
+    return kgram_hashes(tokenize(text).raw, k)
+
+
+def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) -> dict[str, object]:
     """Plant transformed QEMU fragments into Xen files; recall per kind and size."""
     rng = random.Random(SEED)
     index = RememberingIndex(index_path)
@@ -368,25 +413,38 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
     xen_prints = list(print_files(xen, c_family_files(xen), k, window, jobs=2))
     ignored = boilerplate_hashes(xen_prints, SETTINGS.boilerplate_threshold)
     ignored |= known_boilerplate(k)
-    found: dict[tuple[str, int, tuple[int, int]], list[bool]] = defaultdict(list)
+    found: dict[tuple[str, int, tuple[int, int, int]], list[bool]] = defaultdict(list)
     found_any: dict[tuple[str, int], list[bool]] = defaultdict(list)
+    evidence: dict[int, list[int]] = defaultdict(list)  # evidence k-grams of each fragment
     misses: list[dict[str, object]] = []
-    kgrams_of: dict[str, set[int]] = {}
+    texts: dict[str, list[str]] = {}
+
+    def lines_of(path: str) -> list[str]:
+        if path not in texts:
+            texts[path] = (qemu / path).read_text(errors="replace").split("\n")
+        return texts[path]
+
     for size in SIZES:
-        for _ in range(SAMPLES):
+        for _ in range(samples):
             src, start, end = pick_fragment(rng, qemu, sources, size)
             original = (qemu / src).read_text(errors="replace").split("\n")[start - 1 : end]
-            evidence = set(stream_hashes(tokenize("\n".join(original)), k)) - {EXCLUDED}
+            same = set(exact_kgrams("\n".join(original)))
+            shape = stream_hashes(tokenize("\n".join(original)), k)
+            evidence[size].append(sum(1 for h in shape if h != EXCLUDED))
 
-            def holds_fragment(path: str, src: str = src, evidence: set[int] = evidence) -> bool:
-                """The fragment's source file, or another QEMU file with the same code (most
-                of the fragment's k-grams): QEMU carries many copies of itself."""
-                if path == src or not evidence:
-                    return path == src
-                if path not in kgrams_of:
-                    text = (qemu / path).read_text(errors="replace")
-                    kgrams_of[path] = set(stream_hashes(tokenize(text), k))
-                return len(evidence & kgrams_of[path]) >= 0.8 * len(evidence)
+            def holds_fragment(m: CopyMatch, src: str = src, same: set[int] = same) -> bool:
+                """The match names the fragment's source file, or a region of another QEMU
+                file with the same code, names and values (QEMU carries many copies of
+                itself, some with a few names changed): at least half of the fragment's or
+                of the region's 5-token runs as written are in both. A region of the same
+                shape with other names and values is not the source."""
+                if m.proprietary_path == src:
+                    return True
+                lines = lines_of(m.proprietary_path)
+                region = "\n".join(lines[m.proprietary_start_line - 1 : m.proprietary_end_line])
+                theirs = set(exact_kgrams(region))
+                both = len(same & theirs)
+                return both > 0 and both >= 0.5 * min(len(same), len(theirs))
 
             host = rng.choice(hosts)
             host_text = (xen / host).read_text(errors="replace")
@@ -396,7 +454,7 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
                 fp = print_text(host, text, k, window, full=True)
                 runs = find_copies(index, [fp], RAW, boilerplate=ignored)
                 hit = [m for m in runs if m.start_line <= last and m.end_line >= first]
-                right = [m for m in hit if holds_fragment(m.proprietary_path)]
+                right = [m for m in hit if holds_fragment(m)]
                 for criterion in CRITERIA:
                     found[(kind, size, criterion)].append(
                         any(qualifies(m, criterion) for m in right)
@@ -404,10 +462,18 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
                 ok = found[(kind, size, CRITERIA[0])][-1]
                 found_any[(kind, size)].append(any(qualifies(m, CRITERIA[0]) for m in hit))
                 if not ok and size >= 10 and kind != "reordered":
-                    misses.append({"kind": kind, "size": size, "source": f"{src}:{start}",
-                                   "host": host})  # fmt: skip
+                    misses.append({
+                        "kind": kind, "size": size, "source": f"{src}:{start}", "host": host,
+                        "fragment_tokens": len(tokenize("\n".join(original))),
+                        "overlapping": [
+                            {"proprietary": f"{m.proprietary_path}:{m.proprietary_start_line}",
+                             "tokens": m.tokens, "code_lines": m.code_lines,
+                             "value_matches": m.value_matches, "names_source": m in right}
+                            for m in hit
+                        ],
+                    })  # fmt: skip
     tables = {
-        f"min_lines={c[0]} or min_tokens={c[1]}": {
+        label(c): {
             kind: {
                 str(size): round(sum(found[(kind, size, c)]) / len(found[(kind, size, c)]), 3)
                 for size in SIZES
@@ -416,7 +482,7 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
         }
         for c in CRITERIA
     }
-    table = tables[f"min_lines={CRITERIA[0][0]} or min_tokens={CRITERIA[0][1]}"]
+    table = tables[label(CRITERIA[0])]
     table_any = {
         kind: {
             str(size): round(sum(found_any[(kind, size)]) / len(found_any[(kind, size)]), 3)
@@ -426,9 +492,15 @@ def accuracy(index_path: Path, qemu: Path, xen: Path) -> dict[str, object]:
     }
     index.close()
     return {
-        "samples_per_cell": SAMPLES,
+        "samples_per_cell": samples,
         "recall": table,
         "recall_any_source": table_any,
+        # no k-gram detector finds a fragment none of whose k-grams is evidence (too short for
+        # one k-gram, or only low-information lists: after renaming, a pure shape)
+        "fragments_with_evidence": {
+            str(size): round(sum(1 for n in counts if n) / len(counts), 3)
+            for size, counts in evidence.items()
+        },
         "recall_by_criterion": tables,
         "misses_10_lines_or_more": misses,
     }
@@ -449,16 +521,19 @@ def reusable(index: Path) -> bool:
         built.close()
 
 
-def configure(k: int, window: int, min_lines: int, min_tokens: int) -> None:
+def configure(
+    k: int, window: int, min_lines: int, min_tokens: int, min_tokens_with_values: int
+) -> None:
     """Measure these winnowing parameters and this size rule instead of the policy defaults."""
     global K, WINDOW, SETTINGS, CRITERIA  # noqa: PLW0603 - the benchmark's parameters
     K, WINDOW = k, window
     SETTINGS = CopySettings(
         min_lines=min_lines,
         min_tokens=min_tokens,
+        min_tokens_with_values=min_tokens_with_values,
         boilerplate_threshold=DEFAULTS.boilerplate_threshold,
     )
-    chosen = (min_lines, min_tokens)
+    chosen = (min_lines, min_tokens, min_tokens_with_values)
     CRITERIA = (chosen, *(c for c in CRITERIA if c != chosen))
 
 
@@ -470,10 +545,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=DEFAULTS.window)
     parser.add_argument("--min-lines", type=int, default=DEFAULTS.min_lines)
     parser.add_argument("--min-tokens", type=int, default=DEFAULTS.min_tokens)
+    parser.add_argument(
+        "--min-tokens-with-values", type=int, default=DEFAULTS.min_tokens_with_values
+    )
+    parser.add_argument("--samples", type=int, default=SAMPLES, help="fragments per cell")
     parser.add_argument("--name", default="copied", help="results file name (without .json)")
     # bench/run.py calls main() with its own command line in sys.argv: no options then
     args = parser.parse_args([] if argv is None else argv)
-    configure(args.k, args.window, args.min_lines, args.min_tokens)
+    configure(args.k, args.window, args.min_lines, args.min_tokens, args.min_tokens_with_values)
     kept = args.index
     qemu = fetch_corpus("qemu")
     xen = fetch_corpus("xen")
@@ -503,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(matches_json),
                 str(SETTINGS.min_lines),
                 str(SETTINGS.min_tokens),
+                str(SETTINGS.min_tokens_with_values),
             ],
         )
         if match.returncode != 0:
@@ -517,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
             "window": meta.params.window,
         }
         meta.close()
-        acc = accuracy(index, qemu, xen)
+        acc = accuracy(index, qemu, xen, args.samples)
     every_run = untouched["matches"]
     for m in every_run:
         m["names_shared"] = names_shared(xen, qemu, m)
@@ -531,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         for category in ("shared code", "shape only")
     }
     fp_by_criterion = {
-        f"min_lines={c[0]} or min_tokens={c[1]}": {
+        label(c): {
             category: sum(1 for m in every_run if qualifies(m, c) and m["category"] == category)
             for category in ("shared code", "shape only")
         }
@@ -570,12 +650,15 @@ def main(argv: list[str] | None = None) -> int:
     print("recall      " + "".join(f"{s:>7}" for s in SIZES))
     for kind, row in recall.items():
         print(f"{kind:<20}" + "".join(f"{row[str(s)]:>7.0%}" for s in SIZES))
+    ceiling = acc["fragments_with_evidence"]
+    assert isinstance(ceiling, dict)
+    print(f"{'with evidence':<20}" + "".join(f"{ceiling[str(s)]:>7.0%}" for s in SIZES))
     return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 7 and sys.argv[1] == "--match":
-        configure(K, WINDOW, int(sys.argv[5]), int(sys.argv[6]))
+    if len(sys.argv) == 8 and sys.argv[1] == "--match":
+        configure(K, WINDOW, *map(int, sys.argv[5:8]))
         match_tree(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         sys.exit(0)
     sys.exit(main(sys.argv[1:]))
