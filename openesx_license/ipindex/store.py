@@ -233,6 +233,12 @@ class FingerprintIndex:
         return cls(db, str(path))
 
     @property
+    def identity(self) -> str:
+        """What names this build of the index: an index is never changed once written, and
+        each build draws a new random salt."""
+        return f"{self.meta.get('format')}:{self.meta['salt']}:{self.meta.get('fingerprint_count')}"
+
+    @property
     def components(self) -> tuple[str, ...]:
         """The proprietary components the index covers."""
         return tuple(sorted({f.component for f in self.files.values()}))

@@ -29,6 +29,7 @@ from openesx_license.ipindex.match import (
     CopyMatch,
     CopySettings,
     IndexReference,
+    boilerplate_hashes,
     find_copies,
     find_references,
 )
@@ -144,13 +145,18 @@ def analyse_copies(
         prints = list(
             cached_prints(root, open_files, k, window, uses=uses, jobs=workers, cache_dir=cache_dir)
         )
-        matches = find_copies(
-            index,
-            prints,
-            _copy_settings(settings),
-            boilerplate=known_boilerplate(k),
-            refine=refine,
-        )
+        if cache_dir is not None and not in_tree:
+            matches = _index_matches_cached(
+                index, prints, open_files, _copy_settings(settings), refine, cache_dir
+            )
+        else:
+            matches = find_copies(
+                index,
+                prints,
+                _copy_settings(settings),
+                boilerplate=known_boilerplate(k),
+                refine=refine,
+            )
         references: list[IndexReference] = []
         if not in_tree:
             defined = {d.name for fp in prints for d in fp.definitions}
@@ -166,6 +172,49 @@ def analyse_copies(
         index_components=index_components,
     )
     return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
+
+
+def _index_matches_cached(
+    index: FingerprintIndex,
+    prints: list[FilePrint],
+    open_files: list[tuple[str, str]],
+    settings: CopySettings,
+    refine: Callable[[FilePrint], FilePrint],
+    cache_dir: Path,
+) -> list[CopyMatch]:
+    """``--ip-index`` mode with the copy-match cache (:mod:`.copy_cache`): an index never
+    changes once written (its random salt names the build), so with the settings and the
+    open tree's boilerplate it fixes every file's matches; only files whose content, or whose
+    share of the boilerplate, is new are matched. Gives the same matches as matching all."""
+    k = index.params.k
+    ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
+    ignored.update(known_boilerplate(k))
+    cache = CopyMatchCache(cache_dir, k=k, window=index.params.window, settings=settings)
+    try:
+        held = index.postings(ignored).keys()
+        cache.set_scope([("<ip-index>", index.identity, "")], held, ignored)
+        keys = [
+            cache.key(sha1, array("q", sorted(set(fp.hashes))))
+            for fp, (_, sha1) in zip(prints, open_files, strict=True)
+        ]
+        known = cache.get_many(keys)
+        todo = [fp for fp, key in zip(prints, keys, strict=True) if key not in known]
+        fresh: dict[str, list[CopyMatch]] = {fp.path: [] for fp in todo}
+        if todo:
+            for match in find_copies(index, todo, settings, boilerplate=ignored, refine=refine):
+                fresh[match.path].append(match)
+            cache.put_many(
+                (key, fresh[fp.path])
+                for fp, key in zip(prints, keys, strict=True)
+                if fp.path in fresh
+            )
+    finally:
+        cache.close()
+    return [
+        m
+        for fp, key in zip(prints, keys, strict=True)
+        for m in (fresh[fp.path] if fp.path in fresh else revive(fp.path, known[key]))
+    ]
 
 
 def _copy_settings(settings: CopiedCodeSettings) -> CopySettings:

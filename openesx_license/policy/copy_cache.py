@@ -1,9 +1,11 @@
-"""Copy matches of unchanged open files, remembered between audits (monorepo mode).
+"""Copy matches of unchanged open files, remembered between audits (monorepo and
+``--ip-index`` mode).
 
 Matching every open file against the proprietary fingerprints is the costliest part of a
 re-audit that changed a handful of files. :func:`~openesx_license.ipindex.match.find_copies`
 treats each open file on its own once three things are fixed: the proprietary side (its
-files, contents and components), the settings, and the set of ignored fingerprints (the
+files, contents and components in monorepo mode; the build of the index, named by its
+random salt, with ``--ip-index``), the settings, and the set of ignored fingerprints (the
 boilerplate: fingerprints seen in ``boilerplate_threshold`` open files, plus the known
 boilerplate). The matches of one open file depend on that set only through
 

@@ -191,3 +191,53 @@ def test_boilerplate_updated_from_the_last_audit_equals_a_fresh_count(tmp_path: 
             assert cache.boilerplate(tmp_path, files, dict(sets), 3) == expected
     finally:
         cache.close()
+
+
+def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
+    tmp_path: Path, policy: Policy, matched: list[list[str]]
+) -> None:
+    from openesx_license.ipindex.build import build_index
+    from openesx_license.ipindex.store import IndexParameters
+
+    index = tmp_path / "ip.db"
+    build_index(ASSETS / "proprietary", index, IndexParameters(k=25, window=8))
+    root = tmp_path / "open"
+    shutil.copytree(ASSETS / "open", root)
+    cache = tmp_path / "cache"
+
+    def analyse(cache_dir: Path | None) -> CopyAnalysis:
+        records = [
+            FileRecord(
+                path=path.relative_to(root).as_posix(),
+                size=path.stat().st_size,
+                sha1=hashlib.sha1(path.read_bytes()).hexdigest(),  # noqa: S324 - content key
+                kind=FileKind.HEADER if path.suffix == ".h" else FileKind.SOURCE,
+                language="C",
+            )
+            for path in sorted(p for p in root.rglob("*") if p.is_file())
+        ]
+        components = ComponentMap(policy)
+        files = apply_components(records, components)
+        return analyse_copies(
+            root, policy, files, components, ip_index=index, jobs=1, cache_dir=cache_dir
+        )
+
+    first = analyse(cache)
+    assert [m.path for m in first.matches] == ["vmkernel/integrity.c"]
+    everything = matched[-1]
+    assert "vmkernel/integrity.c" in everything
+    matched.clear()
+    warm = analyse(cache)
+    assert matched == [] and warm == first and warm.edges == first.edges
+    assert warm == analyse(None)  # the same as matching afresh without any cache
+    matched.clear()
+    with (root / "vmkernel" / "integrity.c").open("a") as fh:
+        fh.write("\nint vmk_more(void) { return 3; }\n")
+    changed = analyse(cache)
+    assert matched == [["vmkernel/integrity.c"]]
+    assert [m.path for m in changed.matches] == ["vmkernel/integrity.c"]
+    # another build of the index (a new salt) is another proprietary side: all matched again
+    build_index(ASSETS / "proprietary", index, IndexParameters(k=25, window=8))
+    matched.clear()
+    analyse(cache)
+    assert matched == [everything]
