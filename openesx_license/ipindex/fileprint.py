@@ -138,7 +138,7 @@ def particular_value(token: str, raw: str) -> str | None:
 
 
 #: bump on any change to which literals count or how their values are hashed (print caches
-#: key on it; indexes record it through their format)
+#: key on it, indexes record it in their meta and refuse another)
 VALUES_VERSION = "1"
 #: value hashes keep 16 bits: two k-grams of the same shape with other values agree by chance
 #: once in 65,535, and the few small constants of a k-gram cannot be told back from them

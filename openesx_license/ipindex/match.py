@@ -246,26 +246,43 @@ def _runs(
         group = [hit] if hit is not None else []
 
 
+#: how many times, on average, a group's hits may be aligned again while it is split
+_REALIGN_BUDGET = 20
+
+
 def _diagonals(group: list[_Hit], max_gap: int) -> Iterable[tuple[list[_Hit], list[Posting]]]:
     """Split a group of nearby hits where the proprietary side jumps: the offset between the
-    two files' positions moves by more than ``max_gap`` (a copy keeps it, up to small edits)."""
+    two files' positions moves by more than ``max_gap`` (a copy keeps it, up to small edits).
+    Each side of a cut is aligned again on its own anchor and split again where it still
+    jumps; once the group's hits were aligned :data:`_REALIGN_BUDGET` times over (a long
+    stretch of shapes that jump every few hits), the rest is cut where it stands, so that a
+    group costs linear time."""
+    budget = _REALIGN_BUDGET * len(group)
     pending = [group]
     while pending:
         run = pending.pop()
         chosen = _align(run)
-        cut = next(
-            (
-                i
-                for i in range(1, len(run))
-                if abs((chosen[i].pos - run[i].pos) - (chosen[i - 1].pos - run[i - 1].pos))
-                > max_gap
-            ),
-            None,
-        )
-        if cut is None:
-            yield run, chosen
+        budget -= len(run)
+        cuts = _cuts(run, chosen, max_gap)
+        if len(cuts) == 1 or budget <= 0:
+            for a, b in cuts:
+                yield run[a:b], chosen[a:b]
         else:
+            cut = cuts[0][1]
             pending.extend((run[cut:], run[:cut]))
+
+
+def _cuts(run: list[_Hit], chosen: list[Posting], max_gap: int) -> list[tuple[int, int]]:
+    """(first, end) index ranges of ``run`` along which the offset stays within ``max_gap``."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    for i in range(1, len(run)):
+        moved = (chosen[i].pos - run[i].pos) - (chosen[i - 1].pos - run[i - 1].pos)
+        if abs(moved) > max_gap:
+            ranges.append((first, i))
+            first = i
+    ranges.append((first, len(run)))
+    return ranges
 
 
 def _measure(

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from openesx_license.ipindex import match
 from openesx_license.ipindex.boilerplate import known_boilerplate, load_snippets
 from openesx_license.ipindex.build import c_family_files, write_index
 from openesx_license.ipindex.fileprint import distinct_trigrams, print_files, print_text
 from openesx_license.ipindex.match import CopySettings, find_copies, find_references
-from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
+from openesx_license.ipindex.store import FingerprintIndex, IndexParameters, Posting
 
 PARAMS = IndexParameters(k=25, window=8)
 SETTINGS = CopySettings(min_lines=10, min_tokens=50, boilerplate_threshold=5)
@@ -277,3 +280,29 @@ def test_code_from_two_places_side_by_side_is_two_copies_each_with_its_own_regio
     later, earlier = sorted(matches, key=lambda m: -m.proprietary_start_line)
     assert later.start_line < earlier.start_line  # the second function comes first now
     assert all(m.proprietary_end_line - m.proprietary_start_line < 20 for m in matches)
+
+
+def test_splitting_a_long_group_of_jumping_hits_aligns_each_hit_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 2,000 hits near each other in the open file, each pointing far from the previous one in
+    # the proprietary file: every pair is a cut. Splitting one cut at a time would align the
+    # rest again after each (quadratic); the budget keeps it linear, and no hit is lost.
+    n = 2000
+    hits = [
+        match._Hit(i * 5, i, i, 0, [Posting(file_id=1, pos=(i % 2) * 10**6 + i * 5,
+                                            start_line=i, end_line=i)])
+        for i in range(n)
+    ]  # fmt: skip
+    aligned = []
+    real = match._align
+
+    def counting(run: list[match._Hit]) -> list[Posting]:
+        aligned.append(len(run))
+        return real(run)
+
+    monkeypatch.setattr(match, "_align", counting)
+    pieces = list(match._diagonals(hits, 33))
+    assert sum(aligned) <= (match._REALIGN_BUDGET + 1) * n
+    assert [h.pos for run, _ in pieces for h in run] == [h.pos for h in hits]
+    assert all(len(run) == 1 for run, _ in pieces)
