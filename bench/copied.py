@@ -28,8 +28,9 @@ the same algorithm with every name changed: the AES rounds, LZMA, SHA-256).
 ``--index PATH`` (or ``OESX_BENCH_COPIED_INDEX``) keeps the QEMU index at PATH and reuses it
 when it was built with the current parameters; the build time is then not measured again.
 ``-k``, ``--window``, ``--min-tokens``, ``--min-lines`` and ``--min-tokens-with-values``
-measure other settings than the policy defaults (``[copied_code]``), ``--name NAME`` saves
-the results as NAME.json.
+measure other settings than the policy defaults (``[copied_code]``), ``--samples N`` and
+``--sizes 10,20`` draw other fragments (the random sequence depends on both), ``--name NAME``
+saves the results as NAME.json.
 
 Results: bench/results/copied.json, and a table on stdout.
 """
@@ -572,6 +573,9 @@ def main(argv: list[str] | None = None) -> int:
         "--min-tokens-with-values", type=int, default=DEFAULTS.min_tokens_with_values
     )
     parser.add_argument("--samples", type=int, default=SAMPLES, help="fragments per cell")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help="fragment sizes in lines of code"
+    )
     parser.add_argument("--name", default="copied", help="results file name (without .json)")
     # bench/run.py calls main() with its own command line in sys.argv: no options then
     args = parser.parse_args([] if argv is None else argv)
