@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.store import IndexParameters
 from openesx_license.model import FileKind, FileRecord
 from openesx_license.policy import copies
 from openesx_license.policy.components import ComponentMap, apply_components
@@ -49,7 +51,9 @@ def matched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return calls
 
 
-def _analyse(root: Path, policy: Policy, cache: Path | None) -> CopyAnalysis:
+def _analyse(
+    root: Path, policy: Policy, cache: Path | None, ip_index: Path | None = None
+) -> CopyAnalysis:
     records = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         data = path.read_bytes()
@@ -64,7 +68,9 @@ def _analyse(root: Path, policy: Policy, cache: Path | None) -> CopyAnalysis:
         )
     components = ComponentMap(policy)
     files = apply_components(records, components)
-    return analyse_copies(root, policy, files, components, jobs=1, cache_dir=cache)
+    return analyse_copies(
+        root, policy, files, components, ip_index=ip_index, jobs=1, cache_dir=cache
+    )
 
 
 def _same(root: Path, policy: Policy, cache: Path) -> CopyAnalysis:
@@ -196,9 +202,6 @@ def test_boilerplate_updated_from_the_last_audit_equals_a_fresh_count(tmp_path: 
 def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
     tmp_path: Path, policy: Policy, matched: list[list[str]]
 ) -> None:
-    from openesx_license.ipindex.build import build_index
-    from openesx_license.ipindex.store import IndexParameters
-
     index = tmp_path / "ip.db"
     build_index(ASSETS / "proprietary", index, IndexParameters(k=25, window=8))
     root = tmp_path / "open"
@@ -206,21 +209,7 @@ def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
     cache = tmp_path / "cache"
 
     def analyse(cache_dir: Path | None) -> CopyAnalysis:
-        records = [
-            FileRecord(
-                path=path.relative_to(root).as_posix(),
-                size=path.stat().st_size,
-                sha1=hashlib.sha1(path.read_bytes()).hexdigest(),  # noqa: S324 - content key
-                kind=FileKind.HEADER if path.suffix == ".h" else FileKind.SOURCE,
-                language="C",
-            )
-            for path in sorted(p for p in root.rglob("*") if p.is_file())
-        ]
-        components = ComponentMap(policy)
-        files = apply_components(records, components)
-        return analyse_copies(
-            root, policy, files, components, ip_index=index, jobs=1, cache_dir=cache_dir
-        )
+        return _analyse(root, policy, cache_dir, ip_index=index)
 
     first = analyse(cache)
     assert [m.path for m in first.matches] == ["vmkernel/integrity.c"]
