@@ -262,12 +262,17 @@ class FingerprintIndex:
             f"'openesx-license fingerprint -k {params.k} --window {params.window}'"
         )
 
+    def _fill(self, table: str, values: Iterable[int]) -> None:
+        """A temporary one-column table ``table`` holding ``values`` (to join with)."""
+        db = self.db
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (hash INTEGER PRIMARY KEY)")
+        db.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed name of this class
+        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?)", ((h,) for h in values))
+
     def postings(self, hashes: Iterable[int]) -> dict[int, list[Posting]]:
         """Where each of ``hashes`` occurs in the index (hashes it does not know are absent)."""
         db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (hash INTEGER PRIMARY KEY)")
-        db.execute("DELETE FROM wanted")
-        db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((h,) for h in hashes))
+        self._fill("wanted", hashes)
         found: dict[int, list[Posting]] = {}
         rows = db.execute(
             "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line, f.value FROM wanted w "
@@ -280,13 +285,23 @@ class FingerprintIndex:
         db.execute("DELETE FROM wanted")
         return found
 
+    def known(self, hashes: Iterable[int]) -> set[int]:
+        """Which of ``hashes`` the index holds (without reading where)."""
+        db = self.db
+        self._fill("wanted", hashes)
+        rows = db.execute(
+            "SELECT w.hash FROM wanted w WHERE EXISTS "
+            "(SELECT 1 FROM fingerprints f WHERE f.hash = w.hash)"
+        )
+        found = {h for (h,) in rows}
+        db.execute("DELETE FROM wanted")
+        return found
+
     def symbols(self, names: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
         """For the names the index exports: (file id, line, kind) of each definition."""
         by_hash = {name_hash(self.salt, n): n for n in names}
         db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_names (hash INTEGER PRIMARY KEY)")
-        db.execute("DELETE FROM wanted_names")
-        db.executemany("INSERT OR IGNORE INTO wanted_names VALUES (?)", ((h,) for h in by_hash))
+        self._fill("wanted_names", by_hash)
         found: dict[str, list[tuple[int, int, str]]] = {}
         for h, file_id, line, kind in db.execute(
             "SELECT s.hash, s.file_id, s.line, s.kind FROM wanted_names w "

@@ -191,7 +191,7 @@ def _index_matches_cached(
     ignored.update(known_boilerplate(k))
     cache = CopyMatchCache(cache_dir, k=k, window=index.params.window, settings=settings)
     try:
-        held = index.postings(ignored).keys()
+        held = index.known(ignored)
         cache.set_scope([("<ip-index>", index.identity, "")], held, ignored)
         keys = [
             cache.key(sha1, array("q", sorted(set(fp.hashes))))
