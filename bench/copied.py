@@ -546,7 +546,12 @@ def reusable(index: Path) -> bool:
 
 
 def configure(
-    k: int, window: int, min_lines: int, min_tokens: int, min_tokens_with_values: int
+    k: int,
+    window: int,
+    min_lines: int,
+    min_tokens: int,
+    min_tokens_with_values: int,
+    boilerplate_threshold: int = DEFAULTS.boilerplate_threshold,
 ) -> None:
     """Measure these winnowing parameters and this size rule instead of the policy defaults."""
     global K, WINDOW, SETTINGS, CRITERIA  # noqa: PLW0603 - the benchmark's parameters
@@ -555,7 +560,7 @@ def configure(
         min_lines=min_lines,
         min_tokens=min_tokens,
         min_tokens_with_values=min_tokens_with_values,
-        boilerplate_threshold=DEFAULTS.boilerplate_threshold,
+        boilerplate_threshold=boilerplate_threshold,
     )
     chosen = (min_lines, min_tokens, min_tokens_with_values)
     CRITERIA = (chosen, *(c for c in CRITERIA if c != chosen))
@@ -572,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-tokens-with-values", type=int, default=DEFAULTS.min_tokens_with_values
     )
+    parser.add_argument("--boilerplate-threshold", type=int, default=DEFAULTS.boilerplate_threshold)
     parser.add_argument("--samples", type=int, default=SAMPLES, help="fragments per cell")
     parser.add_argument(
         "--sizes", default=",".join(map(str, SIZES)), help="fragment sizes in lines of code"
@@ -610,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(SETTINGS.min_lines),
                 str(SETTINGS.min_tokens),
                 str(SETTINGS.min_tokens_with_values),
+                str(SETTINGS.boilerplate_threshold),
             ],
         )
         if match.returncode != 0:
@@ -691,8 +698,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 8 and sys.argv[1] == "--match":
-        configure(K, WINDOW, *map(int, sys.argv[5:8]))
+    if len(sys.argv) == 9 and sys.argv[1] == "--match":
+        configure(K, WINDOW, *map(int, sys.argv[5:9]))
         match_tree(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         sys.exit(0)
     sys.exit(main(sys.argv[1:]))
