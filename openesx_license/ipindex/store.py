@@ -263,7 +263,10 @@ class FingerprintIndex:
         )
 
     def _fill(self, table: str, values: Iterable[int]) -> None:
-        """A temporary one-column table ``table`` holding ``values`` (to join with)."""
+        """A temporary one-column table ``table`` holding ``values``, to join with. The joins
+        say CROSS JOIN: SQLite then walks this small table and looks each value up in the
+        index; left to itself (an index has no statistics) it scanned every fingerprint and
+        probed this table, half a second per lookup on QEMU's 3.5 M fingerprints."""
         db = self.db
         db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (hash INTEGER PRIMARY KEY)")
         db.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed name of this class
@@ -276,7 +279,7 @@ class FingerprintIndex:
         found: dict[int, list[Posting]] = {}
         rows = db.execute(
             "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line, f.value FROM wanted w "
-            "JOIN fingerprints f ON f.hash = w.hash"
+            "CROSS JOIN fingerprints f ON f.hash = w.hash"
         )
         for h, file_id, pos, start, end, value in rows:
             found.setdefault(h, []).append(
@@ -305,7 +308,7 @@ class FingerprintIndex:
         found: dict[str, list[tuple[int, int, str]]] = {}
         for h, file_id, line, kind in db.execute(
             "SELECT s.hash, s.file_id, s.line, s.kind FROM wanted_names w "
-            "JOIN symbols s ON s.hash = w.hash ORDER BY s.file_id, s.line"
+            "CROSS JOIN symbols s ON s.hash = w.hash ORDER BY s.file_id, s.line"
         ):
             found.setdefault(by_hash[h], []).append((file_id, line, kind))
         return found
