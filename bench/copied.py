@@ -392,7 +392,8 @@ class RememberingIndex(FingerprintIndex):
     def postings(self, hashes: Iterable[int]) -> dict[int, list[Posting]]:
         """As FingerprintIndex.postings, from memory for hashes asked before."""
         wanted = set(hashes)
-        new = wanted - self.seen.keys()
+        seen = self.seen
+        new = {h for h in wanted if h not in seen}  # not 'wanted - seen.keys()': copies seen
         if new:
             found = super().postings(new)
             self.seen.update({h: found.get(h, []) for h in new})
