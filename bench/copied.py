@@ -10,7 +10,7 @@ match is listed, for a person to judge whether the code genuinely repeats). Then
 5, 10, 20 and 40 lines of code (blank and comment-only lines come along but do not count) cut
 from the bodies of random QEMU functions are planted into random Xen files, verbatim, with
 identifiers renamed, with whitespace and comments changed (re-indented, braces moved, comments
-dropped and added), both, and with adjacent statements swapped, 100 of each per size
+dropped and added), both, and with adjacent statements swapped, 300 of each per size
 (``--samples``); a fragment counts as found when a copied-code match overlaps its lines and
 names its source file, or a region of another QEMU file with the same code as written (at
 least half of the 5-token runs of the fragment or of the region in both: QEMU carries many
@@ -82,7 +82,7 @@ from openesx_license.ipindex.tokens import KEYWORDS, TokenStream, tokenize  # no
 from openesx_license.ipindex.winnow import kgram_hashes  # noqa: E402
 from openesx_license.policy.model import CopiedCodeSettings  # noqa: E402
 
-SIZES = (5, 10, 20, 40)
+SIZES: tuple[int, ...] = (5, 10, 20, 40)
 DEFAULTS = CopiedCodeSettings()
 #: size criteria compared: a run is a copy when it spans min_lines lines of code, OR covers
 #: min_tokens tokens, OR covers min_tokens_with_values tokens and its k-grams agree on their
@@ -109,7 +109,7 @@ CRITERIA: tuple[tuple[int, int, int], ...] = tuple(dict.fromkeys((
 )))  # fmt: skip
 RAW = CopySettings(min_lines=0, min_tokens=0, min_tokens_with_values=0, boilerplate_threshold=10**9)
 KINDS = ("verbatim", "renamed", "reformatted", "renamed+reformatted", "reordered")
-SAMPLES = 100  # per (kind, size)
+SAMPLES = 300  # per (kind, size)
 SEED = 20031
 SETTINGS = CopySettings(
     min_lines=DEFAULTS.min_lines,
@@ -569,6 +569,7 @@ def configure(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the tables; save bench/results/copied.json."""
+    global SIZES  # noqa: PLW0603 - the benchmark's parameters
     parser = argparse.ArgumentParser(description="Copied-code detection: QEMU vs Xen.")
     parser.add_argument("--index", default=os.environ.get("OESX_BENCH_COPIED_INDEX"))
     parser.add_argument("-k", type=int, default=DEFAULTS.k)
@@ -586,7 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="copied", help="results file name (without .json)")
     # bench/run.py calls main() with its own command line in sys.argv: no options then
     args = parser.parse_args([] if argv is None else argv)
-    configure(args.k, args.window, args.min_lines, args.min_tokens, args.min_tokens_with_values)
+    configure(
+        args.k, args.window, args.min_lines, args.min_tokens, args.min_tokens_with_values,
+        args.boilerplate_threshold,
+    )  # fmt: skip
+    SIZES = tuple(int(size) for size in args.sizes.split(","))
     kept = args.index
     qemu = fetch_corpus("qemu")
     xen = fetch_corpus("xen")
