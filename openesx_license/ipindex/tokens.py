@@ -128,6 +128,8 @@ def tokenize(text: str) -> TokenStream:
     stream = TokenStream()
     raw, norm, lines, flags = stream.raw, stream.norm, stream.lines, stream.in_directive
     literals: list[str] = []
+    if _LITERAL in text:  # binary junk: the byte that stands for a literal is not one
+        text = text.replace(_LITERAL, " ")
     toks = _TOKEN_RE.findall(_HIDDEN_RE.sub(_hide(literals), text))
     keywords = KEYWORDS
     line = 1

@@ -101,3 +101,12 @@ def test_unterminated_comment_and_string_do_not_fail() -> None:
 def test_c_family_by_name() -> None:
     assert is_c_family("a/b.c") and is_c_family("x.H") and is_c_family("t.c.inc")
     assert not is_c_family("setup.py") and not is_c_family("Makefile")
+
+
+def test_binary_junk_never_breaks_the_tokenizer() -> None:
+    # the byte the tokenizer uses for a hidden literal may be in the file itself
+    tail = bytes(b for b in range(256) if b not in b"\"'").decode("latin-1")  # no quotes
+    junk = 'int x = 1; \x01 char *s = "a\x01b"; \x01\x01 "c"\n' + tail
+    stream = tokenize(junk)
+    assert stream.norm[:5] == ["int", "I", "=", "N", ";"]
+    assert stream.norm.count("S") == 2
