@@ -203,10 +203,10 @@ def _index_matches_cached(
         if todo:
             for match in find_copies(index, todo, settings, boilerplate=ignored, refine=refine):
                 fresh[match.path].append(match)
-            cache.put_many(
+            cache.put_many(  # not for a file that could not be read: next time it may be
                 (key, fresh[fp.path])
                 for fp, key in zip(prints, keys, strict=True)
-                if fp.path in fresh
+                if fp.path in fresh and fp.error is None
             )
     finally:
         cache.close()

@@ -230,3 +230,27 @@ def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
     matched.clear()
     analyse(cache)
     assert matched == [everything]
+
+
+def test_ip_index_mode_does_not_remember_a_file_it_could_not_read(
+    tmp_path: Path, policy: Policy, matched: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "ip.db"
+    build_index(ASSETS / "proprietary", index, IndexParameters(k=25, window=8))
+    root = tmp_path / "open"
+    shutil.copytree(ASSETS / "open", root)
+    cache = tmp_path / "cache"
+    real = copies.cached_prints
+
+    def unreadable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for fp in real(*args, **kwargs):
+            broken = fp.path == "vmkernel/integrity.c"
+            yield FilePrint(path=fp.path, error="cannot read: EIO") if broken else fp
+
+    monkeypatch.setattr(copies, "cached_prints", unreadable)
+    assert _analyse(root, policy, cache, ip_index=index).matches == ()
+    monkeypatch.setattr(copies, "cached_prints", real)
+    matched.clear()
+    again = _analyse(root, policy, cache, ip_index=index)
+    assert [m.path for m in again.matches] == ["vmkernel/integrity.c"]
+    assert matched == [["vmkernel/integrity.c"]]
