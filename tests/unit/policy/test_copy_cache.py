@@ -199,14 +199,20 @@ def test_boilerplate_updated_from_the_last_audit_equals_a_fresh_count(tmp_path: 
         cache.close()
 
 
-def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
-    tmp_path: Path, policy: Policy, matched: list[list[str]]
-) -> None:
+@pytest.fixture
+def open_and_index(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """An open tree without its proprietary part, an index of that part, a cache folder."""
     index = tmp_path / "ip.db"
     build_index(ASSETS / "proprietary", index, IndexParameters(k=25, window=8))
     root = tmp_path / "open"
     shutil.copytree(ASSETS / "open", root)
-    cache = tmp_path / "cache"
+    return root, index, tmp_path / "cache"
+
+
+def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
+    open_and_index: tuple[Path, Path, Path], policy: Policy, matched: list[list[str]]
+) -> None:
+    root, index, cache = open_and_index
 
     def analyse(cache_dir: Path | None) -> CopyAnalysis:
         return _analyse(root, policy, cache_dir, ip_index=index)
@@ -233,13 +239,12 @@ def test_ip_index_mode_matches_only_new_contents_and_gives_the_same_analysis(
 
 
 def test_ip_index_mode_does_not_remember_a_file_it_could_not_read(
-    tmp_path: Path, policy: Policy, matched: list[list[str]], monkeypatch: pytest.MonkeyPatch
+    open_and_index: tuple[Path, Path, Path],
+    policy: Policy,
+    matched: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    index = tmp_path / "ip.db"
-    build_index(ASSETS / "proprietary", index, IndexParameters(k=25, window=8))
-    root = tmp_path / "open"
-    shutil.copytree(ASSETS / "open", root)
-    cache = tmp_path / "cache"
+    root, index, cache = open_and_index
     real = copies.cached_prints
 
     def unreadable(*args, **kwargs):  # type: ignore[no-untyped-def]
