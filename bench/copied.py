@@ -119,13 +119,16 @@ SETTINGS = CopySettings(
 )
 K, WINDOW = DEFAULTS.k, DEFAULTS.window  # the winnowing parameters measured
 IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
-COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 # -- the transformations a copier would apply -------------------------------------------------
 
 
 LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
+#: a comment, or a literal (which may hold "//" or "/*" without starting a comment)
+COMMENT_OR_LITERAL = re.compile(
+    r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/""", re.DOTALL
+)
 
 
 def rename(lines: list[str]) -> list[str]:
@@ -148,14 +151,27 @@ def rename(lines: list[str]) -> list[str]:
     return [renamed(line) for line in lines]
 
 
+def _squeeze(line: str) -> str:
+    """Runs of blanks collapsed to one space, outside string and character literals (the
+    spaces inside a message are what the program prints, not layout)."""
+    out, at = [], 0
+    for literal in LITERAL.finditer(line):
+        out += [re.sub(r"[ \t]+", " ", line[at : literal.start()]), literal.group()]
+        at = literal.end()
+    return "".join([*out, re.sub(r"[ \t]+", " ", line[at:])]).strip()
+
+
 def reformat(lines: list[str]) -> list[str]:
     """Comments dropped, re-indented by brace depth with 2 spaces, spaces collapsed, opening
-    braces on their own line, a new comment every four lines."""
-    text = COMMENT.sub(" ", "\n".join(lines))
+    braces on their own line, a new comment every four lines. Layout only: string and
+    character literals are left as they are."""
+    text = COMMENT_OR_LITERAL.sub(
+        lambda m: m.group() if m.group()[0] in "\"'" else " ", "\n".join(lines)
+    )
     out: list[str] = []
     depth = 0
     for i, raw in enumerate(text.split("\n")):
-        line = re.sub(r"[ \t]+", " ", raw.strip())
+        line = _squeeze(raw)
         if not line:
             continue
         if line.startswith("}"):
