@@ -66,16 +66,21 @@ def low_information(tokens: Sequence[str], k: int) -> list[bool]:
     return [n <= bar for n in distinct_trigrams(tokens, k)]
 
 
-_INTEGER_RE = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)[uUlL]*")
+_INTEGER_RE = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]+|[0-9]+)[uUlL]*")
 
 
 def _integer(raw: str) -> int | None:
-    """The value of an integer literal (``0x1F``, ``0b101``, ``42UL``); None for a float."""
+    """The value of an integer literal (``0x1F``, ``0b101``, ``0377``, ``42UL``); None for a
+    float."""
     integer = _INTEGER_RE.fullmatch(raw)
     if integer is None:
         return None
     text = integer.group(1).lower()
-    return int(text[2:], 2) if text.startswith("0b") else int(text, 16 if "x" in text else 10)
+    if text.startswith("0b"):
+        return int(text[2:], 2)
+    if "x" in text:
+        return int(text, 16)
+    return int(text, 8 if len(text) > 1 and text[0] == "0" else 10)
 
 
 def _valued(token: str, raw: str) -> str:
@@ -112,8 +117,6 @@ def stream_hashes(stream: TokenStream, k: int) -> list[int]:
 
 
 _EMPTY_STRING = literal_key('""')
-#: a k-gram's values are evidence when it holds at least this many particular literals
-MIN_VALUES = 2
 #: below this, an integer is a count, an index, a shift or a bit number (0..255), the same in
 #: every program; so are powers of two and masks (2**n - 1) of any size
 PARTICULAR_NUMBER = 256
@@ -137,18 +140,56 @@ def particular_value(token: str, raw: str) -> str | None:
     return f"N{value}"
 
 
+def literal_value(token: str, raw: str) -> str | None:
+    """The value of any literal as the value hashes see it (``0x10`` and ``16`` alike); None
+    for a token that is not a literal."""
+    if token == "S":
+        return raw
+    if token != "N":
+        return None
+    value = _integer(raw)
+    return "N" + raw if value is None else f"N{value}"
+
+
+#: how much one literal tells code apart (:func:`value_weight`); a k-gram whose literals
+#: weigh :data:`MIN_WEIGHT` together is evidence when they agree
+WEIGHT_TRIVIAL, WEIGHT_SMALL, WEIGHT_PARTICULAR, WEIGHT_MESSAGE = 0, 1, 2, 4
+MIN_WEIGHT = 4
+
+
+def value_weight(token: str, raw: str) -> int:
+    """How much one literal tells code apart: 0 for ``0``, ``1`` and ``""`` (in every
+    program); 1 for the other numbers everyone writes (below 256, powers of two, masks): one
+    of them agrees by chance, four in the same places rarely do; 2 for a particular value
+    (:func:`particular_value`); 4 for a message (a string of
+    :data:`~openesx_license.ipindex.tokens.LONG_LITERAL` characters or more), which on its
+    own says whose code it is. 0 for anything that is not a literal."""
+    if token == "S":
+        if raw == _EMPTY_STRING:
+            return WEIGHT_TRIVIAL
+        return WEIGHT_MESSAGE if raw.startswith("SL#") else WEIGHT_PARTICULAR
+    if token != "N":
+        return 0
+    if particular_value(token, raw) is not None:
+        return WEIGHT_PARTICULAR
+    value = _integer(raw)
+    return WEIGHT_TRIVIAL if value in (0, 1) else WEIGHT_SMALL
+
+
 #: bump on any change to which literals count or how their values are hashed (print caches
-#: key on it, indexes record it in their meta and refuse another)
-VALUES_VERSION = "1"
+#: key on it, indexes record it in their meta and refuse another). 2: every literal's value
+#: is hashed, weighed by :func:`value_weight` (1: two particular values, the others ignored)
+VALUES_VERSION = "2"
 #: value hashes keep 16 bits: two k-grams of the same shape with other values agree by chance
 #: once in 65,535, and the few small constants of a k-gram cannot be told back from them
 VALUE_BITS = 16
 
 
 def value_hashes(stream: TokenStream, k: int) -> list[int]:
-    """For every k-gram, a 16-bit hash of its particular literal values (:func:`particular_value`)
-    and where in the k-gram they stand (1 to 65,535); 0 when it holds fewer than
-    :data:`MIN_VALUES` of them.
+    """For every k-gram, a 16-bit hash of the values of its literals (:func:`literal_value`)
+    and where in the k-gram they stand (1 to 65,535); 0 when its literals weigh less than
+    :data:`MIN_WEIGHT` (:func:`value_weight`: two particular values, a message, or four of
+    the small numbers everyone writes, or a mix).
 
     Renaming and reformatting leave literals alone, so a copy's k-grams agree on it as well
     as on the abstract hash; code that only has the same shape mostly does not (other
@@ -156,15 +197,16 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     changed constants do not hide a copy. A full-width hash of a few small numbers could be
     inverted by trying them all; 16 bits leave thousands of candidates for every value.
     """
-    values = [particular_value(t, r) for t, r in zip(stream.norm, stream.raw, strict=True)]
-    hashes = kgram_hashes([v or "." for v in values], k)
-    present = [v is not None for v in values]
-    count = sum(present[:k])
+    norm, raw = stream.norm, stream.raw
+    values = [literal_value(t, r) or "." for t, r in zip(norm, raw, strict=True)]
+    weights = [value_weight(t, r) for t, r in zip(norm, raw, strict=True)]
+    hashes = kgram_hashes(values, k)
+    weight = sum(weights[:k])
     out = [0] * len(hashes)
     for p, h in enumerate(hashes):
         if p:
-            count += present[p + k - 1] - present[p - 1]
-        if count >= MIN_VALUES:
+            weight += weights[p + k - 1] - weights[p - 1]
+        if weight >= MIN_WEIGHT:
             out[p] = h % ((1 << VALUE_BITS) - 1) + 1
     return out
 

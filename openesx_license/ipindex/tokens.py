@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 #: c-2: names parameterised inside k-grams; c-3: low-information k-grams (tables, declaration
 #: lists) dropped unless their literal values make them evidence; c-4: the same "particular"
-#: values as the value hashes (integers >= 256 other than powers of two and masks, not >= 2**16)
-NORMALISER_VERSION = "c-4"
+#: values as the value hashes (integers >= 256 other than powers of two and masks, not >= 2**16);
+#: c-5: long string literals keyed apart (``SL#``)
+NORMALISER_VERSION = "c-5"
 
 #: File name endings the tokenizer understands (C, C++, their headers and fragments).
 C_FAMILY_SUFFIXES = (
@@ -96,9 +97,17 @@ class TokenStream:
         return len(self.norm)
 
 
+#: a string literal with at least this many characters between its quotes is a message, not a
+#: separator or a format: on its own it tells code apart (its ``raw`` key starts ``SL#``)
+LONG_LITERAL = 16
+
+
 def literal_key(text: str) -> str:
-    """What ``raw`` keeps of a string or character literal: a digest, not the text."""
-    return "S#" + hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    """What ``raw`` keeps of a string or character literal: a digest, not the text, marked
+    ``SL#`` for a string of :data:`LONG_LITERAL` characters or more, ``S#`` otherwise."""
+    long = text[0] == '"' and len(text.strip('"')) >= LONG_LITERAL
+    digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    return ("SL#" if long else "S#") + digest
 
 
 def is_c_family(path: str) -> bool:

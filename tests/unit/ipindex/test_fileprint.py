@@ -7,6 +7,7 @@ from openesx_license.ipindex.fileprint import (
     particular_value,
     stream_hashes,
     value_hashes,
+    value_weight,
 )
 from openesx_license.ipindex.tokens import tokenize
 
@@ -25,14 +26,41 @@ def test_value_hashes_keep_particular_literals_through_renaming_and_reformatting
 
 
 def test_everyones_numbers_and_the_empty_string_are_not_particular() -> None:
-    # 0, 1, small counts, powers of two, masks and "" are in every program: no evidence
-    plain = 'x = f(y, 0, 1, 32, 255, 0xff, 0x1000, 0xffffffff, "", 200);\n'
-    assert set(value_hashes(tokenize(plain), 12)) == {0}
     assert particular_value("N", "54454") == "N54454"
     assert particular_value("N", "0x43803280UL") == f"N{0x43803280}"
     assert particular_value("N", "4096") is None and particular_value("N", "0xFFFF") is None
     assert particular_value("N", "2.5") == "N2.5"
     assert particular_value("I", "name") is None
+
+
+def test_literals_weigh_what_they_tell_apart() -> None:
+    def weights(code: str) -> list[int]:
+        stream = tokenize(code)
+        return [value_weight(t, r) for t, r in zip(stream.norm, stream.raw, strict=True)]
+
+    # 0, 1 and "" nothing; the numbers everyone writes a little; particular values more; a
+    # message on its own as much as two particular values
+    code = 'f(0, 1, "", 32, 0x1000, 0xff, 54454, "%d", "no such register");'
+    assert [w for w in weights(code) if w] == [1, 1, 1, 2, 2, 4]
+    assert weights("f(x, y);") == [0] * 7
+
+
+def test_value_evidence_needs_enough_weight() -> None:
+    def evidence(code: str) -> set[int]:
+        return set(value_hashes(tokenize(code + "\nz = 0;\n"), 12))
+
+    assert evidence('x = f(y, 0, 1, "", 0, 1);') == {0}  # everyone's
+    assert evidence("x = f(y, 32, 255, 0);") == {0}  # two small numbers agree by chance
+    assert evidence('x = f(y, "%d");') == {0}  # so does one short format
+    assert evidence("x = f(y, 32, 255, 0xff, 0x1000);") != {0}  # four of them rarely
+    assert evidence('x = f(y, "unimplemented register");') != {0}  # a message says whose
+    assert evidence("x = f(y, 0x43803280, 3, 7);") != {0}  # one particular and two small
+
+
+def test_value_hashes_see_a_number_whatever_its_spelling() -> None:
+    a = value_hashes(tokenize("x = f(y, 0x20, 0377, 100, 12);\n"), 8)
+    b = value_hashes(tokenize("x = f(y, 32, 255, 0x64, 12u);\n"), 8)
+    assert a == b and any(a)
 
 
 def test_a_case_list_of_part_numbers_is_evidence_a_list_of_small_codes_is_not() -> None:

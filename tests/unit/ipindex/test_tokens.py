@@ -64,6 +64,9 @@ def test_literal_text_is_not_kept_even_raw() -> None:
     # only a digest, which tells equal literals from different ones
     keys = [r for r, n in zip(stream.raw, stream.norm, strict=True) if n == "S"]
     assert keys[0] == keys[1] != keys[2] and keys[0].startswith("S#")
+    # a message (16 characters or more) is keyed apart: on its own it tells code apart
+    (long,) = [r for r in tokenize('m = "no such register here";').raw if r.startswith("S")]
+    assert long.startswith("SL#")
 
 
 def test_comment_markers_inside_strings_are_not_comments() -> None:
