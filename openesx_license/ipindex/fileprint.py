@@ -80,7 +80,8 @@ def _integer(raw: str) -> int | None:
         return int(text[2:], 2)
     if "x" in text:
         return int(text, 16)
-    return int(text, 8 if len(text) > 1 and text[0] == "0" else 10)
+    octal = len(text) > 1 and text[0] == "0" and not set(text) & {"8", "9"}  # 09: not C, no crash
+    return int(text, 8 if octal else 10)
 
 
 def _valued(token: str, raw: str) -> str:

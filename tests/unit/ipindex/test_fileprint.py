@@ -61,6 +61,8 @@ def test_value_hashes_see_a_number_whatever_its_spelling() -> None:
     a = value_hashes(tokenize("x = f(y, 0x20, 0377, 100, 12);\n"), 8)
     b = value_hashes(tokenize("x = f(y, 32, 255, 0x64, 12u);\n"), 8)
     assert a == b and any(a)
+    # "09" is no C literal (a leading 0 means octal): read as decimal, never a crash
+    assert value_weight("N", "09") == 1 and particular_value("N", "0999") == "N999"
 
 
 def test_a_case_list_of_part_numbers_is_evidence_a_list_of_small_codes_is_not() -> None:
