@@ -27,10 +27,10 @@ the same algorithm with every name changed: the AES rounds, LZMA, SHA-256).
 
 ``--index PATH`` (or ``OESX_BENCH_COPIED_INDEX``) keeps the QEMU index at PATH and reuses it
 when it was built with the current parameters; the build time is then not measured again.
-``-k``, ``--window``, ``--min-tokens``, ``--min-lines`` and ``--min-tokens-with-values``
-measure other settings than the policy defaults (``[copied_code]``), ``--samples N`` and
-``--sizes 10,20`` draw other fragments (the random sequence depends on both), ``--name NAME``
-saves the results as NAME.json.
+``-k``, ``--window``, ``--min-tokens``, ``--min-lines``, ``--min-tokens-with-values`` and
+``--min-tokens-with-other-values`` measure other settings than the policy defaults
+(``[copied_code]``), ``--samples N`` and ``--sizes 10,20`` draw other fragments (the random
+sequence depends on both), ``--name NAME`` saves the results as NAME.json.
 
 Results: bench/results/copied.json, and a table on stdout.
 """
@@ -84,30 +84,41 @@ from openesx_license.policy.model import CopiedCodeSettings  # noqa: E402
 
 SIZES: tuple[int, ...] = (5, 10, 20, 40)
 DEFAULTS = CopiedCodeSettings()
-#: size criteria compared: a run is a copy when it spans min_lines lines of code, OR covers
-#: min_tokens tokens, OR covers min_tokens_with_values tokens and its k-grams agree on their
-#: literal values too; the first is the one measured (the policy default unless the options
-#: say otherwise)
+#: size criteria compared: (min_lines, min_tokens, min_tokens_with_values,
+#: min_tokens_with_other_values). A run is a copy when it spans min_lines lines of code, OR
+#: covers min_tokens tokens, OR covers min_tokens_with_values tokens and its k-grams agree on
+#: their literal values too; a run whose values all differ needs min_tokens_with_other_values
+#: (None: it counts like a run without values, the rule before that key). The first is the
+#: one measured (the policy default unless the options say otherwise)
 NEVER = 10**9
-CRITERIA: tuple[tuple[int, int, int], ...] = tuple(dict.fromkeys((
-    (DEFAULTS.min_lines, DEFAULTS.min_tokens, DEFAULTS.min_tokens_with_values),
-    (15, 40, NEVER),
-    (15, 50, NEVER),
-    (15, 30, NEVER),
-    (15, 25, NEVER),
-    (8, 40, NEVER),
-    (15, 40, 25),
-    (15, 40, 30),
-    (15, 50, 25),
-    (15, 60, 25),
-    (20, 60, 25),
-    (15, 80, 25),
-    (NEVER, 60, 25),
-    (NEVER, 80, 25),
-    (NEVER, 100, 25),
-    (NEVER, NEVER, 25),
+Criterion = tuple[int, int, int, int | None]
+CRITERIA: tuple[Criterion, ...] = tuple(dict.fromkeys((
+    (DEFAULTS.min_lines, DEFAULTS.min_tokens, DEFAULTS.min_tokens_with_values,
+     DEFAULTS.min_tokens_with_other_values),
+    (15, 40, 25, None),
+    (15, 40, NEVER, None),
+    (15, 50, NEVER, None),
+    (15, 30, NEVER, None),
+    (15, 25, NEVER, None),
+    (8, 40, NEVER, None),
+    (15, 40, 25, 50),
+    (15, 40, 25, 80),
+    (15, 40, 30, 60),
+    (15, 30, 25, 60),
+    (15, 50, 25, 60),
+    (15, 60, 25, 60),
+    (20, 60, 25, 80),
+    (NEVER, 60, 25, 80),
+    (NEVER, 80, 25, 80),
+    (NEVER, NEVER, 25, None),
 )))  # fmt: skip
-RAW = CopySettings(min_lines=0, min_tokens=0, min_tokens_with_values=0, boilerplate_threshold=10**9)
+RAW = CopySettings(
+    min_lines=0,
+    min_tokens=0,
+    min_tokens_with_values=0,
+    min_tokens_with_other_values=0,
+    boilerplate_threshold=10**9,
+)
 KINDS = ("verbatim", "renamed", "reformatted", "renamed+reformatted", "reordered")
 SAMPLES = 300  # per (kind, size)
 SEED = 20031
@@ -115,6 +126,7 @@ SETTINGS = CopySettings(
     min_lines=DEFAULTS.min_lines,
     min_tokens=DEFAULTS.min_tokens,
     min_tokens_with_values=DEFAULTS.min_tokens_with_values,
+    min_tokens_with_other_values=DEFAULTS.min_tokens_with_other_values,
     boilerplate_threshold=DEFAULTS.boilerplate_threshold,
 )
 K, WINDOW = DEFAULTS.k, DEFAULTS.window  # the winnowing parameters measured
@@ -338,26 +350,30 @@ def folders(matches: Iterable[dict[str, Any]]) -> dict[str, int]:
 # -- the measured steps ------------------------------------------------------------------------
 
 
-def qualifies(match: dict[str, int] | object, criterion: tuple[int, int, int]) -> bool:
-    """Whether a run passes a (min_lines, min_tokens, min_tokens_with_values) criterion."""
+def qualifies(match: dict[str, int] | object, criterion: Criterion) -> bool:
+    """Whether a run passes a criterion (see :data:`CRITERIA`); the policy's rule is
+    ``openesx_license.ipindex.match._big_enough``."""
 
     def get(key: str) -> int:
         return int(match[key] if isinstance(match, dict) else getattr(match, key))
 
+    min_lines, min_tokens, with_values, with_other_values = criterion
     tokens = get("tokens")
-    return (
-        get("code_lines") >= criterion[0]
-        or tokens >= criterion[1]
-        or (get("value_matches") > 0 and tokens >= criterion[2])
-    )
+    if get("value_matches") and tokens >= with_values:
+        return True
+    if get("value_conflicts") and not get("value_matches") and with_other_values is not None:
+        return tokens >= max(min_tokens, with_other_values)
+    return get("code_lines") >= min_lines or tokens >= min_tokens
 
 
-def label(criterion: tuple[int, int, int]) -> str:
+def label(criterion: Criterion) -> str:
     """A criterion as the results name it."""
-    parts = [f"min_lines={criterion[0]}", f"min_tokens={criterion[1]}"]
-    if criterion[2] < NEVER:
-        parts.append(f"min_tokens_with_values={criterion[2]}")
-    return " or ".join(p for p in parts if not p.endswith(f"={NEVER}"))
+    names = ("min_lines", "min_tokens", "min_tokens_with_values", "min_tokens_with_other_values")
+    return " or ".join(
+        f"{name}={value}"
+        for name, value in zip(names, criterion, strict=True)
+        if value is not None and value != NEVER
+    )
 
 
 def match_tree(index_path: Path, tree: Path, out: Path) -> None:
@@ -374,6 +390,7 @@ def match_tree(index_path: Path, tree: Path, out: Path) -> None:
         min_lines=min(c[0] for c in CRITERIA),
         min_tokens=min(c[1] for c in CRITERIA),
         min_tokens_with_values=min(c[2] for c in CRITERIA),
+        min_tokens_with_other_values=0,  # every criterion's conflicting runs are listed
         boilerplate_threshold=SETTINGS.boilerplate_threshold,
     )
     matches = find_copies(index, prints, settings, boilerplate=known_boilerplate(index.params.k))
@@ -431,7 +448,7 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
     xen_prints = list(print_files(xen, c_family_files(xen), k, window, jobs=2))
     ignored = boilerplate_hashes(xen_prints, SETTINGS.boilerplate_threshold)
     ignored |= known_boilerplate(k)
-    found: dict[tuple[str, int, tuple[int, int, int]], list[bool]] = defaultdict(list)
+    found: dict[tuple[str, int, Criterion], list[bool]] = defaultdict(list)
     found_any: dict[tuple[str, int], list[bool]] = defaultdict(list)
     evidence: dict[int, list[int]] = defaultdict(list)  # evidence k-grams of each fragment
     misses: list[dict[str, object]] = []
@@ -486,7 +503,8 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
                         "overlapping": [
                             {"proprietary": f"{m.proprietary_path}:{m.proprietary_start_line}",
                              "tokens": m.tokens, "code_lines": m.code_lines,
-                             "value_matches": m.value_matches, "names_source": m in right}
+                             "value_matches": m.value_matches,
+                             "value_conflicts": m.value_conflicts, "names_source": m in right}
                             for m in hit
                         ],
                     })  # fmt: skip
@@ -568,6 +586,7 @@ def configure(
     min_lines: int,
     min_tokens: int,
     min_tokens_with_values: int,
+    min_tokens_with_other_values: int = DEFAULTS.min_tokens_with_other_values,
     boilerplate_threshold: int = DEFAULTS.boilerplate_threshold,
 ) -> None:
     """Measure these winnowing parameters and this size rule instead of the policy defaults."""
@@ -577,9 +596,10 @@ def configure(
         min_lines=min_lines,
         min_tokens=min_tokens,
         min_tokens_with_values=min_tokens_with_values,
+        min_tokens_with_other_values=min_tokens_with_other_values,
         boilerplate_threshold=boilerplate_threshold,
     )
-    chosen = (min_lines, min_tokens, min_tokens_with_values)
+    chosen = (min_lines, min_tokens, min_tokens_with_values, min_tokens_with_other_values)
     CRITERIA = (chosen, *(c for c in CRITERIA if c != chosen))
 
 
@@ -595,6 +615,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-tokens-with-values", type=int, default=DEFAULTS.min_tokens_with_values
     )
+    parser.add_argument(
+        "--min-tokens-with-other-values", type=int,
+        default=DEFAULTS.min_tokens_with_other_values,
+    )  # fmt: skip
     parser.add_argument("--boilerplate-threshold", type=int, default=DEFAULTS.boilerplate_threshold)
     parser.add_argument("--samples", type=int, default=SAMPLES, help="fragments per cell")
     parser.add_argument(
@@ -605,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args([] if argv is None else argv)
     configure(
         args.k, args.window, args.min_lines, args.min_tokens, args.min_tokens_with_values,
-        args.boilerplate_threshold,
+        args.min_tokens_with_other_values, args.boilerplate_threshold,
     )  # fmt: skip
     SIZES = tuple(int(size) for size in args.sizes.split(","))
     kept = args.index
@@ -638,6 +662,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(SETTINGS.min_lines),
                 str(SETTINGS.min_tokens),
                 str(SETTINGS.min_tokens_with_values),
+                str(SETTINGS.min_tokens_with_other_values),
                 str(SETTINGS.boilerplate_threshold),
             ],
         )
@@ -720,8 +745,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 9 and sys.argv[1] == "--match":
-        configure(K, WINDOW, *map(int, sys.argv[5:9]))
+    if len(sys.argv) == 10 and sys.argv[1] == "--match":
+        configure(K, WINDOW, *map(int, sys.argv[5:10]))
         match_tree(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         sys.exit(0)
     sys.exit(main(sys.argv[1:]))

@@ -6,7 +6,8 @@ the known-boilerplate list) do not count; how often the proprietary tree repeats
 fingerprint does not matter. The remaining hits are
 grouped per (open file, proprietary file) into runs of nearby matches; a run that covers at
 least ``min_tokens`` tokens (on both sides), or whose tokens lie on at least ``min_lines``
-lines of the open file, is a :class:`CopyMatch`.
+lines of the open file, is a :class:`CopyMatch`; literal values change the size needed (see
+:func:`_big_enough`).
 
 References: ``#include`` of a header the index knows (and the audited tree does not have), and
 uses of a symbol the index exports (and the open tree does not define itself) are
@@ -33,6 +34,10 @@ class CopySettings:
     min_tokens: int = 40
     #: a run whose k-grams also agree on their literal values needs only this many tokens
     min_tokens_with_values: int = 25
+    #: a run whose k-grams carry literal values that all differ (the same shape with other
+    #: constants or messages) needs this many tokens (and at least ``min_tokens``); lines of
+    #: code do not count for it
+    min_tokens_with_other_values: int = 60
     boilerplate_threshold: int = 5
 
 
@@ -52,8 +57,11 @@ class CopyMatch:
     matched_fingerprints: int
     code_lines: int = 0  # lines of the open file holding covered tokens
     other_sources: int = 0  # further proprietary files matching the same region
-    #: matched k-grams whose particular literal values (strings, numbers) are the same too
+    #: matched k-grams whose literal values (strings, numbers) are the same too
     value_matches: int = 0
+    #: matched k-grams that carry literal values on both sides, and other ones: the same shape
+    #: with other constants or messages
+    value_conflicts: int = 0
 
     @property
     def lines(self) -> int:
@@ -299,9 +307,13 @@ def _measure(
     for hit in run:  # union of the k-gram token intervals [pos, pos + k)
         covered += hit.pos + k - max(hit.pos, reach)
         reach = hit.pos + k
-    value_matches = sum(
-        1 for h, p in zip(run, chosen, strict=True) if h.value and p.value == h.value
-    )
+    value_matches = value_conflicts = 0
+    for h, p in zip(run, chosen, strict=True):
+        if h.value and p.value:
+            if p.value == h.value:
+                value_matches += 1
+            else:
+                value_conflicts += 1
     # a copy covers as much on both sides: many open hits on a few proprietary k-grams are a
     # repeated shape, not a copy
     source_covered = 0
@@ -312,11 +324,7 @@ def _measure(
     covered = min(covered, source_covered)
     start, end = run[0].start, max(h.end for h in run)
     code_lines = _code_lines(fp, run, k) if fp.token_lines else end - start + 1
-    if (
-        covered < settings.min_tokens
-        and code_lines < settings.min_lines
-        and not (value_matches and covered >= settings.min_tokens_with_values)
-    ):
+    if not _big_enough(covered, code_lines, value_matches, value_conflicts, settings):
         return None
     span = run[-1].pos + k - run[0].pos
     source = index.files[file_id]
@@ -333,7 +341,24 @@ def _measure(
         matched_fingerprints=len(run),
         code_lines=code_lines,
         value_matches=value_matches,
+        value_conflicts=value_conflicts,
     )
+
+
+def _big_enough(
+    covered: int, code_lines: int, value_matches: int, value_conflicts: int,
+    settings: CopySettings,
+) -> bool:  # fmt: skip
+    """The size rule: agreeing literal values make a small run a copy; values that all differ
+    make it a shape shared with other constants or messages, a copy only when big; a run
+    without values counts by its tokens or its lines of code."""
+    if value_matches:
+        return covered >= min(settings.min_tokens, settings.min_tokens_with_values) or (
+            code_lines >= settings.min_lines
+        )
+    if value_conflicts:
+        return covered >= max(settings.min_tokens, settings.min_tokens_with_other_values)
+    return covered >= settings.min_tokens or code_lines >= settings.min_lines
 
 
 def _align(run: list[_Hit]) -> list[Posting]:

@@ -129,10 +129,16 @@ class CopiedCodeSettings:
     #: a long run. Chosen on bench/copied.py (QEMU as proprietary, Xen as open).
     min_lines: int = 15
     min_tokens: int = 40
-    #: a run whose k-grams agree on their literal values as well (strings, numbers other than
-    #: 0 and 1, at least two per k-gram) is a copy from this many tokens: renaming and
-    #: reformatting keep literals, code of the same shape has other ones
+    #: a run whose k-grams agree on their literal values as well (strings and numbers, weighed
+    #: by how much they tell code apart: see ipindex.fileprint.value_weight) is a copy from
+    #: this many tokens: renaming and reformatting keep literals, code of the same shape has
+    #: other ones
     min_tokens_with_values: int = 25
+    #: a run whose k-grams carry literal values on both sides that all differ is the same
+    #: shape with other constants or messages: a copy only from this many tokens (at least
+    #: min_tokens; lines of code do not count for it). On the benchmark it removes a fifth of
+    #: the shape-only matches between Xen and QEMU and no planted copy
+    min_tokens_with_other_values: int = 60
     boilerplate_threshold: int = 5  # a fingerprint seen in this many open files is boilerplate
 
 

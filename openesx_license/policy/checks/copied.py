@@ -29,8 +29,9 @@ class CopiedCode(Rule):
         "fingerprints of its token stream (identifiers, literals, comments and layout "
         "abstracted away, so renaming and reformatting do not hide a copy) are found, in a run "
         "covering at least [copied_code] min_tokens tokens or min_lines lines of code (or "
-        "min_tokens_with_values tokens when the literal values, strings and distinctive "
-        "numbers, are the same too), in a proprietary file: either one "
+        "min_tokens_with_values tokens when the literal values, messages and numbers, are "
+        "the same too; min_tokens_with_other_values when they all differ), in a proprietary "
+        "file: either one "
         "of the policy's proprietary components in this tree, or a fingerprint index given with "
         "--ip-index. Shapes that many open files share, and the known boilerplate of "
         "rules/boilerplate.toml, do not count."
@@ -60,6 +61,11 @@ class CopiedCode(Rule):
                     f"{source} of proprietary component {m.proprietary_component} "
                     f"(similarity {m.similarity:.0%}"
                     + (", same literal values" if m.value_matches else "")
+                    + (
+                        ", other literal values"
+                        if m.value_conflicts and not m.value_matches
+                        else ""
+                    )
                     + ")"
                 ),
                 evidence=(
@@ -88,6 +94,7 @@ class CopiedCode(Rule):
                     "tokens": m.tokens,
                     "matched_fingerprints": m.matched_fingerprints,
                     "value_matches": m.value_matches,
+                    "value_conflicts": m.value_conflicts,
                     "other_sources": m.other_sources,
                     "index": analysis.index,
                 },

@@ -242,6 +242,42 @@ static int vm_probe(struct part *p) {
     assert find_copies(index, [copy], without_values) == []
 
 
+_ENGINE = """
+static int setup_engine(struct engine *e, int mode)
+{
+    if (mode == 3)
+        return configure(e, 0x43803280, "engine: unsupported mode %d", mode);
+    e->timeout = 54454;
+    e->retries = 77;
+    return start(e, e->timeout, "engine started after reset");
+}
+"""
+
+
+def test_the_same_shape_with_other_literal_values_needs_a_bigger_run(tmp_path: Path) -> None:
+    # 50 tokens match by shape: enough for a run without literals, but where every k-gram
+    # carrying values has other ones (other constants, other messages), it takes
+    # min_tokens_with_other_values; the copy keeping its values is found
+    tree = tmp_path / "proprietary" / "vmotion"
+    tree.mkdir(parents=True)
+    (tree / "engine.c").write_text(_ENGINE)
+    index, _ = write_index(tree.parent, ["vmotion/engine.c"], lambda p: "vmotion", PARAMS, None)
+    renamed = "int x(void) { return 7; }\n" + _ENGINE.replace("setup_engine", "motor_setup")
+    other = renamed.replace("0x43803280", "0x5566778").replace("54454", "1000")
+    other = other.replace("77", "5").replace("unsupported mode", "bad").replace("after reset", "")
+    copy = print_text("open/copy.c", renamed, 25, 8, full=True)
+    shape = print_text("open/shape.c", other, 25, 8, full=True)
+    settings = CopySettings()  # 40 tokens; 60 when the values all differ
+    (found,) = find_copies(index, [copy], settings)
+    assert found.value_matches and not found.value_conflicts
+    assert settings.min_tokens <= found.tokens < settings.min_tokens_with_other_values
+    assert find_copies(index, [shape], settings) == []
+    lenient = CopySettings(min_tokens_with_other_values=settings.min_tokens)
+    (same_shape,) = find_copies(index, [shape], lenient)
+    assert same_shape.value_conflicts and not same_shape.value_matches
+    assert same_shape.tokens == found.tokens
+
+
 def test_the_proprietary_region_is_where_the_copy_is_not_where_its_start_repeats(
     proprietary_tree: Path, open_tree: Path, tmp_path: Path
 ) -> None:

@@ -219,3 +219,6 @@ def test_copied_code_sizes_load_and_must_be_positive() -> None:
     assert msg.startswith("[copied_code] 'min_tokens_with_values': must be a positive integer")
     (msg,) = problems(GOOD + "\n[copied_code]\nmin_tokens_with_value = 30\n")
     assert "did you mean 'min_tokens_with_values'?" in msg
+    assert parse_policy(GOOD, source="p.toml").copied_code.min_tokens_with_other_values == 60
+    other = parse_policy(GOOD + "\n[copied_code]\nmin_tokens_with_other_values = 80\n", source="p")
+    assert other.copied_code.min_tokens_with_other_values == 80
