@@ -179,34 +179,92 @@ def value_weight(token: str, raw: str) -> int:
 
 #: bump on any change to which literals count or how their values are hashed (print caches
 #: key on it, indexes record it in their meta and refuse another). 2: every literal's value
-#: is hashed, weighed by :func:`value_weight` (1: two particular values, the others ignored)
-VALUES_VERSION = "2"
+#: is hashed, weighed by :func:`value_weight` (1: two particular values, the others ignored);
+#: 3: numbers a progression predicts weigh nothing
+VALUES_VERSION = "3"
 #: value hashes keep 16 bits: two k-grams of the same shape with other values agree by chance
 #: once in 65,535, and the few small constants of a k-gram cannot be told back from them
 VALUE_BITS = 16
+
+
+def progressions(stream: TokenStream) -> tuple[list[int], list[tuple[int, int] | None]]:
+    """Integers that continue an arithmetic progression of the integers before them
+    (``385, 386, 387``; ``0x10, 0x20, 0x30``; every second one of a table of pairs; the same
+    number again and again): an enumeration tells code apart by where it starts, not by its
+    step or its length (Xen's MSR numbers 0x181-0x18a are FreeBSD's system calls 385-394).
+
+    Two lists, one entry per token: ``predicted[i]``, the position of the first integer of
+    the progression integer ``i`` continues (-1 if none): in a k-gram holding that one too,
+    ``i`` is predictable; and ``step[j]`` for the second integer ``j`` of such a progression,
+    (position of the first, position of the third): in a k-gram holding both, ``j`` only
+    gives the step.
+    """
+    predicted = [-1] * len(stream.norm)
+    step: list[tuple[int, int] | None] = [None] * len(stream.norm)
+    seen: list[tuple[int, int]] = []  # (position, value) of the integers so far
+    for i, (token, raw) in enumerate(zip(stream.norm, stream.raw, strict=True)):
+        if token != "N":
+            continue
+        value = _integer(raw)
+        if value is None:
+            continue
+        for stride in (1, 2):  # one column, or every second number (a table of pairs)
+            if len(seen) >= 2 * stride:
+                (second, a), (first, b) = seen[-stride], seen[-2 * stride]
+                if value - a == a - b:
+                    predicted[i] = max(predicted[i], first)
+                    if step[second] is None:
+                        step[second] = (first, i)
+        seen.append((i, value))
+    return predicted, step
 
 
 def value_hashes(stream: TokenStream, k: int) -> list[int]:
     """For every k-gram, a 16-bit hash of the values of its literals (:func:`literal_value`)
     and where in the k-gram they stand (1 to 65,535); 0 when its literals weigh less than
     :data:`MIN_WEIGHT` (:func:`value_weight`: two particular values, a message, or four of
-    the small numbers everyone writes, or a mix).
+    the small numbers everyone writes, or a mix; a number the k-gram's own earlier numbers
+    predict, :func:`progressions`, weighs nothing).
 
     Renaming and reformatting leave literals alone, so a copy's k-grams agree on it as well
     as on the abstract hash; code that only has the same shape mostly does not (other
     constants, other messages). It is evidence beside the abstract hash, never instead of it:
     changed constants do not hide a copy. A full-width hash of a few small numbers could be
     inverted by trying them all; 16 bits leave thousands of candidates for every value.
+    Everything depends on the k-gram's own tokens.
     """
     norm, raw = stream.norm, stream.raw
     values = [literal_value(t, r) or "." for t, r in zip(norm, raw, strict=True)]
-    weights = [value_weight(t, r) for t, r in zip(norm, raw, strict=True)]
     hashes = kgram_hashes(values, k)
-    weight = sum(weights[:k])
-    out = [0] * len(hashes)
+    count = len(hashes)
+    # weight of each k-gram: token i weighs in the k-grams p with i - k < p <= i, but not in
+    # those that hold the first integer of a progression it continues (p <= first), nor, if
+    # it only gives a progression's step, in those holding its first and third integers
+    change = [0] * (count + 1)
+
+    def add(lo: int, hi: int, weight: int) -> None:
+        lo, hi = max(lo, 0), min(hi, count - 1)
+        if lo <= hi:
+            change[lo] += weight
+            change[hi + 1] -= weight
+
+    predicted, step = progressions(stream)
+    for i, (token, text) in enumerate(zip(norm, raw, strict=True)):
+        weight = value_weight(token, text)
+        if not weight:
+            continue
+        lo = max(i - k + 1, predicted[i] + 1)
+        gives_step = step[i]
+        if gives_step is None or gives_step[1] - k + 1 > gives_step[0]:
+            add(lo, i, weight)  # no k-gram holds the progression's first and third
+            continue
+        first, third = gives_step
+        add(lo, min(i, third - k), weight)  # the k-grams without the third
+        add(max(lo, first + 1), i, weight)  # those without the first
+    out = [0] * count
+    weight = 0
     for p, h in enumerate(hashes):
-        if p:
-            weight += weights[p + k - 1] - weights[p - 1]
+        weight += change[p]
         if weight >= MIN_WEIGHT:
             out[p] = h % ((1 << VALUE_BITS) - 1) + 1
     return out

@@ -83,3 +83,44 @@ def test_a_case_list_of_part_numbers_is_evidence_a_list_of_small_codes_is_not() 
     )
     assert sum(part_hashes[p] != EXCLUDED for p in inside) >= 0.75 * len(inside)
     assert all(code_hashes[p] == EXCLUDED for p in inside)
+
+
+def test_an_enumeration_weighs_only_where_it_starts() -> None:
+    # Xen's MSR numbers and FreeBSD's system call numbers: the same values in the same
+    # places, by chance; a list that counts up is no evidence of whose code it is
+    msrs = "".join(f"#define MSR_MCG_{i} 0x{0x181 + i:08x}\n" for i in range(10))
+    calls = "".join(f"#define NR_call_{i} {385 + i}\n" for i in range(10))
+    assert set(value_hashes(tokenize(msrs), 25)) == {0}
+    assert set(value_hashes(tokenize(calls), 25)) == {0}
+    # pairs counting up in one column and not the other: the other column still counts
+    pairs = "".join(f"{{ 0x{0x40 + i:02x}, {v} }},\n" for i, v in enumerate((54454, 9731, 61127)))
+    assert any(value_hashes(tokenize(pairs), 12))
+
+
+def test_value_weights_of_a_kgram_depend_on_its_own_tokens_only() -> None:
+    # the sliding computation equals weighing each k-gram on its own, progressions included
+    import random
+
+    from openesx_license.ipindex.fileprint import MIN_WEIGHT, progressions
+
+    rng = random.Random(7)
+    for _ in range(200):
+        numbers = [rng.choice((0, 1, 2, 3, 4, 300, 301, 302, 777, rng.randrange(5000)))
+                   for _ in range(rng.randrange(1, 30))]  # fmt: skip
+        numbers += [numbers[-1] + d for d in range(1, rng.randrange(1, 5))]
+        stream = tokenize(" ".join(f"x{n % 3} = {n} ;" for n in numbers))
+        k = rng.choice((4, 8, 12))
+        predicted, step = progressions(stream)
+        weights = [value_weight(t, r) for t, r in zip(stream.norm, stream.raw, strict=True)]
+        expected = []
+        for p in range(len(stream) - k + 1):
+            total = 0
+            for i in range(p, p + k):
+                if predicted[i] >= p:
+                    continue
+                gives = step[i]
+                if gives is not None and gives[0] >= p and gives[1] <= p + k - 1:
+                    continue
+                total += weights[i]
+            expected.append(total >= MIN_WEIGHT)
+        assert [v != 0 for v in value_hashes(stream, k)] == expected
