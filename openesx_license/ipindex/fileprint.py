@@ -332,7 +332,8 @@ def print_text(
 def print_file(
     root: Path, path: str, k: int, window: int, *, uses: bool = False, full: bool = False
 ) -> FilePrint:
-    """Read ``root/path`` and fingerprint it; an unreadable or huge file gives an empty print."""
+    """Read ``root/path`` and fingerprint it; an unreadable or huge file, or one the tokenizer
+    fails on (a bug: the message says which), gives an empty print with its ``error``."""
     try:
         source = root / path
         if source.stat().st_size > MAX_FILE_BYTES:
@@ -340,7 +341,10 @@ def print_file(
         text = source.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         return FilePrint(path=path, error=f"cannot read: {exc.strerror or exc}")
-    return print_text(path, text, k, window, uses=uses, full=full)
+    try:
+        return print_text(path, text, k, window, uses=uses, full=full)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a whole audit
+        return FilePrint(path=path, error=f"cannot fingerprint: {type(exc).__name__}: {exc}")
 
 
 def _print_one(args: tuple[Path, str, int, int, bool, bool]) -> FilePrint:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from openesx_license.ipindex.fileprint import (
     EXCLUDED,
     particular_value,
@@ -9,7 +13,7 @@ from openesx_license.ipindex.fileprint import (
     value_hashes,
     value_weight,
 )
-from openesx_license.ipindex.tokens import tokenize
+from openesx_license.ipindex.tokens import TokenStream, tokenize
 
 
 def test_value_hashes_keep_particular_literals_through_renaming_and_reformatting() -> None:
@@ -124,3 +128,28 @@ def test_value_weights_of_a_kgram_depend_on_its_own_tokens_only() -> None:
                 total += weights[i]
             expected.append(total >= MIN_WEIGHT)
         assert [v != 0 for v in value_hashes(stream, k)] == expected
+
+
+def test_a_file_the_tokenizer_fails_on_gives_an_error_print_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fault injection: no input is known to break the tokenizer today ("09" and 0x01 bytes
+    # did once); whatever does must cost that one file, named, and not the audit
+    from openesx_license.ipindex import fileprint
+
+    (tmp_path / "good.c").write_text("int good(void) { return 0x43803280; }\n")
+    (tmp_path / "bad.c").write_text("int bad(void) { return 1; }\n")
+    real = fileprint.tokenize
+
+    def tokenize(text: str) -> TokenStream:
+        if "bad" in text:
+            raise ValueError("invalid literal for int() with base 8: '09'")
+        return real(text)
+
+    monkeypatch.setattr(fileprint, "tokenize", tokenize)
+    good, bad = fileprint.print_files(tmp_path, ["good.c", "bad.c"], 25, 8)
+    assert good.error is None and good.tokens > 0
+    assert (
+        bad.error == "cannot fingerprint: ValueError: invalid literal for int() with base 8: '09'"
+    )
+    assert len(bad) == 0
