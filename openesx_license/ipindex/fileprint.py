@@ -234,7 +234,10 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     Everything depends on the k-gram's own tokens.
     """
     norm, raw = stream.norm, stream.raw
-    values = [literal_value(t, r) or "." for t, r in zip(norm, raw, strict=True)]
+    literals = [i for i, token in enumerate(norm) if token == "N" or token == "S"]
+    values = ["."] * len(norm)
+    for i in literals:
+        values[i] = literal_value(norm[i], raw[i]) or "."
     hashes = kgram_hashes(values, k)
     count = len(hashes)
     # weight of each k-gram: token i weighs in the k-grams p with i - k < p <= i, but not in
@@ -249,8 +252,8 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
             change[hi + 1] -= weight
 
     predicted, step = progressions(stream)
-    for i, (token, text) in enumerate(zip(norm, raw, strict=True)):
-        weight = value_weight(token, text)
+    for i in literals:
+        weight = value_weight(norm[i], raw[i])
         if not weight:
             continue
         lo = max(i - k + 1, predicted[i] + 1)
