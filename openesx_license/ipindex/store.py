@@ -255,11 +255,20 @@ class FingerprintIndex:
         built = (
             f"k={mine.k}, window={mine.window}, normaliser {mine.normaliser}, values {mine.values}"
         )
+        rebuild = f"'openesx-license fingerprint -k {params.k} --window {params.window}'"
+        if (mine.k, mine.window) == (params.k, params.window):
+            fix = (
+                f"The index was made by another version of openesx-license: rebuild it with "
+                f"{rebuild}"
+            )
+        else:
+            fix = (
+                f"Set [copied_code] k = {mine.k} and window = {mine.window} in the policy, or "
+                f"rebuild the index with {rebuild}"
+            )
         raise FingerprintIndexError(
             f"{self.name}: index built with {built}, but the policy's [copied_code] asks for "
-            f"{wanted}; fingerprints made with other parameters never match. Set [copied_code] "
-            f"k = {mine.k} and window = {mine.window} in the policy, or rebuild the index with "
-            f"'openesx-license fingerprint -k {params.k} --window {params.window}'"
+            f"{wanted}; fingerprints made with other parameters never match. {fix}"
         )
 
     def _fill(self, table: str, values: Iterable[int]) -> None:

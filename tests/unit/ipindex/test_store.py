@@ -85,8 +85,12 @@ def test_parameters_are_recorded_and_a_mismatch_is_refused(
     index.require(PARAMS)
     with pytest.raises(FingerprintIndexError, match=r"k=12, window=4.*k=25, window=4"):
         index.require(IndexParameters(k=25, window=4))
-    with pytest.raises(FingerprintIndexError, match="window=9"):
+    with pytest.raises(FingerprintIndexError, match="window=9.*Set \\[copied_code\\] k = 12"):
         index.require(IndexParameters(k=12, window=9))
+    # same k and window, made by another version: only a rebuild helps, and the message says so
+    with pytest.raises(FingerprintIndexError, match="values 0;.*another version.*rebuild") as err:
+        index.require(IndexParameters(k=12, window=4, values="0"))
+    assert "Set [copied_code]" not in str(err.value)
     index.close()
 
 
