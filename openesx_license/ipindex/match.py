@@ -258,26 +258,38 @@ def _runs(
 _REALIGN_BUDGET = 20
 
 
-def _diagonals(group: list[_Hit], max_gap: int) -> Iterable[tuple[list[_Hit], list[Posting]]]:
-    """Split a group of nearby hits where the proprietary side jumps: the offset between the
-    two files' positions moves by more than ``max_gap`` (a copy keeps it, up to small edits).
-    Each side of a cut is aligned again on its own anchor and split again where it still
-    jumps; once the group's hits were aligned :data:`_REALIGN_BUDGET` times over (a long
-    stretch of shapes that jump every few hits), the rest is cut where it stands, so that a
-    group costs linear time."""
+def _diagonals(group: list[_Hit], max_gap: int) -> list[tuple[list[_Hit], list[Posting]]]:
+    """Split a group of nearby hits into runs along diagonals of the proprietary file (the
+    offset between the two files' positions, kept by a copy up to ``max_gap`` of edits), in
+    open-file order. The group is aligned on its best-supported diagonal; hits with no
+    occurrence near it (a shape the proprietary file also has somewhere else) are left out of
+    the run and aligned again among themselves, where they may line up elsewhere (code
+    pasted from two places). Once the group's hits were aligned :data:`_REALIGN_BUDGET`
+    times over (a long stretch of hits that each point somewhere else), the rest is cut
+    where it stands, so that a group costs linear time."""
     budget = _REALIGN_BUDGET * len(group)
     pending = [group]
+    pieces: list[tuple[list[_Hit], list[Posting]]] = []
     while pending:
         run = pending.pop()
-        chosen = _align(run)
         budget -= len(run)
-        cuts = _cuts(run, chosen, max_gap)
-        if len(cuts) == 1 or budget <= 0:
-            for a, b in cuts:
-                yield run[a:b], chosen[a:b]
-        else:
-            cut = cuts[0][1]
-            pending.extend((run[cut:], run[:cut]))
+        if budget < 0:
+            nearest = [p for p in _align(run, max_gap, strict=False) if p is not None]
+            pieces.extend((run[a:b], nearest[a:b]) for a, b in _cuts(run, nearest, max_gap))
+            continue
+        chosen = _align(run, max_gap)
+        on = [i for i, p in enumerate(chosen) if p is not None]
+        start = 0
+        for j in range(1, len(on) + 1):
+            if j == len(on) or run[on[j]].pos - run[on[j - 1]].pos > max_gap:
+                pieces.append(
+                    ([run[i] for i in on[start:j]], [p for i in on[start:j] if (p := chosen[i])])
+                )
+                start = j
+        off = [hit for hit, p in zip(run, chosen, strict=True) if p is None]
+        if off:
+            pending.append(off)
+    return sorted(pieces, key=lambda piece: piece[0][0].pos)
 
 
 def _cuts(run: list[_Hit], chosen: list[Posting], max_gap: int) -> list[tuple[int, int]]:
@@ -361,37 +373,75 @@ def _big_enough(
     return covered >= settings.min_tokens or code_lines >= settings.min_lines
 
 
-def _align(run: list[_Hit]) -> list[Posting]:
-    """For each hit of a run, the proprietary occurrence it stands for.
+#: a hit with more occurrences than this in the proprietary file does not vote for the diagonal
+_VOTERS = 64
 
-    The anchor is the hit with the fewest occurrences (one with the same literal values
-    first), at its first such occurrence; from there, each neighbour takes the occurrence
-    nearest where the copy would put it (the neighbour's chosen position plus the distance
-    between the two hits in the open file), again the same values first. A k-gram the
-    proprietary file repeats (a shape it uses in many places) then does not stretch the
-    proprietary region across the file.
-    """
 
-    def rank(hit: _Hit, near: int) -> Callable[[Posting], tuple[bool, int]]:
-        return lambda p: (not hit.value or p.value != hit.value, abs(p.pos - near))
+def _anchor(run: list[_Hit]) -> tuple[int, Posting]:
+    """The hit to align a run from, and its occurrence: on the diagonal (offset between the
+    two files' positions) that most hits have an occurrence on, a hit whose values agree
+    counting twice, the earliest diagonal on a tie. A copy of one stretch of a file that
+    repeats the stretch's shape (a list of similar calls) then keeps to the one occurrence
+    all its hits share, instead of starting at the first repetition and running off the end
+    of the repeated part. Without votes (every hit is everywhere), the hit with the fewest
+    occurrences (one with the same values first) at its first such occurrence."""
+    votes: Counter[int] = Counter()
+    for hit in run:
+        if len(hit.postings) <= _VOTERS:
+            votes.update({p.pos - hit.pos for p in hit.postings})
+            votes.update(
+                p.pos - hit.pos for p in hit.postings if hit.value and p.value == hit.value
+            )
+    if votes:
+        best = max(votes, key=lambda d: (votes[d], -d))
+        for i, hit in enumerate(run):
+            for p in hit.postings:
+                if p.pos - hit.pos == best:
+                    return i, p
 
     def specific(i: int) -> tuple[bool, int]:
         hit = run[i]
         same = any(hit.value and p.value == hit.value for p in hit.postings)
         return (not same, len(hit.postings))
 
-    anchor = min(range(len(run)), key=specific)
+    i = min(range(len(run)), key=specific)
+    hit = run[i]
+    return i, min(hit.postings, key=lambda p: (not hit.value or p.value != hit.value, p.pos))
+
+
+def _align(run: list[_Hit], max_gap: int, *, strict: bool = True) -> list[Posting | None]:
+    """For each hit of a run, the proprietary occurrence it stands for, or None.
+
+    From the anchor (:func:`_anchor`), each hit takes the occurrence nearest where the copy
+    would put it (the last aligned hit's occurrence plus the distance between the two hits in
+    the open file), one with the same literal values first, among those within ``max_gap`` of
+    that place; a hit without one is off this diagonal (None), and the next is placed from
+    the last aligned hit. ``strict=False``: every hit takes its nearest occurrence, however
+    far. A k-gram the proprietary file repeats (a shape it uses in many places) then neither
+    stretches the proprietary region across the file nor breaks a copy of one stretch of it.
+    """
+
+    def place(hit: _Hit, near: int) -> Posting | None:
+        if strict:
+            candidates = [p for p in hit.postings if abs(p.pos - near) <= max_gap]
+        else:
+            candidates = hit.postings
+        if not candidates:
+            return None
+        return min(
+            candidates, key=lambda p: (not hit.value or p.value != hit.value, abs(p.pos - near))
+        )
+
+    anchor, first = _anchor(run)
     chosen: list[Posting | None] = [None] * len(run)
-    chosen[anchor] = min(run[anchor].postings, key=rank(run[anchor], 0))
-    for i in range(anchor + 1, len(run)):
-        near = chosen[i - 1]
-        assert near is not None
-        chosen[i] = min(run[i].postings, key=rank(run[i], near.pos + run[i].pos - run[i - 1].pos))
-    for i in range(anchor - 1, -1, -1):
-        near = chosen[i + 1]
-        assert near is not None
-        chosen[i] = min(run[i].postings, key=rank(run[i], near.pos - run[i + 1].pos + run[i].pos))
-    return [p for p in chosen if p is not None]
+    chosen[anchor] = first
+    for order in (range(anchor + 1, len(run)), range(anchor - 1, -1, -1)):
+        last, at = run[anchor], first
+        for i in order:
+            found = place(run[i], at.pos + run[i].pos - last.pos)
+            if found is not None:
+                chosen[i], last, at = found, run[i], found
+    return chosen
 
 
 def _code_lines(fp: FilePrint, run: list[_Hit], k: int) -> int:

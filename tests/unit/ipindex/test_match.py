@@ -4,6 +4,7 @@ does not count, header and symbol references are found with the proprietary tree
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -321,24 +322,47 @@ def test_code_from_two_places_side_by_side_is_two_copies_each_with_its_own_regio
 def test_splitting_a_long_group_of_jumping_hits_aligns_each_hit_a_bounded_number_of_times(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # 2,000 hits near each other in the open file, each pointing far from the previous one in
-    # the proprietary file: every pair is a cut. Splitting one cut at a time would align the
-    # rest again after each (quadratic); the budget keeps it linear, and no hit is lost.
+    # 2,000 hits near each other in the open file, each pointing to a place of its own in the
+    # proprietary file: every hit is off every other's diagonal. Aligning the rest again after
+    # taking out one hit at a time would be quadratic; the budget keeps it linear, and no hit
+    # is lost.
     n = 2000
     hits = [
-        match._Hit(i * 5, i, i, 0, [Posting(file_id=1, pos=(i % 2) * 10**6 + i * 5,
-                                            start_line=i, end_line=i)])
+        match._Hit(i * 5, i, i, 0, [Posting(file_id=1, pos=i * 10**6, start_line=i, end_line=i)])
         for i in range(n)
-    ]  # fmt: skip
+    ]
     aligned = []
     real = match._align
 
-    def counting(run: list[match._Hit]) -> list[Posting]:
+    def counting(run: list[match._Hit], *args: Any, **kwargs: Any) -> list[Posting | None]:
         aligned.append(len(run))
-        return real(run)
+        return real(run, *args, **kwargs)
 
     monkeypatch.setattr(match, "_align", counting)
-    pieces = list(match._diagonals(hits, 33))
+    pieces = match._diagonals(hits, 33)
     assert sum(aligned) <= (match._REALIGN_BUDGET + 1) * n
     assert [h.pos for run, _ in pieces for h in run] == [h.pos for h in hits]
     assert all(len(run) == 1 for run, _ in pieces)
+
+
+def test_a_hit_off_the_diagonal_does_not_break_a_copy_of_a_repeated_shape() -> None:
+    # a copy of a stretch the proprietary file repeats (a list of similar calls): most hits
+    # have an occurrence every period, one k-gram per period only once, at the head of the
+    # list further up. Anchored there (the fewest occurrences), the run broke into pieces; it
+    # is left out instead, and the copy is one run on one diagonal.
+    period, hits = 30, []
+    for i in range(12):
+        pos = 500 + i * 8
+        if i % 4 == 3:  # the k-gram whose shape the proprietary file has once, at its start
+            postings = [Posting(file_id=1, pos=10, start_line=1, end_line=1)]
+        else:
+            postings = [
+                Posting(file_id=1, pos=100 + r * period + (pos - 500), start_line=r, end_line=r)
+                for r in range(8)
+            ]
+        hits.append(match._Hit(pos, i, i, 0, postings))
+    pieces = match._diagonals(hits, 33)
+    main = max(pieces, key=lambda piece: len(piece[0]))
+    assert len(main[0]) == 9  # every hit but the three off the diagonal
+    offsets = {p.pos - h.pos for h, p in zip(*main, strict=True)}
+    assert len(offsets) == 1
