@@ -136,9 +136,12 @@ def particular_value(token: str, raw: str) -> str | None:
     value = _integer(raw)
     if value is None:
         return "N" + raw  # a floating constant
-    if value < PARTICULAR_NUMBER or value & (value - 1) == 0 or value & (value + 1) == 0:
-        return None
-    return f"N{value}"
+    return None if _everyones(value) else f"N{value}"
+
+
+def _everyones(value: int) -> bool:
+    """An integer every program writes: below 256, a power of two or a mask."""
+    return value < PARTICULAR_NUMBER or value & (value - 1) == 0 or value & (value + 1) == 0
 
 
 def literal_value(token: str, raw: str) -> str | None:
@@ -171,9 +174,9 @@ def value_weight(token: str, raw: str) -> int:
         return WEIGHT_MESSAGE if raw.startswith("SL#") else WEIGHT_PARTICULAR
     if token != "N":
         return 0
-    if particular_value(token, raw) is not None:
-        return WEIGHT_PARTICULAR
     value = _integer(raw)
+    if value is None or not _everyones(value):
+        return WEIGHT_PARTICULAR  # a floating constant, or a particular integer
     return WEIGHT_TRIVIAL if value in (0, 1) else WEIGHT_SMALL
 
 
