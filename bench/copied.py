@@ -15,11 +15,11 @@ dropped and added), both, and with adjacent statements swapped, 300 of each per 
 names its source file, or a region of another QEMU file with the same code as written (at
 least half of the 5-token runs of the fragment or of the region in both: QEMU carries many
 copies of itself, libfdt, the TPM utilities, the mips tests, and naming the twin is finding
-the copy; a region of the same shape with other names and values is not). For each size the
-share of fragments that hold at least one k-gram of evidence is reported too: a fragment
-without one (too short, or only a list that renaming turns into a pure shape) is beyond any
-detector made of k-gram fingerprints. Every miss of 10 lines or more is listed with the
-matches that overlapped it.
+the copy; a region of the same shape with other names and values is not). For each kind and
+size the share of fragments that keep at least one k-gram of evidence of the original is
+reported too: a fragment without one (too short, only a list that renaming turns into a pure
+shape, every k-gram broken by reordering) is beyond any detector made of k-gram fingerprints.
+Every miss of 10 lines or more is listed with the matches that overlapped it.
 Every match on untouched Xen is put in a category: ``shared code`` when the two regions
 share at least half of their names and particular literal values (the same code in both
 trees: libfdt, kconfig, xz...), ``shape only`` when they do not (a false positive proper, or
@@ -27,7 +27,8 @@ the same algorithm with every name changed: the AES rounds, LZMA, SHA-256).
 
 ``--index PATH`` (or ``OESX_BENCH_COPIED_INDEX``) keeps the QEMU index at PATH and reuses it
 when it was built with the current parameters; the build time is then not measured again.
-``-k``, ``--window``, ``--min-tokens``, ``--min-lines``, ``--min-tokens-with-values`` and
+``-k``, ``--window``, ``--min-tokens``, ``--min-lines``, ``--min-tokens-with-values``,
+``--min-tokens-with-names`` and
 ``--min-tokens-with-other-values`` measure other settings than the policy defaults
 (``[copied_code]``), ``--samples N`` and ``--sizes 10,20`` draw other fragments (the random
 sequence depends on both), ``--name NAME`` saves the results as NAME.json.
@@ -85,37 +86,37 @@ from openesx_license.policy.model import CopiedCodeSettings  # noqa: E402
 SIZES: tuple[int, ...] = (5, 10, 20, 40)
 DEFAULTS = CopiedCodeSettings()
 #: size criteria compared: (min_lines, min_tokens, min_tokens_with_values,
-#: min_tokens_with_other_values). A run is a copy when it spans min_lines lines of code, OR
-#: covers min_tokens tokens, OR covers min_tokens_with_values tokens and its k-grams agree on
-#: their literal values too; a run whose values all differ needs min_tokens_with_other_values
-#: (None: it counts like a run without values, the rule before that key). The first is the
-#: one measured (the policy default unless the options say otherwise)
+#: min_tokens_with_names, min_tokens_with_other_values). A run is a copy when it spans
+#: min_lines lines of code, OR covers min_tokens tokens, OR covers min_tokens_with_values
+#: tokens and its k-grams agree on their literal values too, OR min_tokens_with_names and they
+#: agree on their names (NEVER: names ignored, the rule before that key); a run whose values
+#: all differ (and names do not agree) needs min_tokens_with_other_values (None: it counts
+#: like a run without values, the rule before that key). The first is the one measured (the
+#: policy default unless the options say otherwise)
 NEVER = 10**9
-Criterion = tuple[int, int, int, int | None]
+Criterion = tuple[int, int, int, int, int | None]
 CRITERIA: tuple[Criterion, ...] = tuple(dict.fromkeys((
     (DEFAULTS.min_lines, DEFAULTS.min_tokens, DEFAULTS.min_tokens_with_values,
-     DEFAULTS.min_tokens_with_other_values),
-    (15, 40, 25, None),
-    (15, 40, NEVER, None),
-    (15, 50, NEVER, None),
-    (15, 30, NEVER, None),
-    (15, 25, NEVER, None),
-    (8, 40, NEVER, None),
-    (15, 40, 25, 50),
-    (15, 40, 25, 80),
-    (15, 40, 30, 60),
-    (15, 30, 25, 60),
-    (15, 50, 25, 60),
-    (15, 60, 25, 60),
-    (20, 60, 25, 80),
-    (NEVER, 60, 25, 80),
-    (NEVER, 80, 25, 80),
-    (NEVER, NEVER, 25, None),
+     DEFAULTS.min_tokens_with_names, DEFAULTS.min_tokens_with_other_values),
+    (15, 40, 25, NEVER, 60),
+    (15, 40, 25, 20, 60),
+    (15, 40, 25, 30, 60),
+    (15, 40, 25, 40, 60),
+    (15, 40, 25, NEVER, None),
+    (15, 40, NEVER, NEVER, None),
+    (15, 30, NEVER, NEVER, None),
+    (15, 25, NEVER, NEVER, None),
+    (8, 40, NEVER, NEVER, None),
+    (15, 30, 25, 25, 60),
+    (15, 50, 25, 25, 60),
+    (NEVER, NEVER, 25, 25, None),
+    (NEVER, NEVER, NEVER, 25, None),
 )))  # fmt: skip
 RAW = CopySettings(
     min_lines=0,
     min_tokens=0,
     min_tokens_with_values=0,
+    min_tokens_with_names=0,
     min_tokens_with_other_values=0,
     boilerplate_threshold=10**9,
 )
@@ -126,6 +127,7 @@ SETTINGS = CopySettings(
     min_lines=DEFAULTS.min_lines,
     min_tokens=DEFAULTS.min_tokens,
     min_tokens_with_values=DEFAULTS.min_tokens_with_values,
+    min_tokens_with_names=DEFAULTS.min_tokens_with_names,
     min_tokens_with_other_values=DEFAULTS.min_tokens_with_other_values,
     boilerplate_threshold=DEFAULTS.boilerplate_threshold,
 )
@@ -357,18 +359,20 @@ def qualifies(match: dict[str, int] | object, criterion: Criterion) -> bool:
     def get(key: str) -> int:
         return int(match[key] if isinstance(match, dict) else getattr(match, key))
 
-    min_lines, min_tokens, with_values, with_other_values = criterion
+    min_lines, min_tokens, with_values, with_names, with_other_values = criterion
     tokens = get("tokens")
-    if get("value_matches") and tokens >= with_values:
-        return True
-    if get("value_conflicts") and not get("value_matches") and with_other_values is not None:
+    values = get("value_matches")
+    names = get("name_matches") if with_names != NEVER else 0
+    if get("value_conflicts") and not values and not names and with_other_values is not None:
         return tokens >= max(min_tokens, with_other_values)
-    return get("code_lines") >= min_lines or tokens >= min_tokens
+    least = min(min_tokens, with_values if values else NEVER, with_names if names else NEVER)
+    return get("code_lines") >= min_lines or tokens >= least
 
 
 def label(criterion: Criterion) -> str:
     """A criterion as the results name it."""
-    names = ("min_lines", "min_tokens", "min_tokens_with_values", "min_tokens_with_other_values")
+    names = ("min_lines", "min_tokens", "min_tokens_with_values", "min_tokens_with_names",
+             "min_tokens_with_other_values")  # fmt: skip
     return " or ".join(
         f"{name}={value}"
         for name, value in zip(names, criterion, strict=True)
@@ -390,6 +394,7 @@ def match_tree(index_path: Path, tree: Path, out: Path) -> None:
         min_lines=min(c[0] for c in CRITERIA),
         min_tokens=min(c[1] for c in CRITERIA),
         min_tokens_with_values=min(c[2] for c in CRITERIA),
+        min_tokens_with_names=min(c[3] for c in CRITERIA),
         min_tokens_with_other_values=0,  # every criterion's conflicting runs are listed
         boilerplate_threshold=SETTINGS.boilerplate_threshold,
     )
@@ -450,7 +455,8 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
     ignored |= known_boilerplate(k)
     found: dict[tuple[str, int, Criterion], list[bool]] = defaultdict(list)
     found_any: dict[tuple[str, int], list[bool]] = defaultdict(list)
-    evidence: dict[int, list[int]] = defaultdict(list)  # evidence k-grams of each fragment
+    # fragments that keep a k-gram of evidence of the original through the transformation
+    evidence: dict[tuple[str, int], list[bool]] = defaultdict(list)
     misses: list[dict[str, object]] = []
     texts: dict[str, list[str]] = {}
 
@@ -464,8 +470,7 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
             src, start, end = pick_fragment(rng, qemu, sources, size)
             original = (qemu / src).read_text(errors="replace").split("\n")[start - 1 : end]
             same = set(exact_kgrams("\n".join(original)))
-            shape = stream_hashes(tokenize("\n".join(original)), k)
-            evidence[size].append(sum(1 for h in shape if h != EXCLUDED))
+            shape = set(stream_hashes(tokenize("\n".join(original)), k)) - {EXCLUDED}
 
             def holds_fragment(m: CopyMatch, src: str = src, same: set[int] = same) -> bool:
                 """The match names the fragment's source file, or a region of another QEMU
@@ -485,6 +490,8 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
             host_text = (xen / host).read_text(errors="replace")
             for kind in KINDS:
                 fragment = TRANSFORMS[kind](original)
+                kept = shape & set(stream_hashes(tokenize("\n".join(fragment)), k))
+                evidence[(kind, size)].append(bool(kept))
                 text, first, last = plant(rng, host_text, fragment)
                 fp = print_text(host, text, k, window, full=True)
                 runs = find_copies(index, [fp], RAW, boilerplate=ignored)
@@ -504,7 +511,8 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
                             {"proprietary": f"{m.proprietary_path}:{m.proprietary_start_line}",
                              "tokens": m.tokens, "code_lines": m.code_lines,
                              "value_matches": m.value_matches,
-                             "value_conflicts": m.value_conflicts, "names_source": m in right}
+                             "value_conflicts": m.value_conflicts,
+                             "name_matches": m.name_matches, "names_source": m in right}
                             for m in hit
                         ],
                     })  # fmt: skip
@@ -531,11 +539,15 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
         "samples_per_cell": samples,
         "recall": table,
         "recall_any_source": table_any,
-        # no k-gram detector finds a fragment none of whose k-grams is evidence (too short for
-        # one k-gram, or only low-information lists: after renaming, a pure shape)
+        # no k-gram detector finds a fragment that keeps none of the original's k-grams of
+        # evidence (too short for one k-gram, only lists that renaming turns into a pure shape,
+        # every k-gram broken by reordering)
         "fragments_with_evidence": {
-            str(size): round(sum(1 for n in counts if n) / len(counts), 3)
-            for size, counts in evidence.items()
+            kind: {
+                str(size): round(sum(evidence[(kind, size)]) / len(evidence[(kind, size)]), 3)
+                for size in SIZES
+            }
+            for kind in KINDS
         },
         "recall_by_criterion": tables,
         "misses_10_lines_or_more": misses,
@@ -586,6 +598,7 @@ def configure(
     min_lines: int,
     min_tokens: int,
     min_tokens_with_values: int,
+    min_tokens_with_names: int = DEFAULTS.min_tokens_with_names,
     min_tokens_with_other_values: int = DEFAULTS.min_tokens_with_other_values,
     boilerplate_threshold: int = DEFAULTS.boilerplate_threshold,
 ) -> None:
@@ -596,10 +609,14 @@ def configure(
         min_lines=min_lines,
         min_tokens=min_tokens,
         min_tokens_with_values=min_tokens_with_values,
+        min_tokens_with_names=min_tokens_with_names,
         min_tokens_with_other_values=min_tokens_with_other_values,
         boilerplate_threshold=boilerplate_threshold,
     )
-    chosen = (min_lines, min_tokens, min_tokens_with_values, min_tokens_with_other_values)
+    chosen = (
+        min_lines, min_tokens, min_tokens_with_values, min_tokens_with_names,
+        min_tokens_with_other_values,
+    )  # fmt: skip
     CRITERIA = (chosen, *(c for c in CRITERIA if c != chosen))
 
 
@@ -615,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-tokens-with-values", type=int, default=DEFAULTS.min_tokens_with_values
     )
+    parser.add_argument("--min-tokens-with-names", type=int, default=DEFAULTS.min_tokens_with_names)
     parser.add_argument(
         "--min-tokens-with-other-values", type=int,
         default=DEFAULTS.min_tokens_with_other_values,
@@ -629,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args([] if argv is None else argv)
     configure(
         args.k, args.window, args.min_lines, args.min_tokens, args.min_tokens_with_values,
-        args.min_tokens_with_other_values, args.boilerplate_threshold,
+        args.min_tokens_with_names, args.min_tokens_with_other_values,
+        args.boilerplate_threshold,
     )  # fmt: skip
     SIZES = tuple(int(size) for size in args.sizes.split(","))
     kept = args.index
@@ -662,6 +681,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(SETTINGS.min_lines),
                 str(SETTINGS.min_tokens),
                 str(SETTINGS.min_tokens_with_values),
+                str(SETTINGS.min_tokens_with_names),
                 str(SETTINGS.min_tokens_with_other_values),
                 str(SETTINGS.boilerplate_threshold),
             ],
@@ -740,13 +760,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<20}" + "".join(f"{row[str(s)]:>7.0%}" for s in SIZES))
     ceiling = acc["fragments_with_evidence"]
     assert isinstance(ceiling, dict)
-    print(f"{'with evidence':<20}" + "".join(f"{ceiling[str(s)]:>7.0%}" for s in SIZES))
+    print("with evidence (the most any k-gram detector finds)")
+    for kind, row in ceiling.items():
+        print(f"{kind:<20}" + "".join(f"{row[str(s)]:>7.0%}" for s in SIZES))
     return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 10 and sys.argv[1] == "--match":
-        configure(K, WINDOW, *map(int, sys.argv[5:10]))
+    if len(sys.argv) == 11 and sys.argv[1] == "--match":
+        configure(K, WINDOW, *map(int, sys.argv[5:11]))
         match_tree(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         sys.exit(0)
     sys.exit(main(sys.argv[1:]))

@@ -43,7 +43,7 @@ def _encode(fp: FilePrint) -> bytes:
     ).encode()
     arrays = b"".join(
         array("q", a).tobytes()
-        for a in (fp.hashes, fp.positions, fp.start_lines, fp.end_lines, fp.values)
+        for a in (fp.hashes, fp.positions, fp.start_lines, fp.end_lines, fp.values, fp.names)
     )
     return zlib.compress(len(head).to_bytes(4, "big") + head + arrays, 1)
 
@@ -54,7 +54,7 @@ def _decode(path: str, blob: bytes) -> FilePrint:
     head = json.loads(data[4 : 4 + size])
     n = head["n"]
     body = data[4 + size :]
-    parts = [array("q", body[i * 8 * n : (i + 1) * 8 * n]) for i in range(5)]
+    parts = [array("q", body[i * 8 * n : (i + 1) * 8 * n]) for i in range(6)]
     return FilePrint(
         path=path,
         hashes=parts[0],
@@ -62,6 +62,7 @@ def _decode(path: str, blob: bytes) -> FilePrint:
         start_lines=array("l", parts[2]),
         end_lines=array("l", parts[3]),
         values=parts[4],
+        names=parts[5],
         tokens=head["tokens"],
         lines=head["lines"],
         includes=tuple(Include(name=a, line=b, system=c) for a, b, c in head["includes"]),

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license.ipindex.standard import standard_names
 from openesx_license.ipindex.symbols import Definition, definitions, used_names
 from openesx_license.ipindex.tokens import Include, TokenStream, literal_key, tokenize
 from openesx_license.ipindex.winnow import back_references, kgram_hashes, winnow
@@ -90,7 +91,7 @@ def _valued(token: str, raw: str) -> str:
     return particular_value(token, raw) or token
 
 
-def stream_hashes(stream: TokenStream, k: int) -> list[int]:
+def stream_hashes(stream: TokenStream, k: int, names: Sequence[int] | None = None) -> list[int]:
     """The hash of every k-gram of a token stream, :data:`EXCLUDED` for those that are no
     evidence.
 
@@ -99,8 +100,12 @@ def stream_hashes(stream: TokenStream, k: int) -> list[int]:
     numbers and literals are abstracted (``{ N , N } ,``, ``I ( S ) ;``) is hashed again with
     the values of its particular literals (:func:`particular_value`: strings, distinctive
     numbers); if it is still of low information (register maps ``#define I N`` with small
-    offsets, ``I I ;`` fields) it is excluded. A table of particular constants or messages is
-    evidence when copied; the shape of a table is not. Everything depends on the k-gram's own
+    offsets, ``I -> I = I ;`` lists, ``case I :`` lists) it is hashed with its names spelled
+    out, when they are the program's own (its name hash, ``names`` or
+    :func:`name_hashes`, is not 0) and make it more than a repeated pattern; otherwise it is
+    excluded. A table of particular constants or messages, or a list of the program's own
+    registers, is evidence when copied with its values or names; the shape of a table or
+    list is not, so a renamed list is not found. Everything depends on the k-gram's own
     tokens, so the winnowing guarantee holds for the k-grams that are evidence.
     """
     norm, raw = stream.norm, stream.raw
@@ -110,10 +115,20 @@ def stream_hashes(stream: TokenStream, k: int) -> list[int]:
     if True not in weak:
         return hashes
     valued = [_valued(t, r) for t, r in zip(norm, raw, strict=True)]
-    valued_hashes = kgram_hashes(valued, k, back)
+    valued_hashes = kgram_hashes(valued, k, back, remember=False)
     still = low_information(valued, k)
-    for p in (i for i, flag in enumerate(weak) if flag):
-        hashes[p] = EXCLUDED if still[p] else valued_hashes[p]
+    rest = [p for p, flag in enumerate(weak) if flag and still[p]]
+    for p in (i for i, flag in enumerate(weak) if flag and not still[i]):
+        hashes[p] = valued_hashes[p]
+    if not rest:
+        return hashes
+    if names is None:
+        names = name_hashes(stream, k)
+    named = [r if t == "I" else v for t, r, v in zip(norm, raw, valued, strict=True)]
+    named_hashes = kgram_hashes(named, k, remember=False)
+    repeated = low_information(named, k)
+    for p in rest:
+        hashes[p] = named_hashes[p] if names[p] and not repeated[p] else EXCLUDED
     return hashes
 
 
@@ -180,11 +195,11 @@ def value_weight(token: str, raw: str) -> int:
     return WEIGHT_TRIVIAL if value in (0, 1) else WEIGHT_SMALL
 
 
-#: bump on any change to which literals count or how their values are hashed (print caches
+#: bump on any change to which literals or names count or how they are hashed (print caches
 #: key on it, indexes record it in their meta and refuse another). 2: every literal's value
 #: is hashed, weighed by :func:`value_weight` (1: two particular values, the others ignored);
-#: 3: numbers a progression predicts weigh nothing
-VALUES_VERSION = "3"
+#: 3: numbers a progression predicts weigh nothing; 4: names hashed too (:func:`name_hashes`)
+VALUES_VERSION = "4"
 #: value hashes keep 16 bits: two k-grams of the same shape with other values agree by chance
 #: once in 65,535, and the few small constants of a k-gram cannot be told back from them
 VALUE_BITS = 16
@@ -241,7 +256,7 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     values = ["."] * len(norm)
     for i in literals:
         values[i] = literal_value(norm[i], raw[i]) or "."
-    hashes = kgram_hashes(values, k)
+    hashes = kgram_hashes(values, k, remember=False)
     count = len(hashes)
     # weight of each k-gram: token i weighs in the k-grams p with i - k < p <= i, but not in
     # those that hold the first integer of a progression it continues (p <= first), nor, if
@@ -276,6 +291,64 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     return out
 
 
+#: how much one name tells code apart (:func:`name_weight`); a k-gram whose names weigh
+#: :data:`MIN_WEIGHT` together carries a name hash
+NAME_TRIVIAL, NAME_WORD, NAME_COMPOUND = 0, 1, 2
+#: a one-word name of at most this many characters is a word everyone uses (``size``,
+#: ``opaque``, ``ret``); longer ones and compound names (``vmotion_page_count``) are a
+#: program's own vocabulary
+SHORT_WORD = 6
+_ONE_WORD_RE = re.compile(r"[a-z]+|[A-Z][a-z]*|[A-Z]+")
+
+
+def name_weight(name: str) -> int:
+    """How much one identifier tells code apart, a number at its end and underscores around
+    it aside (``tmp2``, ``__u32``): 0 for a name of one or two characters (``i``, ``p``,
+    ``rc``, ``u32``) and the standard library's names (``memcpy``, ``uint32_t``, ``EINVAL``,
+    in every program: ``rules/standard-names.toml``); 1 for the other
+    one-word names of up to :data:`SHORT_WORD` characters (``size``, ``buf``, ``opaque``); 2
+    for longer or compound names (``vmotion_page_count``, ``PAGE_SHIFT``, ``checksum``)."""
+    stem = name.strip("_").rstrip("0123456789")
+    standard = standard_names()
+    if len(stem) <= 2 or name in standard.functions or name in standard.types:
+        return NAME_TRIVIAL
+    if len(stem) <= SHORT_WORD and _ONE_WORD_RE.fullmatch(stem):
+        return NAME_WORD
+    return NAME_COMPOUND
+
+
+def name_hashes(stream: TokenStream, k: int) -> list[int]:
+    """For every k-gram, a 16-bit hash of the spelling of its identifiers and where in the
+    k-gram they stand (1 to 65,535); 0 when its names weigh less than :data:`MIN_WEIGHT`
+    (:func:`name_weight`: two names of the program's own vocabulary, or four common words).
+
+    A verbatim or reformatted copy keeps its names, so its k-grams agree on this hash as
+    well as on the abstract one; code that only has the same shape has other names. Renaming
+    changes it, so a difference says nothing (unlike literal values, which renaming keeps):
+    it is evidence for a copy, never against one. 16 bits, for the reason given at
+    :func:`value_hashes`. Everything depends on the k-gram's own tokens.
+    """
+    norm, raw = stream.norm, stream.raw
+    count = len(norm) - k + 1
+    if count <= 0:
+        return []
+    names = [r if t == "I" else "." for t, r in zip(norm, raw, strict=True)]
+    weighed: dict[str, int] = {".": 0}
+    weights = [
+        weighed[name] if name in weighed else weighed.setdefault(name, name_weight(name))
+        for name in names
+    ]
+    hashes = kgram_hashes(names, k, remember=False)
+    out = [0] * count
+    weight = sum(weights[:k])
+    for p, h in enumerate(hashes):
+        if p:
+            weight += weights[p + k - 1] - weights[p - 1]
+        if weight >= MIN_WEIGHT:
+            out[p] = h % ((1 << VALUE_BITS) - 1) + 1
+    return out
+
+
 @dataclass(frozen=True, kw_only=True)
 class FilePrint:
     """Fingerprints and symbols of one file (arrays run in parallel, one entry a fingerprint)."""
@@ -287,6 +360,8 @@ class FilePrint:
     end_lines: array[int] = field(default_factory=lambda: array("l"))
     #: the value hash of each fingerprint's k-gram (:func:`value_hashes`; 0: no particular values)
     values: array[int] = field(default_factory=lambda: array("q"))
+    #: the name hash of each fingerprint's k-gram (:func:`name_hashes`; 0: only common names)
+    names: array[int] = field(default_factory=lambda: array("q"))
     tokens: int = 0
     lines: int = 0
     includes: tuple[Include, ...] = ()
@@ -296,6 +371,7 @@ class FilePrint:
     #: to look up k-grams the proprietary side selected and this file's winnowing did not
     all_hashes: array[int] = field(default_factory=lambda: array("q"))
     all_values: array[int] = field(default_factory=lambda: array("q"))
+    all_names: array[int] = field(default_factory=lambda: array("q"))
     token_lines: array[int] = field(default_factory=lambda: array("l"))
     error: str | None = None
 
@@ -312,7 +388,8 @@ def print_text(
     token line (both needed on the open side only).
     """
     stream = tokenize(text)
-    hashes = stream_hashes(stream, k)
+    names = name_hashes(stream, k)
+    hashes = stream_hashes(stream, k, names)
     values = value_hashes(stream, k)
     selected = [p for p in winnow(hashes, window) if hashes[p] != EXCLUDED]
     lines = stream.lines
@@ -324,6 +401,7 @@ def print_text(
         start_lines=array("l", [lines[p] for p in selected]),
         end_lines=array("l", [lines[p + last] for p in selected]),
         values=array("q", [values[p] for p in selected]),
+        names=array("q", [names[p] for p in selected]),
         tokens=len(stream),
         lines=stream.line_count,
         includes=tuple(stream.includes),
@@ -331,6 +409,7 @@ def print_text(
         used=used_names(stream) if uses else {},
         all_hashes=array("q", hashes) if full else array("q"),
         all_values=array("q", values) if full else array("q"),
+        all_names=array("q", names) if full else array("q"),
         token_lines=array("l", lines) if full else array("l"),
     )
 

@@ -6,8 +6,8 @@ the known-boilerplate list) do not count; how often the proprietary tree repeats
 fingerprint does not matter. The remaining hits are
 grouped per (open file, proprietary file) into runs of nearby matches; a run that covers at
 least ``min_tokens`` tokens (on both sides), or whose tokens lie on at least ``min_lines``
-lines of the open file, is a :class:`CopyMatch`; literal values change the size needed (see
-:func:`_big_enough`).
+lines of the open file, is a :class:`CopyMatch`; literal values and names change the size
+needed (see :func:`_big_enough`).
 
 References: ``#include`` of a header the index knows (and the audited tree does not have), and
 uses of a symbol the index exports (and the open tree does not define itself) are
@@ -34,6 +34,9 @@ class CopySettings:
     min_tokens: int = 40
     #: a run whose k-grams also agree on their literal values needs only this many tokens
     min_tokens_with_values: int = 25
+    #: a run whose k-grams also agree on their names (a copy that was not renamed) needs only
+    #: this many tokens
+    min_tokens_with_names: int = 25
     #: a run whose k-grams carry literal values that all differ (the same shape with other
     #: constants or messages) needs this many tokens (and at least ``min_tokens``); lines of
     #: code do not count for it
@@ -62,6 +65,8 @@ class CopyMatch:
     #: matched k-grams that carry literal values on both sides, and other ones: the same shape
     #: with other constants or messages
     value_conflicts: int = 0
+    #: matched k-grams whose names are the same too (a copy that kept its names)
+    name_matches: int = 0
 
     @property
     def lines(self) -> int:
@@ -103,6 +108,7 @@ class _Hit:
     start: int
     end: int
     value: int  # the open k-gram's value hash
+    names: int  # the open k-gram's name hash
     postings: list[Posting]
 
 
@@ -169,19 +175,22 @@ def find_copies(
         if not sources:
             continue
         per_file: dict[int, list[_Hit]] = {}
-        located: Iterable[tuple[int, int, int, int, int]]
+        located: Iterable[tuple[int, int, int, int, int, int]]
         if fp.path in near:
-            lines, all_hashes, all_values = fp.token_lines, fp.all_hashes, fp.all_values
+            lines, all_hashes = fp.token_lines, fp.all_hashes
+            all_values = _or_zeros(fp.all_values, all_hashes)
+            all_names = _or_zeros(fp.all_names, all_hashes)
             located = (
-                (pos, all_hashes[pos], lines[pos], lines[pos + k - 1], all_values[pos])
+                (pos, all_hashes[pos], lines[pos], lines[pos + k - 1], all_values[pos],
+                 all_names[pos])
                 for pos in near[fp.path]
-            )
+            )  # fmt: skip
         else:
-            values = fp.values or array("q", bytes(8 * len(fp.hashes)))
             located = zip(
-                fp.positions, fp.hashes, fp.start_lines, fp.end_lines, values, strict=True
-            )
-        for pos, h, start, end, value in located:
+                fp.positions, fp.hashes, fp.start_lines, fp.end_lines,
+                _or_zeros(fp.values, fp.hashes), _or_zeros(fp.names, fp.hashes), strict=True,
+            )  # fmt: skip
+        for pos, h, start, end, value, names in located:
             found = postings.get(h)
             if not found or h in ignored:
                 continue
@@ -190,12 +199,17 @@ def find_copies(
                 if posting.file_id in sources:
                     by_file.setdefault(posting.file_id, []).append(posting)
             for file_id, ps in by_file.items():
-                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, value, ps))
+                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, value, names, ps))
         runs: list[CopyMatch] = []
         for file_id, hits in per_file.items():
             runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings))
         matches.extend(_resolve_overlaps(runs))
     return matches
+
+
+def _or_zeros(hashes: array[int], like: Sequence[int]) -> array[int]:
+    """A print's value or name hashes, or zeros for a print made without them."""
+    return hashes or array("q", bytes(8 * len(like)))
 
 
 def _may_grow(
@@ -319,13 +333,14 @@ def _measure(
     for hit in run:  # union of the k-gram token intervals [pos, pos + k)
         covered += hit.pos + k - max(hit.pos, reach)
         reach = hit.pos + k
-    value_matches = value_conflicts = 0
+    value_matches = value_conflicts = name_matches = 0
     for h, p in zip(run, chosen, strict=True):
         if h.value and p.value:
             if p.value == h.value:
                 value_matches += 1
             else:
                 value_conflicts += 1
+        name_matches += bool(h.names) and p.names == h.names
     # a copy covers as much on both sides: many open hits on a few proprietary k-grams are a
     # repeated shape, not a copy
     source_covered = 0
@@ -336,7 +351,8 @@ def _measure(
     covered = min(covered, source_covered)
     start, end = run[0].start, max(h.end for h in run)
     code_lines = _code_lines(fp, run, k) if fp.token_lines else end - start + 1
-    if not _big_enough(covered, code_lines, value_matches, value_conflicts, settings):
+    if not _big_enough(covered, code_lines, value_matches, value_conflicts, name_matches,
+                       settings):  # fmt: skip
         return None
     span = run[-1].pos + k - run[0].pos
     source = index.files[file_id]
@@ -354,23 +370,34 @@ def _measure(
         code_lines=code_lines,
         value_matches=value_matches,
         value_conflicts=value_conflicts,
+        name_matches=name_matches,
     )
 
 
 def _big_enough(
-    covered: int, code_lines: int, value_matches: int, value_conflicts: int,
+    covered: int, code_lines: int, value_matches: int, value_conflicts: int, name_matches: int,
     settings: CopySettings,
 ) -> bool:  # fmt: skip
-    """The size rule: agreeing literal values make a small run a copy; values that all differ
-    make it a shape shared with other constants or messages, a copy only when big; a run
-    without values counts by its tokens or its lines of code."""
+    """The size rule: agreeing literal values, or agreeing names, make a small run a copy;
+    values that all differ (and names that do not agree) make it a shape shared with other
+    constants or messages, a copy only when big; a run without values counts by its tokens or
+    its lines of code."""
+    if value_conflicts and not value_matches and not name_matches:
+        return covered >= max(settings.min_tokens, settings.min_tokens_with_other_values)
+    least = settings.min_tokens
     if value_matches:
-        return covered >= min(settings.min_tokens, settings.min_tokens_with_values) or (
-            code_lines >= settings.min_lines
-        )
+        least = min(least, settings.min_tokens_with_values)
+    if name_matches:
+        least = min(least, settings.min_tokens_with_names)
+    return covered >= least or code_lines >= settings.min_lines
     if value_conflicts:
         return covered >= max(settings.min_tokens, settings.min_tokens_with_other_values)
     return covered >= settings.min_tokens or code_lines >= settings.min_lines
+
+
+def _agrees(hit: _Hit, p: Posting) -> bool:
+    """Whether an occurrence has the open k-gram's literal values, or its names."""
+    return bool(hit.value and p.value == hit.value) or bool(hit.names and p.names == hit.names)
 
 
 #: a hit with more occurrences than this in the proprietary file does not vote for the diagonal
@@ -379,19 +406,17 @@ _VOTERS = 64
 
 def _anchor(run: list[_Hit]) -> tuple[int, Posting]:
     """The hit to align a run from, and its occurrence: on the diagonal (offset between the
-    two files' positions) that most hits have an occurrence on, a hit whose values agree
-    counting twice, the earliest diagonal on a tie. A copy of one stretch of a file that
+    two files' positions) that most hits have an occurrence on, a hit whose values or names
+    agree counting twice, the earliest diagonal on a tie. A copy of one stretch of a file that
     repeats the stretch's shape (a list of similar calls) then keeps to the one occurrence
     all its hits share, instead of starting at the first repetition and running off the end
     of the repeated part. Without votes (every hit is everywhere), the hit with the fewest
-    occurrences (one with the same values first) at its first such occurrence."""
+    occurrences (one with the same values or names first) at its first such occurrence."""
     votes: Counter[int] = Counter()
     for hit in run:
         if len(hit.postings) <= _VOTERS:
             votes.update({p.pos - hit.pos for p in hit.postings})
-            votes.update(
-                p.pos - hit.pos for p in hit.postings if hit.value and p.value == hit.value
-            )
+            votes.update(p.pos - hit.pos for p in hit.postings if _agrees(hit, p))
     if votes:
         best = max(votes, key=lambda d: (votes[d], -d))
         for i, hit in enumerate(run):
@@ -401,12 +426,12 @@ def _anchor(run: list[_Hit]) -> tuple[int, Posting]:
 
     def specific(i: int) -> tuple[bool, int]:
         hit = run[i]
-        same = any(hit.value and p.value == hit.value for p in hit.postings)
+        same = any(_agrees(hit, p) for p in hit.postings)
         return (not same, len(hit.postings))
 
     i = min(range(len(run)), key=specific)
     hit = run[i]
-    return i, min(hit.postings, key=lambda p: (not hit.value or p.value != hit.value, p.pos))
+    return i, min(hit.postings, key=lambda p: (not _agrees(hit, p), p.pos))
 
 
 def _align(run: list[_Hit], max_gap: int, *, strict: bool = True) -> list[Posting | None]:
@@ -414,11 +439,12 @@ def _align(run: list[_Hit], max_gap: int, *, strict: bool = True) -> list[Postin
 
     From the anchor (:func:`_anchor`), each hit takes the occurrence nearest where the copy
     would put it (the last aligned hit's occurrence plus the distance between the two hits in
-    the open file), one with the same literal values first, among those within ``max_gap`` of
-    that place; a hit without one is off this diagonal (None), and the next is placed from
-    the last aligned hit. ``strict=False``: every hit takes its nearest occurrence, however
-    far. A k-gram the proprietary file repeats (a shape it uses in many places) then neither
-    stretches the proprietary region across the file nor breaks a copy of one stretch of it.
+    the open file), one with the same literal values or names first, among those within
+    ``max_gap`` of that place; a hit without one is off this diagonal (None), and the next is
+    placed from the last aligned hit. ``strict=False``: every hit takes its nearest
+    occurrence, however far. A k-gram the proprietary file repeats (a shape it uses in many
+    places) then neither stretches the proprietary region across the file nor breaks a copy
+    of one stretch of it.
     """
 
     def place(hit: _Hit, near: int) -> Posting | None:
@@ -428,9 +454,7 @@ def _align(run: list[_Hit], max_gap: int, *, strict: bool = True) -> list[Postin
             candidates = hit.postings
         if not candidates:
             return None
-        return min(
-            candidates, key=lambda p: (not hit.value or p.value != hit.value, abs(p.pos - near))
-        )
+        return min(candidates, key=lambda p: (not _agrees(hit, p), abs(p.pos - near)))
 
     anchor, first = _anchor(run)
     chosen: list[Posting | None] = [None] * len(run)
@@ -457,14 +481,14 @@ def _code_lines(fp: FilePrint, run: list[_Hit], k: int) -> int:
 
 
 def _resolve_overlaps(runs: list[CopyMatch]) -> list[CopyMatch]:
-    """Keep the best run for each region of the open file (the same literal values first,
-    then the biggest); count the other sources."""
+    """Keep the best run for each region of the open file (the same literal values or names
+    first, then the biggest); count the other sources."""
     kept: list[CopyMatch] = []
     others: list[int] = []
     order = sorted(
         runs,
-        key=lambda m: (not m.value_matches, -m.tokens, -m.value_matches, -m.similarity,
-                       m.proprietary_path),
+        key=lambda m: (not (m.value_matches or m.name_matches), -m.tokens,
+                       -(m.value_matches + m.name_matches), -m.similarity, m.proprietary_path),
     )  # fmt: skip
     for run in order:
         for i, best in enumerate(kept):
@@ -528,7 +552,7 @@ def find_references(
                         proprietary_path=header.path,
                     )
                 )
-    defined_set = set(defined) | standard.functions
+    defined_set = set(defined) | standard.functions | standard.types
     names = sorted({n for fp in prints for n in fp.used if n not in defined_set})
     exported = index.symbols(names)
     for fp in prints:

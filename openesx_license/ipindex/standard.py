@@ -19,10 +19,11 @@ STANDARD_NAMES_FILE = "standard-names.toml"
 
 @dataclass(frozen=True, kw_only=True)
 class StandardNames:
-    """Header names and function/object names the platform provides."""
+    """Header names, function/object names and type/macro names the platform provides."""
 
     headers: frozenset[str]
     functions: frozenset[str]
+    types: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +35,7 @@ def standard_names() -> StandardNames:
         return StandardNames(
             headers=frozenset(data["headers"]["names"]),
             functions=frozenset(data["functions"]["names"]),
+            types=frozenset(data["types"]["names"]),
         )
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: cannot read the standard names ({exc})") from exc

@@ -7,10 +7,11 @@ What it holds, and why none of it is source text:
 - ``files``: each proprietary file's path (relative to the fingerprinted tree), component, kind
   (source or header), token and line counts. A path locates a copy; it is not code.
 - ``fingerprints``: one row per winnowed k-gram: 64-bit hash, file, position of its first token,
-  first and last line, and a 16-bit hash of its particular literal values (NULL when it has
-  fewer than two). The hashed k-grams are of the *normalised* stream (identifiers, literals
-  abstracted), and only every few are kept, so the tokens cannot be recovered; 16 bits of the
-  values leave thousands of candidates for any guess of them.
+  first and last line, a 16-bit hash of its literal values (NULL when they weigh too
+  little) and one of its names (NULL when they are all common ones). The hashed k-grams are
+  of the *normalised* stream (identifiers, literals abstracted), and only every few are kept,
+  so the tokens cannot be recovered; 16 bits of the values or names leave thousands of
+  candidates for any guess of them.
 - ``symbols``: exported symbols (non-static definitions, ``EXPORT_SYMBOL*``) as 64-bit keyed
   BLAKE2b hashes of their names, salted per index, with the defining file and line. The index
   never spells a symbol out; someone holding a candidate name can still test whether the
@@ -44,8 +45,8 @@ from openesx_license.ipindex.fileprint import VALUES_VERSION, FilePrint
 from openesx_license.ipindex.tokens import NORMALISER_VERSION
 from openesx_license.ipindex.winnow import HASH_NAME
 
-#: 2: each fingerprint also holds the hash of its k-gram's literal values
-FORMAT_VERSION = "2"
+#: 2: each fingerprint also holds the hash of its k-gram's literal values; 3: and of its names
+FORMAT_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,7 +55,7 @@ CREATE TABLE files (
     kind TEXT NOT NULL, tokens INTEGER NOT NULL, lines INTEGER NOT NULL);
 CREATE TABLE fingerprints (
     hash INTEGER NOT NULL, file_id INTEGER NOT NULL, pos INTEGER NOT NULL,
-    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, value INTEGER);
+    start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, value INTEGER, names INTEGER);
 CREATE TABLE symbols (
     hash INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL);
 """
@@ -94,7 +95,13 @@ class Posting:
     pos: int
     start_line: int
     end_line: int
-    value: int = 0  # hash of the k-gram's particular literal values (0: fewer than two)
+    value: int = 0  # hash of the k-gram's literal values (0: they weigh too little)
+    names: int = 0  # hash of the k-gram's names (0: only common ones)
+
+
+def _or_null(hashes: Sequence[int], n: int) -> list[int | None]:
+    """A column of 16-bit hashes as stored: 0 (nothing to compare) is NULL."""
+    return [h or None for h in hashes] if hashes else [None] * n
 
 
 def name_hash(salt: bytes, name: str) -> int:
@@ -149,14 +156,15 @@ class IndexWriter:
         )
         file_id = cur.lastrowid
         self.db.executemany(
-            "INSERT INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO fingerprints VALUES (?, ?, ?, ?, ?, ?, ?)",
             zip(
                 fp.hashes,
                 [file_id] * len(fp.hashes),
                 fp.positions,
                 fp.start_lines,
                 fp.end_lines,
-                [v or None for v in fp.values] if fp.values else [None] * len(fp.hashes),
+                _or_null(fp.values, len(fp.hashes)),
+                _or_null(fp.names, len(fp.hashes)),
                 strict=True,
             ),
         )
@@ -287,12 +295,19 @@ class FingerprintIndex:
         self._fill("wanted", hashes)
         found: dict[int, list[Posting]] = {}
         rows = db.execute(
-            "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line, f.value FROM wanted w "
-            "CROSS JOIN fingerprints f ON f.hash = w.hash"
+            "SELECT f.hash, f.file_id, f.pos, f.start_line, f.end_line, f.value, f.names "
+            "FROM wanted w CROSS JOIN fingerprints f ON f.hash = w.hash"
         )
-        for h, file_id, pos, start, end, value in rows:
+        for h, file_id, pos, start, end, value, names in rows:
             found.setdefault(h, []).append(
-                Posting(file_id=file_id, pos=pos, start_line=start, end_line=end, value=value or 0)
+                Posting(
+                    file_id=file_id,
+                    pos=pos,
+                    start_line=start,
+                    end_line=end,
+                    value=value or 0,
+                    names=names or 0,
+                )
             )
         db.execute("DELETE FROM wanted")
         return found

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 #: c-2: names parameterised inside k-grams; c-3: low-information k-grams (tables, declaration
 #: lists) dropped unless their literal values make them evidence; c-4: the same "particular"
 #: values as the value hashes (integers >= 256 other than powers of two and masks, not >= 2**16);
-#: c-5: long string literals keyed apart (``SL#``)
-NORMALISER_VERSION = "c-5"
+#: c-5: long string literals keyed apart (``SL#``); c-6: low-information k-grams hashed with
+#: their names when these are the program's own
+NORMALISER_VERSION = "c-6"
 
 #: File name endings the tokenizer understands (C, C++, their headers and fragments).
 C_FAMILY_SUFFIXES = (

@@ -48,18 +48,26 @@ def token_code(token: str) -> int:
     return code
 
 
-def kgram_hashes(tokens: Sequence[str], k: int, back: Sequence[int] | None = None) -> list[int]:
+def kgram_hashes(
+    tokens: Sequence[str], k: int, back: Sequence[int] | None = None, *, remember: bool = True
+) -> list[int]:
     """Hashes of every k-gram of ``tokens`` (``len(tokens) - k + 1`` of them), signed 64-bit.
 
     ``back`` (parallel to ``tokens``) parameterises identifiers: ``back[i]`` is the distance
     to the previous occurrence of the same name (0: none, or not an identifier). Inside each
     k-gram, a token whose previous occurrence lies in the same k-gram is coded by that
-    distance instead of its own text.
+    distance instead of its own text. ``remember=False``: codes of tokens not seen before are
+    not kept for the next call (streams of names or literal values, which are as many as the
+    tree has, would otherwise fill the process's memory).
     """
     n = len(tokens)
     if n < k:
         return []
-    codes = [_CODES.get(t) or token_code(t) for t in tokens]
+    if remember:
+        codes = [_CODES.get(t) or token_code(t) for t in tokens]
+    else:
+        known = _CODES.get
+        codes = [known(t) or zlib.crc32(t.encode("utf-8")) + 1 for t in tokens]
     mask, base, mix, sign = _MASK, _BASE, _MIX, _SIGN
     top = pow(base, k - 1, 1 << 64)
     if back is None:

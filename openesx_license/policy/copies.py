@@ -223,6 +223,7 @@ def _copy_settings(settings: CopiedCodeSettings) -> CopySettings:
         min_lines=settings.min_lines,
         min_tokens=settings.min_tokens,
         min_tokens_with_values=settings.min_tokens_with_values,
+        min_tokens_with_names=settings.min_tokens_with_names,
         min_tokens_with_other_values=settings.min_tokens_with_other_values,
         boilerplate_threshold=settings.boilerplate_threshold,
     )

@@ -289,7 +289,7 @@ class _PolicyReader(TableReader):
     def copied_code(self, table: Mapping[str, Any]) -> CopiedCodeSettings:
         names = (
             "k", "window", "min_lines", "min_tokens", "min_tokens_with_values",
-            "min_tokens_with_other_values", "boilerplate_threshold",
+            "min_tokens_with_names", "min_tokens_with_other_values", "boilerplate_threshold",
         )  # fmt: skip
         self.keys(table, "[copied_code]", names)
         values: dict[str, int] = {}

@@ -134,6 +134,9 @@ class CopiedCodeSettings:
     #: this many tokens: renaming and reformatting keep literals, code of the same shape has
     #: other ones
     min_tokens_with_values: int = 25
+    #: a run whose k-grams agree on their names as well (a copy that was not renamed; common
+    #: names weigh nothing: see ipindex.fileprint.name_weight) is a copy from this many tokens
+    min_tokens_with_names: int = 25
     #: a run whose k-grams carry literal values on both sides that all differ is the same
     #: shape with other constants or messages: a copy only from this many tokens (at least
     #: min_tokens; lines of code do not count for it). On the benchmark it removes a fifth of

@@ -30,7 +30,8 @@ class CopiedCode(Rule):
         "abstracted away, so renaming and reformatting do not hide a copy) are found, in a run "
         "covering at least [copied_code] min_tokens tokens or min_lines lines of code (or "
         "min_tokens_with_values tokens when the literal values, messages and numbers, are "
-        "the same too; min_tokens_with_other_values when they all differ), in a proprietary "
+        "the same too, min_tokens_with_names when the names are; min_tokens_with_other_values "
+        "when the values all differ), in a proprietary "
         "file: either one "
         "of the policy's proprietary components in this tree, or a fingerprint index given with "
         "--ip-index. Shapes that many open files share, and the known boilerplate of "
@@ -66,6 +67,7 @@ class CopiedCode(Rule):
                         if m.value_conflicts and not m.value_matches
                         else ""
                     )
+                    + (", same names" if m.name_matches else "")
                     + ")"
                 ),
                 evidence=(
@@ -95,6 +97,7 @@ class CopiedCode(Rule):
                     "matched_fingerprints": m.matched_fingerprints,
                     "value_matches": m.value_matches,
                     "value_conflicts": m.value_conflicts,
+                    "name_matches": m.name_matches,
                     "other_sources": m.other_sources,
                     "index": analysis.index,
                 },

@@ -1,4 +1,4 @@
-"""File prints: the value hashes beside the abstract ones."""
+"""File prints: the value and name hashes beside the abstract ones."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import pytest
 
 from openesx_license.ipindex.fileprint import (
     EXCLUDED,
+    MIN_WEIGHT,
+    name_hashes,
+    name_weight,
     particular_value,
     stream_hashes,
     value_hashes,
@@ -128,6 +131,44 @@ def test_value_weights_of_a_kgram_depend_on_its_own_tokens_only() -> None:
                 total += weights[i]
             expected.append(total >= MIN_WEIGHT)
         assert [v != 0 for v in value_hashes(stream, k)] == expected
+
+
+def test_names_weigh_what_they_tell_apart() -> None:
+    # one or two characters and the C library: nothing; a short word: a little; a longer or
+    # compound name is the program's own vocabulary
+    trivial = ("i", "rc", "r1", "f10", "__u32", "memcpy", "printf", "uint32_t", "NULL", "EINVAL")
+    assert [name_weight(n) for n in trivial] == [0] * 10
+    assert [name_weight(n) for n in ("ret", "size", "opaque", "Dev", "tmp2")] == [1] * 5
+    compound = ("checksum", "page_count", "PAGE_SHIFT", "vmxOn", "REG_0")
+    assert [name_weight(n) for n in compound] == [2] * 5
+
+
+def test_name_hashes_keep_names_through_reformatting_not_through_renaming() -> None:
+    code = "if (page_count > limit)\n    flush_pages(ctx, page_count);\nz = 0;\n"
+    reformatted = "if(page_count>limit)\n\tflush_pages(ctx,\n page_count); // x\nz = 0;\n"
+    renamed = code.replace("page_count", "n_pages").replace("flush_pages", "drain")
+    k = 8
+    a = name_hashes(tokenize(code), k)
+    assert a[0] != 0 and all(0 <= v < 1 << 16 for v in a)
+    assert a == name_hashes(tokenize(reformatted), k)
+    assert name_hashes(tokenize(renamed), k)[0] not in (0, a[0])
+    # only common names (i, n, memcpy, a short word or three): no name evidence
+    assert set(name_hashes(tokenize("for (i = 0; i < n; i++) memcpy(p, q, size);"), k)) == {0}
+
+
+def test_name_weights_of_a_kgram_depend_on_its_own_tokens_only() -> None:
+    import random
+
+    rng = random.Random(11)
+    words = ["i", "p", "ret", "size", "page_count", "flush_pages", "memcpy", "VMOTION_MAGIC"]
+    for _ in range(100):
+        code = " ".join(f"{rng.choice(words)} = {rng.choice(words)} ;" for _ in range(20))
+        stream = tokenize(code)
+        k = rng.choice((4, 8, 12))
+        pairs = zip(stream.norm, stream.raw, strict=True)
+        weights = [name_weight(r) if t == "I" else 0 for t, r in pairs]
+        expected = [sum(weights[p : p + k]) >= MIN_WEIGHT for p in range(len(stream) - k + 1)]
+        assert [h != 0 for h in name_hashes(stream, k)] == expected
 
 
 def test_a_file_the_tokenizer_fails_on_gives_an_error_print_not_a_crash(

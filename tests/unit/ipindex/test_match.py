@@ -114,13 +114,21 @@ def test_known_boilerplate_list_covers_its_shapes_renamed() -> None:
     qom = next(s for s in snippets if s.name == "qemu-qom-type-registration")
     renamed = qom.code.replace("foo", "acme_dev").replace("FOO", "ACME").replace("Bar", "Baz")
     fp = print_text("acme.c", renamed, 25, 8)
-    assert len(fp) > 0 and set(fp.hashes) <= known
+    other = qom.code.replace("foo", "zed_ctl").replace("FOO", "ZED").replace("Bar", "Qux")
+    # what the list does not cover are the k-grams of the device's own names (a list of
+    # them is evidence only when copied with them): another device shares none of those
+    spelled = set(fp.hashes) - known
+    assert len(fp) > len(spelled) and spelled.isdisjoint(print_text("z.c", other, 25, 8).hashes)
 
 
-def test_table_like_code_yields_no_fingerprints() -> None:
+def test_table_like_code_yields_no_fingerprints_but_its_own_names() -> None:
     table = "".join(f"#define REG_{i} 0x{i:04x}\n" for i in range(60))
     fields = "struct r {\n" + "".join(f"\tuint32_t f{i};\n" for i in range(60)) + "};\n"
-    assert len(print_text("t.h", table, 25, 8)) == 0
+    # a register map: its shape is no evidence, its own register names are (a map with other
+    # names shares no fingerprint with it)
+    regs = print_text("t.h", table, 25, 8)
+    others = print_text("u.h", table.replace("REG_", "CTL_"), 25, 8)
+    assert len(regs) and set(regs.hashes).isdisjoint(others.hashes)
     fp = print_text("f.h", fields, 25, 8)
     # only k-grams that reach the 'struct r {' head or the '};' tail are not periodic
     assert all(p < 3 or p + 25 > fp.tokens - 2 for p in fp.positions)
@@ -243,6 +251,54 @@ static int vm_probe(struct part *p) {
     assert find_copies(index, [copy], without_values) == []
 
 
+_QUEUE = """
+static void requeue_pending(struct vmotion_queue *queue, struct vmotion_page *page)
+{
+    list_del(&page->pending_link);
+    list_add_tail(&page->pending_link, &queue->retry_list);
+}
+"""
+
+
+def test_a_short_copy_keeping_its_names_is_a_copy_the_renamed_one_needs_min_tokens(
+    tmp_path: Path,
+) -> None:
+    # a verbatim or reformatted copy keeps its names: under min_tokens, a run whose k-grams
+    # agree on them is a copy; renamed, the same code is only a shape of that size (renaming
+    # is no evidence against a copy, but no evidence for one either)
+    tree = tmp_path / "proprietary" / "vmotion"
+    tree.mkdir(parents=True)
+    (tree / "queue.c").write_text(_QUEUE)
+    index, _ = write_index(tree.parent, ["vmotion/queue.c"], lambda p: "vmotion", PARAMS, None)
+    kept = "int other(void) { return 7; }\n" + _QUEUE.replace("    ", "\t").replace(
+        "page)\n{", "page) {"
+    )
+    renamed = kept
+    for name, new in (
+        ("requeue_pending", "rq"),
+        ("vmotion_queue", "q_t"),
+        ("queue", "qq"),
+        ("vmotion_page", "pg_t"),
+        ("page", "pg"),
+        ("pending_link", "lnk"),
+        ("retry_list", "again"),
+    ):
+        renamed = renamed.replace(name, new)  # fmt: skip
+    settings = CopySettings()  # 40 tokens, or 25 with the same names
+    copy = print_text("open/kept.c", kept, 25, 8, full=True)
+    assert copy.tokens - 9 < settings.min_tokens  # the copied function is under 40 tokens
+    (found,) = find_copies(index, [copy], settings)
+    assert (found.proprietary_path, found.start_line) == ("vmotion/queue.c", 3)
+    assert found.name_matches >= 1 and not found.value_matches
+    assert found.tokens < settings.min_tokens
+    shape = print_text("open/renamed.c", renamed, 25, 8, full=True)
+    assert find_copies(index, [shape], settings) == []
+    (as_shape,) = find_copies(index, [shape], CopySettings(min_tokens=found.tokens))
+    assert as_shape.name_matches == 0 and as_shape.tokens == found.tokens
+    without_names = CopySettings(min_tokens_with_names=settings.min_tokens)
+    assert find_copies(index, [copy], without_names) == []
+
+
 _ENGINE = """
 static int setup_engine(struct engine *e, int mode)
 {
@@ -266,6 +322,14 @@ def test_the_same_shape_with_other_literal_values_needs_a_bigger_run(tmp_path: P
     renamed = "int x(void) { return 7; }\n" + _ENGINE.replace("setup_engine", "motor_setup")
     other = renamed.replace("0x43803280", "0x5566778").replace("54454", "1000")
     other = other.replace("77", "5").replace("unsupported mode", "bad").replace("after reset", "")
+    for name, new in (
+        ("configure", "program_chip"),
+        ("timeout", "deadline"),
+        ("retries", "attempts"),
+        ("start", "launch"),
+        ("engine", "motor"),
+    ):
+        other = other.replace(name, new)  # other names too: a shape, not a copy  # fmt: skip
     copy = print_text("open/copy.c", renamed, 25, 8, full=True)
     shape = print_text("open/shape.c", other, 25, 8, full=True)
     settings = CopySettings()  # 40 tokens; 60 when the values all differ
@@ -328,7 +392,7 @@ def test_splitting_a_long_group_of_jumping_hits_aligns_each_hit_a_bounded_number
     # is lost.
     n = 2000
     hits = [
-        match._Hit(i * 5, i, i, 0, [Posting(file_id=1, pos=i * 10**6, start_line=i, end_line=i)])
+        match._Hit(i * 5, i, i, 0, 0, [Posting(file_id=1, pos=i * 10**6, start_line=i, end_line=i)])
         for i in range(n)
     ]
     aligned = []
@@ -360,7 +424,7 @@ def test_a_hit_off_the_diagonal_does_not_break_a_copy_of_a_repeated_shape() -> N
                 Posting(file_id=1, pos=100 + r * period + (pos - 500), start_line=r, end_line=r)
                 for r in range(8)
             ]
-        hits.append(match._Hit(pos, i, i, 0, postings))
+        hits.append(match._Hit(pos, i, i, 0, 0, postings))
     pieces = match._diagonals(hits, 33)
     main = max(pieces, key=lambda piece: len(piece[0]))
     assert len(main[0]) == 9  # every hit but the three off the diagonal

@@ -187,3 +187,34 @@ def test_catch_all_open_component_does_not_make_proprietary_files_nested() -> No
     ctx = context()
     ctx = CheckContext(policy=policy, files=ctx.files, graph=ctx.graph)
     assert {f.path for f in ProprietaryCode().check(ctx)} == {"kernel/vmotion_glue/g.c"}
+
+
+def test_copied_code_says_what_agrees_beside_the_shape() -> None:
+    from openesx_license.ipindex.match import CopyMatch
+    from openesx_license.policy.checks.copied import CopiedCode
+    from openesx_license.policy.copies import EXTRAS_KEY, CopyAnalysis
+
+    def copy(**evidence: int) -> CopyMatch:
+        return CopyMatch(
+            path="kernel/a.c", start_line=3, end_line=9, tokens=31,
+            proprietary_path="vmotion/engine.c", proprietary_component="vmotion",
+            proprietary_start_line=10, proprietary_end_line=16, similarity=1.0,
+            matched_fingerprints=4, code_lines=7, **evidence,
+        )  # fmt: skip
+
+    ctx = context()
+    ctx.extras[EXTRAS_KEY] = CopyAnalysis(
+        matches=(copy(name_matches=3), copy(value_conflicts=2), copy(value_matches=1)),
+        index="<monorepo>",
+    )
+    got = list(CopiedCode().check(ctx))
+    assert [f.message.split("(similarity 100%")[1] for f in got] == [
+        ", same names)",
+        ", other literal values)",
+        ", same literal values)",
+    ]
+    assert [(f.data["name_matches"], f.data["value_matches"]) for f in got] == [
+        (3, 0),
+        (0, 0),
+        (0, 1),
+    ]

@@ -222,3 +222,8 @@ def test_copied_code_sizes_load_and_must_be_positive() -> None:
     assert parse_policy(GOOD, source="p.toml").copied_code.min_tokens_with_other_values == 60
     other = parse_policy(GOOD + "\n[copied_code]\nmin_tokens_with_other_values = 80\n", source="p")
     assert other.copied_code.min_tokens_with_other_values == 80
+    assert parse_policy(GOOD, source="p.toml").copied_code.min_tokens_with_names == 25
+    names = parse_policy(GOOD + "\n[copied_code]\nmin_tokens_with_names = 40\n", source="p")
+    assert names.copied_code.min_tokens_with_names == 40
+    (msg,) = problems(GOOD + "\n[copied_code]\nmin_tokens_with_names = 'few'\n")
+    assert msg.startswith("[copied_code] 'min_tokens_with_names'")
