@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -124,12 +125,32 @@ def stream_hashes(stream: TokenStream, k: int, names: Sequence[int] | None = Non
         return hashes
     if names is None:
         names = name_hashes(stream, k)
-    named = [r if t == "I" else v for t, r, v in zip(norm, raw, valued, strict=True)]
-    named_hashes = kgram_hashes(named, k, remember=False)
-    repeated = low_information(named, k)
     for p in rest:
-        hashes[p] = named_hashes[p] if names[p] and not repeated[p] else EXCLUDED
+        hashes[p] = EXCLUDED
+    named_ones = [p for p in rest if names[p]]
+    for first, last in _stretches(named_ones, k):  # the named stream where it is needed
+        named = [
+            r if t == "I" else v
+            for t, r, v in zip(norm[first:last], raw[first:last], valued[first:last], strict=True)
+        ]
+        named_hashes = kgram_hashes(named, k, remember=False)
+        repeated = low_information(named, k)
+        for p in named_ones[bisect_left(named_ones, first) : bisect_left(named_ones, last)]:
+            if not repeated[p - first]:
+                hashes[p] = named_hashes[p - first]
     return hashes
+
+
+def _stretches(starts: Sequence[int], k: int) -> list[tuple[int, int]]:
+    """The token ranges ``[first, last)`` that hold the k-grams starting at ``starts``
+    (ascending), overlapping ones merged."""
+    out: list[tuple[int, int]] = []
+    for p in starts:
+        if out and p < out[-1][1]:
+            out[-1] = (out[-1][0], p + k)
+        else:
+            out.append((p, p + k))
+    return out
 
 
 _EMPTY_STRING = literal_key('""')

@@ -171,6 +171,44 @@ def test_name_weights_of_a_kgram_depend_on_its_own_tokens_only() -> None:
         assert [h != 0 for h in name_hashes(stream, k)] == expected
 
 
+def test_lists_are_hashed_with_their_names_kgram_by_kgram() -> None:
+    # the named stream is hashed only around the k-grams that need it; the result is that of
+    # hashing each k-gram on its own: its names spelled out when they are the program's own
+    # and make it more than a repeated pattern, else excluded
+    import random
+
+    from openesx_license.ipindex.fileprint import _valued, low_information
+    from openesx_license.ipindex.winnow import kgram_hashes
+
+    rng = random.Random(5)
+    regs = ["R_CONF", "R_CE_CTRL", "r", "n", "segments", "i", "x"]
+    spelled = excluded = 0
+    for _ in range(60):
+        lines = [rng.choice((f"s->{rng.choice(regs)} = {rng.choice(regs)};", "s->a = 0;",
+                             "if (x) { y = f(x, 1); }", f"case {rng.choice(regs)}: return 1;"))
+                 for _ in range(rng.randrange(5, 40))]  # fmt: skip
+        stream = tokenize("\n".join(lines))
+        k = rng.choice((8, 12, 25))
+        names = name_hashes(stream, k)
+        got = stream_hashes(stream, k, names)
+        valued = [_valued(t, r) for t, r in zip(stream.norm, stream.raw, strict=True)]
+        named = [r if t == "I" else v for t, r, v in zip(stream.norm, stream.raw, valued,
+                                                          strict=True)]  # fmt: skip
+        weak = low_information(stream.norm, k)
+        still = low_information(valued, k)
+        for p, h in enumerate(got):
+            if not (weak[p] and still[p]):
+                continue
+            alone = named[p : p + k]
+            if names[p] and not low_information(alone, k)[0]:
+                assert h == kgram_hashes(alone, k)[0]
+                spelled += 1
+            else:
+                assert h == EXCLUDED
+                excluded += 1
+    assert spelled > 100 and excluded > 100  # both cases are exercised
+
+
 def test_a_file_the_tokenizer_fails_on_gives_an_error_print_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
