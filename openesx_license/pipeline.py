@@ -9,6 +9,7 @@ having to read the whole module.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import subprocess
@@ -95,6 +96,10 @@ def run_audit(
         root, policy, files, components, ip_index=ip_index, jobs=jobs, cache_dir=cache_dir,
         use_cache=use_cache,
     )  # fmt: skip
+    if copies.unchecked:  # a file the step could not fingerprint says so in its record
+        files = with_errors(files, copies.unchecked)
+        scan = ScanResult(root=scan.root, files=tuple(files.values()), stats=scan.stats,
+                          engine=scan.engine)  # fmt: skip
 
     say("building the dependency graph")
     graph = graph_step(
@@ -218,6 +223,18 @@ def copied_code_step(
     return analyse_copies(
         root, policy, files, components, ip_index=ip_index, jobs=jobs, cache_dir=prints_cache
     )
+
+
+def with_errors(
+    files: Mapping[str, FileRecord], errors: Iterable[tuple[str, str]]
+) -> dict[str, FileRecord]:
+    """The records with each (path, message) added to that file's ``errors``."""
+    out = dict(files)
+    for path, message in errors:
+        record = out.get(path)
+        if record is not None and message not in record.errors:
+            out[path] = dataclasses.replace(record, errors=(*record.errors, message))
+    return out
 
 
 def check_step(ctx: CheckContext) -> tuple[Finding, ...]:

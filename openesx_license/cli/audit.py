@@ -118,6 +118,22 @@ def audit(
     return code
 
 
+#: files with errors named in the summary (all of them are in the JSON report)
+TOP_ERRORS = 5
+
+
+def _error_lines(result: AuditResult) -> list[str]:
+    """Files the audit could not read or check whole, with their first error."""
+    failed = [rec for rec in result.scan.files if rec.errors]
+    if not failed:
+        return []
+    lines = [f"{len(failed)} file(s) not fully audited (files[].errors in the JSON report):"]
+    lines.extend(f"  {rec.path}: {rec.errors[0]}" for rec in failed[:TOP_ERRORS])
+    if len(failed) > TOP_ERRORS:
+        lines.append(f"  ... and {len(failed) - TOP_ERRORS} more")
+    return lines
+
+
 def summary(
     result: AuditResult,
     written: list[Path],
@@ -160,6 +176,7 @@ def summary(
                 lines.append(f"  {f.severity.value:<7} {f.rule:<20} {where}: {f.message}")
             if len(new) > TOP_FINDINGS:
                 lines.append(f"  ... and {len(new) - TOP_FINDINGS} more (see the reports)")
+    lines.extend(_error_lines(result))
     lines.extend(gate_lines(result, strict_baseline=strict_baseline))
     if written:
         lines.append("Reports: " + ", ".join(str(p) for p in written))

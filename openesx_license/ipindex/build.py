@@ -96,7 +96,7 @@ def write_index(
         )
         for (path, component), fp in zip(claimed, prints, strict=True):
             if fp.error:
-                errors.append(f"{path}: {fp.error}")
+                errors.append(f"{path}: not indexed: {fp.error}")
             writer.add(fp, component)
             components[component] = components.get(component, 0) + 1
             fingerprints += len(fp)

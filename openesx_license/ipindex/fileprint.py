@@ -443,7 +443,7 @@ def print_file(
     try:
         source = root / path
         if source.stat().st_size > MAX_FILE_BYTES:
-            return FilePrint(path=path, error=f"larger than {MAX_FILE_BYTES} bytes: not indexed")
+            return FilePrint(path=path, error=f"larger than {MAX_FILE_BYTES // 2**20} MiB")
         text = source.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         return FilePrint(path=path, error=f"cannot read: {exc.strerror or exc}")

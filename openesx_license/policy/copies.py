@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +55,10 @@ class CopyAnalysis:
     in_tree: bool = True  # proprietary paths are files of the audited tree
     index_components: tuple[str, ...] = ()
     edges: tuple[DependencyEdge, ...] = field(default=(), compare=False)
+    #: (path, what happened) for files the step could not fingerprint (unreadable, too big,
+    #: or a tokenizer failure): an open file not checked for copies, a proprietary file whose
+    #: copies cannot be found
+    unchecked: tuple[tuple[str, str], ...] = ()
 
     def target_node(self, match: CopyMatch) -> str:
         """Graph node of a copy's proprietary side: the file itself, or an ipindex node."""
@@ -104,6 +108,23 @@ def analyse_copies(
         for path in files
         if components.class_of(path) is ComponentClass.PROPRIETARY and is_c_family(path)
     }
+    failed: dict[str, str] = {}
+
+    def noting(prints: Iterable[FilePrint]) -> Iterator[FilePrint]:
+        """The prints, with those that failed remembered (every run prints them again: no
+        cache keeps a failed print or its matches)."""
+        for fp in prints:
+            if fp.error is not None:
+                failed[fp.path] = fp.error
+            yield fp
+
+    def unchecked() -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (path, ("not fingerprinted, copies of it cannot be found: " if path in proprietary
+                    else "not checked for copied code: ") + error)
+            for path, error in sorted(failed.items())
+        )  # fmt: skip
+
     open_files = sorted(
         (p, files[p].sha1)
         for p in files
@@ -121,15 +142,18 @@ def analyse_copies(
 
         def printer(paths: list[str]) -> Iterable[FilePrint]:
             entries = [(p, files[p].sha1) for p in paths]
-            return cached_prints(
-                root, entries, k, window, uses=False, jobs=workers, cache_dir=cache_dir
+            return noting(
+                cached_prints(
+                    root, entries, k, window, uses=False, jobs=workers, cache_dir=cache_dir
+                )
             )
 
         if cache_dir is not None and all(files[p].sha1 for p in proprietary):
-            return _monorepo_cached(
+            analysis = _monorepo_cached(
                 root, policy, files, sorted(proprietary), open_files, owner, printer,
                 jobs=workers, cache_dir=cache_dir,
             )  # fmt: skip
+            return dataclasses.replace(analysis, unchecked=unchecked())
         index, _ = write_index(
             root, sorted(proprietary), owner, params, None, jobs=workers, printer=printer
         )
@@ -143,7 +167,11 @@ def analyse_copies(
 
     try:
         prints = list(
-            cached_prints(root, open_files, k, window, uses=uses, jobs=workers, cache_dir=cache_dir)
+            noting(
+                cached_prints(
+                    root, open_files, k, window, uses=uses, jobs=workers, cache_dir=cache_dir
+                )
+            )
         )
         if cache_dir is not None and not in_tree:
             matches = _index_matches_cached(
@@ -170,6 +198,7 @@ def analyse_copies(
         index=label,
         in_tree=in_tree,
         index_components=index_components,
+        unchecked=unchecked(),
     )
     return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
 
@@ -259,11 +288,7 @@ def _monorepo_cached(
         missing = [(p, sha1) for p, sha1 in entries if sha1 not in sets]
         if missing:
             fresh_sets = []
-            for fp, (_, sha1) in zip(
-                cached_prints(root, missing, k, window, uses=False, jobs=jobs, cache_dir=cache_dir),
-                missing,
-                strict=True,
-            ):
+            for fp, (_, sha1) in zip(printer([p for p, _ in missing]), missing, strict=True):
                 printed[fp.path] = fp
                 hashes = array("q", sorted(set(fp.hashes)))
                 sets[sha1] = hashes
@@ -281,7 +306,7 @@ def _monorepo_cached(
         if todo:
             _match(
                 root, todo, proprietary, owner, printer, printed, copy_settings, ignored,
-                fresh, k=k, window=window, jobs=jobs, cache_dir=cache_dir,
+                fresh, k=k, window=window, jobs=jobs,
             )  # fmt: skip
             cache.put_many(
                 (key, fresh[p]) for (p, _), key in zip(open_files, keys, strict=True) if p in fresh
@@ -316,18 +341,12 @@ def _match(
     k: int,
     window: int,
     jobs: int,
-    cache_dir: Path,
 ) -> None:
     """Match the ``todo`` open files against an index of the proprietary files, with the
     tree's boilerplate ``ignored``; their matches go to ``out``."""
     unprinted = [(p, s) for p, s in todo if p not in printed]
     prints = dict(printed)
-    prints.update(
-        (fp.path, fp)
-        for fp in cached_prints(
-            root, unprinted, k, window, uses=False, jobs=jobs, cache_dir=cache_dir
-        )
-    )
+    prints.update((fp.path, fp) for fp in printer([p for p, _ in unprinted]))
 
     def proprietary_prints(paths: list[str]) -> Iterable[FilePrint]:
         if all(p in prints for p in paths):

@@ -108,11 +108,13 @@ def test_audit_with_index_finds_copies_and_references_without_the_proprietary_tr
     index = tmp_path / "ip.db"
     assert run(["fingerprint", str(proprietary), "-o", str(index)]) == 0
     shutil.rmtree(proprietary)  # the open side never sees the proprietary tree
+    (open_tree / "vmkernel" / "tables.c").write_text("int entry;\n" * (4 * 2**20 // 11 + 1))
     out = tmp_path / "out"
     code = run(["audit", str(open_tree), "--policy", str(ASSETS / "policy.toml"),
                 "--ip-index", str(index), "--out", str(out), "--jobs", "1",
                 "--cache-dir", str(tmp_path / "cache")])  # fmt: skip
     assert code == 1
+    stdout = capsys.readouterr().out
     findings = json.loads((out / "findings.json").read_text())["findings"]
     got = {(f["rule"], f["path"], f["target"]) for f in findings}
     assert ("copied-code", "vmkernel/integrity.c", "vmotion/transfer.c") in got
@@ -127,3 +129,9 @@ def test_audit_with_index_finds_copies_and_references_without_the_proprietary_tr
     )
     texts = " ".join(e["text"] for e in migrate["evidence"])
     assert "vmotion_api.h" in texts or "vmotion_start_transfer" in texts
+    # a file the copied-code step could not fingerprint is named, in its record and on stdout
+    records = {f["path"]: f for f in json.loads((out / "findings.json").read_text())["files"]}
+    assert records["vmkernel/tables.c"]["errors"] == [
+        "not checked for copied code: larger than 4 MiB"
+    ]
+    assert "vmkernel/tables.c: not checked for copied code: larger than 4 MiB" in stdout

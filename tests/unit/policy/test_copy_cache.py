@@ -259,3 +259,39 @@ def test_ip_index_mode_does_not_remember_a_file_it_could_not_read(
     again = _analyse(root, policy, cache, ip_index=index)
     assert [m.path for m in again.matches] == ["vmkernel/integrity.c"]
     assert matched == [["vmkernel/integrity.c"]]
+
+
+def _too_big(path: Path) -> str:
+    from openesx_license.ipindex.fileprint import MAX_FILE_BYTES
+
+    path.write_text("int table_entry;\n" * (MAX_FILE_BYTES // 17 + 1))
+    return f"larger than {MAX_FILE_BYTES // 2**20} MiB"
+
+
+def test_files_the_step_cannot_fingerprint_are_named_on_every_run(
+    tree: Path, policy: Policy, tmp_path: Path
+) -> None:
+    # nothing is cached for a file that could not be printed, so a warm run names it again;
+    # the copies found elsewhere do not change
+    why = _too_big(tree / "vmkernel" / "tables.c")
+    _too_big(tree / "vmotion" / "blob.c")
+    expected = (
+        ("vmkernel/tables.c", f"not checked for copied code: {why}"),
+        ("vmotion/blob.c", f"not fingerprinted, copies of it cannot be found: {why}"),
+    )
+    cache = tmp_path / "cache"
+    for run in ("cold", "warm"):
+        analysis = _same(tree, policy, cache)  # and the same without a cache
+        assert analysis.unchecked == expected, run
+        assert [m.path for m in analysis.matches] == ["vmkernel/integrity.c"]
+
+
+def test_ip_index_mode_names_the_open_files_it_cannot_fingerprint(
+    open_and_index: tuple[Path, Path, Path], policy: Policy
+) -> None:
+    root, index, cache = open_and_index
+    why = _too_big(root / "vmkernel" / "tables.c")
+    for cache_dir in (cache, cache, None):
+        analysis = _analyse(root, policy, cache_dir, ip_index=index)
+        assert analysis.unchecked == (("vmkernel/tables.c", f"not checked for copied code: {why}"),)
+        assert [m.path for m in analysis.matches] == ["vmkernel/integrity.c"]
