@@ -216,11 +216,14 @@ def _may_grow(
     fp: FilePrint, postings: Mapping[int, object], ignored: Collection[int], k: int,
     settings: CopySettings,
 ) -> bool:  # fmt: skip
-    """Whether some group of first-pass hits could reach the copy size: a copy cannot take in
-    the k-gram of a neighbouring selected fingerprint that did not hit (unless that one was
-    ignored as boilerplate, which says nothing), which bounds how far it can extend."""
+    """Whether some group of first-pass hits could reach the copy size, the smallest one
+    agreeing values or names allow included: a copy cannot take in the k-gram of a
+    neighbouring selected fingerprint that did not hit (unless that one was ignored as
+    boilerplate, which says nothing), which bounds how far it can extend."""
     hashes, positions = fp.hashes, fp.positions
     n = len(hashes)
+    least = min(settings.min_tokens, settings.min_tokens_with_values,
+                settings.min_tokens_with_names)  # fmt: skip
     i = 0
     while i < n:
         if hashes[i] not in postings:
@@ -233,9 +236,7 @@ def _may_grow(
         last = positions[j + 1] + k - 2 if j + 1 < n else fp.tokens - 1
         first_line = fp.end_lines[i - 1] if i > 0 else 1
         last_line = fp.start_lines[j + 1] if j + 1 < n else fp.lines
-        if last - first + 1 >= settings.min_tokens or last_line - first_line + 1 >= (
-            settings.min_lines
-        ):
+        if last - first + 1 >= least or last_line - first_line + 1 >= settings.min_lines:
             return True
         i = j + 1
     return False

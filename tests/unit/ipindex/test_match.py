@@ -11,7 +11,7 @@ import pytest
 from openesx_license.ipindex import match
 from openesx_license.ipindex.boilerplate import known_boilerplate, load_snippets
 from openesx_license.ipindex.build import c_family_files, write_index
-from openesx_license.ipindex.fileprint import distinct_trigrams, print_files, print_text
+from openesx_license.ipindex.fileprint import FilePrint, distinct_trigrams, print_files, print_text
 from openesx_license.ipindex.match import CopySettings, find_copies, find_references
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters, Posting
 
@@ -297,6 +297,17 @@ def test_a_short_copy_keeping_its_names_is_a_copy_the_renamed_one_needs_min_toke
     assert as_shape.name_matches == 0 and as_shape.tokens == found.tokens
     without_names = CopySettings(min_tokens_with_names=settings.min_tokens)
     assert find_copies(index, [copy], without_names) == []
+    # as the audit matches: the winnowed print first, every k-gram only for a file whose hits
+    # could grow into a copy (here: one that agreeing names allow)
+    refined: list[str] = []
+
+    def refine(fp: FilePrint) -> FilePrint:
+        refined.append(fp.path)
+        return print_text(fp.path, kept, 25, 8, full=True)
+
+    winnowed = print_text("open/kept.c", kept, 25, 8)
+    assert find_copies(index, [winnowed], settings, refine=refine) == [found]
+    assert refined == ["open/kept.c"]
 
 
 _ENGINE = """
