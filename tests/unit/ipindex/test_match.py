@@ -211,6 +211,15 @@ def test_names_the_open_tree_defines_or_headers_it_has_are_not_references(
     assert find_references(index, [fp], ["a.c", "include/vmotion_api.h"], defined=defined) == []
 
 
+def _one_file_index(tmp_path: Path, path: str, code: str) -> FingerprintIndex:
+    """An index of one proprietary file (component vmotion) holding ``code``."""
+    source = tmp_path / "proprietary" / path
+    source.parent.mkdir(parents=True)
+    source.write_text(code)
+    index, _ = write_index(tmp_path / "proprietary", [path], lambda p: "vmotion", PARAMS, None)
+    return index
+
+
 _PROBE = """
 static int probe_chip(struct chip *c)
 {
@@ -226,10 +235,7 @@ def test_a_short_copy_keeping_its_literal_values_is_a_copy_the_same_shape_is_not
 ) -> None:
     # under min_tokens, a run whose k-grams also agree on their particular values (renaming
     # and reformatting keep literals) is a copy; the same shape with other values is not
-    tree = tmp_path / "proprietary" / "vmotion"
-    tree.mkdir(parents=True)
-    (tree / "chip.c").write_text(_PROBE)
-    index, _ = write_index(tree.parent, ["vmotion/chip.c"], lambda p: "vmotion", PARAMS, None)
+    index = _one_file_index(tmp_path, "vmotion/chip.c", _PROBE)
     renamed = """int other(void) { return 7; }
 
 static int vm_probe(struct part *p) {
@@ -266,10 +272,7 @@ def test_a_short_copy_keeping_its_names_is_a_copy_the_renamed_one_needs_min_toke
     # a verbatim or reformatted copy keeps its names: under min_tokens, a run whose k-grams
     # agree on them is a copy; renamed, the same code is only a shape of that size (renaming
     # is no evidence against a copy, but no evidence for one either)
-    tree = tmp_path / "proprietary" / "vmotion"
-    tree.mkdir(parents=True)
-    (tree / "queue.c").write_text(_QUEUE)
-    index, _ = write_index(tree.parent, ["vmotion/queue.c"], lambda p: "vmotion", PARAMS, None)
+    index = _one_file_index(tmp_path, "vmotion/queue.c", _QUEUE)
     kept = "int other(void) { return 7; }\n" + _QUEUE.replace("    ", "\t").replace(
         "page)\n{", "page) {"
     )
@@ -326,10 +329,7 @@ def test_the_same_shape_with_other_literal_values_needs_a_bigger_run(tmp_path: P
     # 50 tokens match by shape: enough for a run without literals, but where every k-gram
     # carrying values has other ones (other constants, other messages), it takes
     # min_tokens_with_other_values; the copy keeping its values is found
-    tree = tmp_path / "proprietary" / "vmotion"
-    tree.mkdir(parents=True)
-    (tree / "engine.c").write_text(_ENGINE)
-    index, _ = write_index(tree.parent, ["vmotion/engine.c"], lambda p: "vmotion", PARAMS, None)
+    index = _one_file_index(tmp_path, "vmotion/engine.c", _ENGINE)
     renamed = "int x(void) { return 7; }\n" + _ENGINE.replace("setup_engine", "motor_setup")
     other = renamed.replace("0x43803280", "0x5566778").replace("54454", "1000")
     other = other.replace("77", "5").replace("unsupported mode", "bad").replace("after reset", "")
