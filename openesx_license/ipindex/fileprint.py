@@ -325,10 +325,10 @@ _ONE_WORD_RE = re.compile(r"[a-z]+|[A-Z][a-z]*|[A-Z]+")
 def name_weight(name: str) -> int:
     """How much one identifier tells code apart, a number at its end and underscores around
     it aside (``tmp2``, ``__u32``): 0 for a name of one or two characters (``i``, ``p``,
-    ``rc``, ``u32``) and the standard library's names (``memcpy``, ``uint32_t``, ``EINVAL``,
-    in every program: ``rules/standard-names.toml``); 1 for the other
-    one-word names of up to :data:`SHORT_WORD` characters (``size``, ``buf``, ``opaque``); 2
-    for longer or compound names (``vmotion_page_count``, ``PAGE_SHIFT``, ``checksum``)."""
+    ``rc``, ``u32``) and the standard library's names (``memcpy``, ``uint32_t``, ``EINVAL``:
+    in every program, ``rules/standard-names.toml``); 1 for the other one-word names of up to
+    :data:`SHORT_WORD` characters (``size``, ``buf``, ``opaque``); 2 for longer or compound
+    names (``vmotion_page_count``, ``PAGE_SHIFT``, ``checksum``)."""
     stem = name.strip("_").rstrip("0123456789")
     standard = standard_names()
     if len(stem) <= 2 or name in standard.functions or name in standard.types:
@@ -354,11 +354,9 @@ def name_hashes(stream: TokenStream, k: int) -> list[int]:
     if count <= 0:
         return []
     names = [r if t == "I" else "." for t, r in zip(norm, raw, strict=True)]
-    weighed: dict[str, int] = {".": 0}
-    weights = [
-        weighed[name] if name in weighed else weighed.setdefault(name, name_weight(name))
-        for name in names
-    ]
+    weighed = {name: name_weight(name) for name in set(names) - {"."}}
+    weighed["."] = 0
+    weights = [weighed[name] for name in names]
     hashes = kgram_hashes(names, k, remember=False)
     out = [0] * count
     weight = sum(weights[:k])
