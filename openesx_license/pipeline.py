@@ -88,8 +88,7 @@ def run_audit(
                      progress=progress)  # fmt: skip
     components = ComponentMap(policy)
     files = apply_components(scan.files, components)
-    scan = ScanResult(root=scan.root, files=tuple(files.values()), stats=scan.stats,
-                      engine=scan.engine)  # fmt: skip
+    scan = dataclasses.replace(scan, files=tuple(files.values()))
 
     say("matching copied code")
     copies = copied_code_step(
@@ -98,8 +97,7 @@ def run_audit(
     )  # fmt: skip
     if copies.unchecked:  # a file the step could not fingerprint says so in its record
         files = with_errors(files, copies.unchecked)
-        scan = ScanResult(root=scan.root, files=tuple(files.values()), stats=scan.stats,
-                          engine=scan.engine)  # fmt: skip
+        scan = dataclasses.replace(scan, files=tuple(files.values()))
 
     say("building the dependency graph")
     graph = graph_step(

@@ -226,6 +226,12 @@ VALUES_VERSION = "4"
 VALUE_BITS = 16
 
 
+def _short(h: int) -> int:
+    """A k-gram hash cut to the :data:`VALUE_BITS` kept for values and names (1 to 65,535:
+    0 means nothing to compare)."""
+    return h % ((1 << VALUE_BITS) - 1) + 1
+
+
 def progressions(stream: TokenStream) -> tuple[list[int], list[tuple[int, int] | None]]:
     """Integers that continue an arithmetic progression of the integers before them
     (``385, 386, 387``; ``0x10, 0x20, 0x30``; every second one of a table of pairs; the same
@@ -308,7 +314,7 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     for p, h in enumerate(hashes):
         weight += change[p]
         if weight >= MIN_WEIGHT:
-            out[p] = h % ((1 << VALUE_BITS) - 1) + 1
+            out[p] = _short(h)
     return out
 
 
@@ -364,7 +370,7 @@ def name_hashes(stream: TokenStream, k: int) -> list[int]:
         if p:
             weight += weights[p + k - 1] - weights[p - 1]
         if weight >= MIN_WEIGHT:
-            out[p] = h % ((1 << VALUE_BITS) - 1) + 1
+            out[p] = _short(h)
     return out
 
 
