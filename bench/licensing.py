@@ -24,8 +24,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.common import BIN, RESULTS, fetch_corpus, measure, save  # noqa: E402
-from openesx_license.policy.licensing import LicenceKnowledge, outbound_verdict  # noqa: E402
-from openesx_license.policy.licensing.expression import parse_expression  # noqa: E402
+from openesx_license.licensing import LicenseKnowledge, outbound_verdict  # noqa: E402
+from openesx_license.licensing.expression import parse_expression  # noqa: E402
 
 ROUNDS = 200
 
@@ -47,7 +47,7 @@ EXPRESSIONS = {
 
 def micro() -> dict[str, dict[str, float]]:
     """Median and max microseconds per cold verdict for each expression."""
-    knowledge = LicenceKnowledge.load()
+    knowledge = LicenseKnowledge.load()
     out: dict[str, dict[str, float]] = {}
     for name, expression in EXPRESSIONS.items():
         samples = []

@@ -44,7 +44,7 @@ from openesx_license.model import (  # noqa: E402
     FileRecord,
     Finding,
     Holder,
-    LicenceDetection,
+    LicenseDetection,
     ReleaseOption,
     ScanResult,
     Severity,
@@ -137,7 +137,7 @@ def synthetic_audit(root: Path) -> AuditResult:
                     license_expression=expr,
                     license_source="detected" if expr else "none",
                     detections=(
-                        LicenceDetection(
+                        LicenseDetection(
                             license_expression=expr,
                             method=DetectionMethod.SPDX_TAG,
                             start_line=text[: tag.start()].count("\n") + 1,
@@ -290,12 +290,11 @@ def real_audit(root: Path) -> AuditResult | None:
         print(f"[bench] {policy_file} missing: synthetic audit", file=sys.stderr)
         return None
     try:
-        from openesx_license.pipeline import run_audit
-        from openesx_license.policy.loader import load_policy
+        from openesx_license.pipeline import read_policy, run_audit
     except ImportError as exc:
         print(f"[bench] pipeline not available ({exc}): synthetic audit", file=sys.stderr)
         return None
-    return run_audit(root, load_policy(policy_file), jobs=2)
+    return run_audit(root, read_policy(policy_file), jobs=2)
 
 
 def browser_timings(report: Path, runs: int = 3) -> dict[str, Any]:

@@ -7,6 +7,7 @@ the versioned JSON of ``scan --json`` and ``findings.json``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -14,6 +15,17 @@ from typing import Any
 #: Version of the JSON written by ``scan --json`` and ``findings.json``; bump on any change of
 #: meaning, add fields freely (readers ignore unknown fields).
 SCHEMA_VERSION = "1.0"
+
+
+class Label(str, Enum):
+    """A closed set of names that are also their JSON spelling: ``str()`` and f-strings give
+    the value (``"include"``), never ``"EdgeKind.INCLUDE"``."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
 
 class Severity(str, Enum):
@@ -58,6 +70,54 @@ class FindingStatus(str, Enum):
     WAIVED = "waived"
 
 
+class LicenseSource(Label):
+    """Where a file's concluded ``license_expression`` came from (JSON ``license_source``)."""
+
+    DETECTED = "detected"  # the file's own text or SPDX tag
+    LICENSE_FILE = "license-file"  # the COPYING/LICENSE file governing its folder
+    DECLARED = "declared"  # its policy component's declared licence
+    NONE = "none"  # nothing: the licence is unknown
+
+
+class EdgeKind(Label):
+    """Kinds of dependency edge in the graph, in the order reports list them."""
+
+    INCLUDE = "include"
+    LINK = "link"
+    SYMBOL = "symbol"
+    IMPORT = "import"
+    COPY = "copy"
+
+
+#: every edge kind's name (policy ``edges`` lists, graph exports)
+EDGE_KINDS: tuple[str, ...] = tuple(kind.value for kind in EdgeKind)
+
+#: what an edge of each kind says, for docs, ``--help`` and report legends
+EDGE_MEANINGS = {
+    EdgeKind.INCLUDE.value: "the source file #includes the target header",
+    EdgeKind.LINK.value: "the built artefact of the source build file (or composite object) "
+    "contains or links the target's code",
+    EdgeKind.SYMBOL.value: "the source file calls or references a function or global defined "
+    "in the target",
+    EdgeKind.IMPORT.value: "the source Python module imports the target module",
+    EdgeKind.COPY.value: "the source file contains code copied from the target",
+}
+
+
+class FailOn(Label):
+    """``--fail-on``: the lowest severity of a new finding that fails the CI gate."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"  # every new finding fails
+    NEVER = "never"
+
+    @property
+    def threshold(self) -> Severity | None:
+        """The lowest failing severity; None for ``never`` (the gate is off)."""
+        return None if self is FailOn.NEVER else Severity(self.value)
+
+
 @dataclass(frozen=True, kw_only=True)
 class FileEntry:
     """One file of the inventory (before detection)."""
@@ -71,7 +131,7 @@ class FileEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LicenceDetection:
+class LicenseDetection:
     """One licence fact about one file, with its provenance."""
 
     license_expression: str  # SPDX expression (normalised); '' for an invalid tag
@@ -127,14 +187,18 @@ class FileRecord:
     detected_license_expression: str | None = None
     #: concluded: detected, else the governing licence file's, else the component's declared
     license_expression: str | None = None
-    #: 'detected' | 'license-file' | 'declared' | 'none'
-    license_source: str = "none"
-    detections: tuple[LicenceDetection, ...] = ()
+    license_source: LicenseSource = LicenseSource.NONE
+    detections: tuple[LicenseDetection, ...] = ()
     copyrights: tuple[CopyrightStatement, ...] = ()
     holders: tuple[Holder, ...] = ()
     markers: tuple[MarkerHit, ...] = ()
     errors: tuple[str, ...] = ()
     component: str | None = None  # filled by the policy stage
+
+    def __post_init__(self) -> None:
+        # caches and JSON give the plain string back
+        if not isinstance(self.license_source, LicenseSource):
+            object.__setattr__(self, "license_source", LicenseSource(self.license_source))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,6 +230,62 @@ class Evidence:
     line: int | None
     text: str
     kind: str  # include | link | symbol | import | copy | license | marker | file | waiver ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class DependencyEdge:
+    """One dependency: ``source`` depends on ``target`` (both paths relative to the root).
+
+    The dependency graph is a ``networkx.MultiDiGraph`` (:mod:`openesx_license.graph`);
+    this is how other stages hand edges *into* it (the ``copy`` edges of copied code, the
+    references to a proprietary IP index) and how an edge reads when taken out of it
+    (:meth:`from_graph`). ``external`` marks a target that is not a file of the tree (an
+    unresolved ``<stdio.h>``, an ``ipindex:<component>:<name>`` reference); ``symbol`` names
+    the function, global or module the edge is about; ``gpl_only`` is set when that symbol is
+    exported with ``EXPORT_SYMBOL_GPL``.
+    """
+
+    source: str
+    target: str
+    kind: EdgeKind
+    evidence: Evidence
+    symbol: str | None = None
+    gpl_only: bool = False
+    external: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, EdgeKind):
+            try:
+                object.__setattr__(self, "kind", EdgeKind(self.kind))
+            except ValueError:
+                raise ValueError(
+                    f"unknown edge kind {self.kind!r} (expected one of {EDGE_KINDS})"
+                ) from None
+
+    def attributes(self) -> dict[str, Any]:
+        """The edge attributes as stored in the graph (``kind`` as its plain name)."""
+        return {
+            "kind": self.kind.value,
+            "evidence": self.evidence,
+            "symbol": self.symbol,
+            "gpl_only": self.gpl_only,
+        }
+
+    @classmethod
+    def from_graph(cls, source: str, target: str, data: Mapping[str, Any]) -> DependencyEdge:
+        """Rebuild an edge from a graph edge ``(source, target, data)``."""
+        evidence = data.get("evidence")
+        if not isinstance(evidence, Evidence):
+            evidence = Evidence(path=source, line=None, text="", kind=str(data.get("kind", "")))
+        return cls(
+            source=source,
+            target=target,
+            kind=EdgeKind(str(data["kind"])),
+            evidence=evidence,
+            symbol=data.get("symbol"),
+            gpl_only=bool(data.get("gpl_only", False)),
+            external=bool(data.get("external", False)),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -278,7 +398,7 @@ class AuditResult:
     stale_baseline: tuple[StaleBaselineEntry, ...] = ()
     baseline_path: str | None = None
     since: str | None = None
-    fail_on: str = "error"
+    fail_on: FailOn = FailOn.ERROR
     diff: DiffSummary | None = None  # set in diff mode (--since)
     #: --strict-baseline: stale baseline entries fail the gate too (reports state the verdict)
     strict_baseline: bool = False

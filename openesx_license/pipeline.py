@@ -20,41 +20,39 @@ from pathlib import Path
 import networkx as nx
 
 from openesx_license import __version__
-from openesx_license.errors import UsageError
-from openesx_license.graph.model import DependencyEdge
-from openesx_license.model import (
-    AuditResult,
-    ComponentEdge,
-    ComponentSummary,
-    FileRecord,
-    Finding,
-    FindingStatus,
-    ReleaseOption,
-    ScanResult,
-    Severity,
-)
-from openesx_license.policy.boundaries import NodeComponents, edge_crosses
-from openesx_license.policy.components import UNMAPPED, ComponentMap, apply_components
-from openesx_license.policy.context import CheckContext
-from openesx_license.policy.copies import EXTRAS_KEY as COPIES_KEY
-from openesx_license.policy.copies import (
+from openesx_license.checks.boundaries import NodeComponents, edge_crosses
+from openesx_license.checks.context import CheckContext
+from openesx_license.checks.registry import all_rules
+from openesx_license.config.components import UNMAPPED, ComponentMap, apply_components
+from openesx_license.config.loader import load_policy
+from openesx_license.config.model import Policy
+from openesx_license.copies.stage import EXTRAS_KEY as COPIES_KEY
+from openesx_license.copies.stage import (
     CopyAnalysis,
     analyse_copies,
     check_index,
     index_resolver,
 )
-from openesx_license.policy.gate import prepare_gate
-from openesx_license.policy.model import Policy
-from openesx_license.policy.registry import all_rules
-
-#: ``--fail-on`` values and the lowest severity each one gates on (None: never fail).
-FAIL_ON: dict[str, Severity | None] = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "never": None,
-}
+from openesx_license.errors import UsageError
+from openesx_license.gate import prepare_gate
+from openesx_license.model import (
+    AuditResult,
+    ComponentEdge,
+    ComponentSummary,
+    DependencyEdge,
+    FileRecord,
+    Finding,
+    ReleaseOption,
+    ScanResult,
+)
 
 Progress = Callable[[str], None]
+
+
+def read_policy(path: Path | None) -> Policy:
+    """The policy at ``path`` (None: the built-in one), its waivers checked against the ids of
+    the registered checks."""
+    return load_policy(path, rule_ids=all_rules())
 
 
 def run_audit(
@@ -337,19 +335,6 @@ def _git(root: Path, *args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def gate_exit_code(result: AuditResult, fail_on: str) -> int:
-    """0, or 1 when a finding with status ``new`` is at or above ``fail_on``'s severity."""
-    if fail_on not in FAIL_ON:
-        raise UsageError(f"--fail-on: expected one of {', '.join(FAIL_ON)}, got {fail_on!r}")
-    threshold = FAIL_ON[fail_on]
-    if threshold is None:
-        return 0
-    failing = any(
-        f.status is FindingStatus.NEW and f.severity.rank >= threshold.rank for f in result.findings
-    )
-    return 1 if failing else 0
-
-
 def dependency_graph(
     root: Path,
     policy: Policy,
@@ -372,9 +357,9 @@ def dependency_graph(
 
 def options_step(policy: Policy, files: Mapping[str, FileRecord]) -> tuple[ReleaseOption, ...]:
     """The release-licence options table (release licence first, then the candidates)."""
-    from openesx_license.policy.licensing import LicenceKnowledge, release_options
+    from openesx_license.licensing import LicenseKnowledge, release_options
 
-    return release_options(files, policy, LicenceKnowledge.load())
+    return release_options(files, policy, LicenseKnowledge.load())
 
 
 def release_options_of_tree(

@@ -17,7 +17,7 @@ from openesx_license.model import (
     CopyrightStatement,
     FileRecord,
     Holder,
-    LicenceDetection,
+    LicenseDetection,
     MarkerHit,
     ScanResult,
 )
@@ -30,7 +30,7 @@ def tool_to_dict(version: str | None = None) -> dict[str, Any]:
     return {"name": TOOL_NAME, "version": version or __version__}
 
 
-def detection_to_dict(det: LicenceDetection) -> dict[str, Any]:
+def detection_to_dict(det: LicenseDetection) -> dict[str, Any]:
     """One licence detection with its provenance."""
     return {
         "license_expression": det.license_expression,

@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from openesx_license.cli.common import engine_options, policy_option
-from openesx_license.cli.gate_notes import gate_lines, strict_baseline_code
-from openesx_license.model import AuditResult, FindingStatus
-from openesx_license.pipeline import FAIL_ON, gate_exit_code, run_audit
-from openesx_license.policy.loader import load_policy
+from openesx_license.cli.gate_notes import gate_lines
+from openesx_license.gate.verdict import gate_verdict
+from openesx_license.model import AuditResult, FailOn, FindingStatus
+from openesx_license.pipeline import read_policy, run_audit
 from openesx_license.reports import parse_formats, write_reports
 
 DEFAULT_OUT = "openesx-license-report"
@@ -70,7 +70,7 @@ TOP_FINDINGS = 10
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(list(FAIL_ON)),
+    type=click.Choice([f.value for f in FailOn]),
     default="error",
     show_default=True,
     help="Exit 1 when a new finding is at or above this severity.",
@@ -97,7 +97,7 @@ def audit(
     3 internal error.
     """
     parse_formats(formats)  # an unknown format is exit 2 before minutes of scanning
-    policy = load_policy(policy_path)
+    policy = read_policy(policy_path)
     result = run_audit(
         path,
         policy,
@@ -110,10 +110,9 @@ def audit(
         today=today.date() if today else None,
     )
     # the reports state the verdict of this run's threshold (the pipeline does not know it)
-    result = dataclasses.replace(result, fail_on=fail_on, strict_baseline=strict_baseline)
+    result = dataclasses.replace(result, fail_on=FailOn(fail_on), strict_baseline=strict_baseline)
     written = write_reports(result, out_dir, formats)
-    code = gate_exit_code(result, fail_on)
-    code = strict_baseline_code(result, code, strict_baseline=strict_baseline)
+    code = gate_verdict(result).exit_code
     click.echo(summary(result, written, fail_on, code, strict_baseline=strict_baseline))
     return code
 

@@ -15,11 +15,10 @@ import click
 
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import BaselineError
+from openesx_license.gate import Baseline, load_baseline, record_baseline
+from openesx_license.gate.baseline import write_baseline
 from openesx_license.model import FindingStatus
-from openesx_license.pipeline import run_audit
-from openesx_license.policy.gate import Baseline, load_baseline, record_baseline
-from openesx_license.policy.gate.baseline import write_baseline
-from openesx_license.policy.loader import load_policy
+from openesx_license.pipeline import read_policy, run_audit
 
 SHOWN = 20
 
@@ -63,7 +62,7 @@ def baseline(
     Exit 0 when every finding was recorded, 1 when some could not be (they still fail the
     gate), 2 on a usage, policy or input error.
     """
-    policy = load_policy(policy_path)
+    policy = read_policy(policy_path)
     day = today.date() if today else dt.date.today()
     result = run_audit(
         path,

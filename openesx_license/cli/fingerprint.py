@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from openesx_license.cli.common import policy_option
+from openesx_license.config.model import CopiedCodeSettings
 from openesx_license.errors import UsageError
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.store import IndexParameters
-from openesx_license.policy.model import CopiedCodeSettings
 
 
 @click.command()
@@ -64,11 +64,11 @@ def fingerprint(
     settings = CopiedCodeSettings()
     component_of = None
     if policy_path is not None:
-        from openesx_license.policy.components import ComponentMap
-        from openesx_license.policy.loader import load_policy
-        from openesx_license.policy.model import ComponentClass
+        from openesx_license.config.components import ComponentMap
+        from openesx_license.config.model import ComponentClass
+        from openesx_license.pipeline import read_policy
 
-        policy = load_policy(policy_path)
+        policy = read_policy(policy_path)
         settings = policy.copied_code
         components = ComponentMap(policy)
 

@@ -41,10 +41,3 @@ def gate_lines(result: AuditResult, *, strict_baseline: bool = False) -> list[st
         if len(result.stale_baseline) > SHOWN:
             lines.append(f"  ... and {len(result.stale_baseline) - SHOWN} more")
     return lines
-
-
-def strict_baseline_code(result: AuditResult, code: int, *, strict_baseline: bool) -> int:
-    """The exit code once ``--strict-baseline`` is applied: stale entries fail the gate."""
-    if strict_baseline and result.stale_baseline:
-        return max(code, 1)
-    return code

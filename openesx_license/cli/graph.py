@@ -9,8 +9,7 @@ import click
 
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import UsageError
-from openesx_license.pipeline import dependency_graph
-from openesx_license.policy.loader import load_policy
+from openesx_license.pipeline import dependency_graph, read_policy
 
 
 @click.command()
@@ -47,7 +46,7 @@ def graph(
     from openesx_license.graph.export import export_graph
     from openesx_license.reports import atomic_write_text
 
-    policy = load_policy(policy_path)
+    policy = read_policy(policy_path)
     g = dependency_graph(path, policy, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache)
     text = export_graph(g, fmt, level)
     if output is None:

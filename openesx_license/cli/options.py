@@ -14,11 +14,10 @@ from pathlib import Path
 import click
 
 from openesx_license.cli.common import engine_options, policy_option
+from openesx_license.config.model import ComponentClass, Policy
+from openesx_license.licensing.options import is_proprietary_blocker
 from openesx_license.model import SCHEMA_VERSION, Blocker, FileRecord, ReleaseOption
-from openesx_license.pipeline import release_options_of_tree
-from openesx_license.policy.licensing.options import is_proprietary_blocker
-from openesx_license.policy.loader import load_policy
-from openesx_license.policy.model import ComponentClass, Policy
+from openesx_license.pipeline import read_policy, release_options_of_tree
 from openesx_license.reports.json_report import option_to_dict
 from openesx_license.serialize import tool_to_dict
 
@@ -44,7 +43,7 @@ def options(
 
     Proprietary code inside the tree blocks every candidate until it is removed.
     """
-    policy = load_policy(policy_path)
+    policy = read_policy(policy_path)
     rows, files = release_options_of_tree(
         path, policy, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache
     )

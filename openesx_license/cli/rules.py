@@ -6,8 +6,8 @@ import textwrap
 
 import click
 
+from openesx_license.checks.registry import all_rules
 from openesx_license.errors import UsageError
-from openesx_license.policy.registry import all_rules
 
 
 @click.command()

@@ -16,7 +16,7 @@ from typing import Any
 
 from license_expression import ExpressionError, Licensing, combine_expressions
 
-from openesx_license.detect.engine import CopyrightFacts, LicenceFacts
+from openesx_license.detect.engine import CopyrightFacts, LicenseFacts
 from openesx_license.detect.prepare import PreparedFile
 from openesx_license.model import (
     CopyrightStatement,
@@ -24,7 +24,8 @@ from openesx_license.model import (
     FileEntry,
     FileRecord,
     Holder,
-    LicenceDetection,
+    LicenseDetection,
+    LicenseSource,
     MarkerHit,
 )
 
@@ -57,7 +58,7 @@ def _combined(unique: tuple[str, ...]) -> str:
 
 def file_facts(
     prepared: PreparedFile,
-    blocks: Mapping[str, LicenceFacts],
+    blocks: Mapping[str, LicenseFacts],
     groups: Mapping[str, CopyrightFacts],
 ) -> Facts:
     """Facts of one file from its prepared form and the engine results of its blocks."""
@@ -87,15 +88,15 @@ def file_facts(
     }
 
 
-def _tag_to_dict(tag: LicenceDetection) -> dict[str, Any]:
+def _tag_to_dict(tag: LicenseDetection) -> dict[str, Any]:
     data = asdict(tag)
     data["method"] = tag.method.value
     return data
 
 
-def licence_detection(det: Mapping[str, Any]) -> LicenceDetection:
-    """A ScanCode detection of the facts as a :class:`LicenceDetection`."""
-    return LicenceDetection(
+def license_detection(det: Mapping[str, Any]) -> LicenseDetection:
+    """A ScanCode detection of the facts as a :class:`LicenseDetection`."""
+    return LicenseDetection(
         license_expression=det["expression"],
         method=DetectionMethod.LICENSE_TEXT,
         start_line=det["start_line"],
@@ -110,9 +111,9 @@ def licence_detection(det: Mapping[str, Any]) -> LicenceDetection:
 def build_record(entry: FileEntry, facts: Facts) -> FileRecord:
     """The :class:`FileRecord` of ``entry`` from its facts (before licence-file governance)."""
     tags = [
-        LicenceDetection(**{**t, "method": DetectionMethod(t["method"])}) for t in facts["tags"]
+        LicenseDetection(**{**t, "method": DetectionMethod(t["method"])}) for t in facts["tags"]
     ]
-    texts = [licence_detection(d) for d in facts["licences"]]
+    texts = [license_detection(d) for d in facts["licences"]]
     detections = sorted(tags + texts, key=lambda d: (d.start_line or 0, d.end_line or 0))
     detected = combine_and(d.license_expression for d in detections if d.valid)
     return FileRecord(
@@ -123,7 +124,7 @@ def build_record(entry: FileEntry, facts: Facts) -> FileRecord:
         language=entry.language,
         detected_license_expression=detected,
         license_expression=detected,
-        license_source="detected" if detected else "none",
+        license_source=LicenseSource.DETECTED if detected else LicenseSource.NONE,
         detections=tuple(detections),
         copyrights=tuple(
             CopyrightStatement(statement=c, start_line=s, end_line=e)

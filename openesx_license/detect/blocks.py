@@ -59,7 +59,7 @@ _COPYRIGHT_WORDS = frozenset({"copyright", "copyrights", "copyrighted", "rights"
 
 
 @dataclass(frozen=True, kw_only=True)
-class LicenceBlock:
+class LicenseBlock:
     """A run of lines that may hold licence text: ``start`` is the 0-based first line."""
 
     key: str
@@ -117,9 +117,9 @@ def _tail(lines: list[str], last: int, next_start: int) -> int:
     return end
 
 
-def licence_blocks(
+def license_blocks(
     lines: list[str], blank: frozenset[int] = frozenset(), *, whole: bool | None = None
-) -> list[LicenceBlock]:
+) -> list[LicenseBlock]:
     """The licence blocks of ``lines``; indexes in ``blank`` (tag lines) count as empty.
 
     A licence text must be matched in one piece to be recognised as the whole licence and not
@@ -163,7 +163,7 @@ def licence_blocks(
         chunk = ["" if j in blank else lines[j] for j in range(first, last + 1)]
         if not whole:
             chunk = ["" if first + k in blanked else line for k, line in enumerate(chunk)]
-        blocks.append(LicenceBlock(key=block_key(chunk), start=first, text="\n".join(chunk)))
+        blocks.append(LicenseBlock(key=block_key(chunk), start=first, text="\n".join(chunk)))
     return blocks
 
 

@@ -23,7 +23,7 @@ DETECT_VERSION = "8"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 
-LicenceFacts = list[dict[str, Any]]
+LicenseFacts = list[dict[str, Any]]
 CopyrightFacts = dict[str, list[list[Any]]]
 
 
@@ -105,7 +105,7 @@ def attach_exceptions(expression: Any) -> Any:
     return walk(expression)
 
 
-def detect_licence_block(text: str) -> LicenceFacts:
+def detect_license_block(text: str) -> LicenseFacts:
     """ScanCode's licence detections in one block, as plain data (lines relative to the block).
 
     Clues (detections without an expression) are left out, as ScanCode leaves them out of
@@ -119,7 +119,7 @@ def detect_licence_block(text: str) -> LicenceFacts:
     def spdx(expression: str) -> str:
         return str(build_spdx_license_expression(expression, licensing=licensing))
 
-    facts: LicenceFacts = []
+    facts: LicenseFacts = []
     for det in detect_licenses(index=get_index(), query_string=text):
         if det.license_expression is None:
             continue

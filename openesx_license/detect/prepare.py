@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 from openesx_license.detect.blocks import (
     CopyrightGroup,
-    LicenceBlock,
+    LicenseBlock,
     copyright_groups,
-    licence_blocks,
+    license_blocks,
     split_lines,
 )
 from openesx_license.detect.tags import find_tags, parse_tag
 from openesx_license.inventory import HEAD_BYTES, LARGE_FILE_BYTES
-from openesx_license.model import FileEntry, FileKind, LicenceDetection, MarkerHit
+from openesx_license.model import FileEntry, FileKind, LicenseDetection, MarkerHit
 
 #: markers used when the policy names none (DESIGN.md, ``[markers] proprietary``)
 DEFAULT_MARKERS = ("VMware Confidential", "Proprietary and Confidential")
@@ -42,8 +42,8 @@ class PreparedFile:
     """What detection needs from one file before the engine runs."""
 
     path: str
-    tags: tuple[LicenceDetection, ...] = ()
-    blocks: tuple[LicenceBlock, ...] = ()
+    tags: tuple[LicenseDetection, ...] = ()
+    blocks: tuple[LicenseBlock, ...] = ()
     groups: tuple[CopyrightGroup, ...] = ()
     markers: tuple[MarkerHit, ...] = ()
     errors: tuple[str, ...] = field(default=())
@@ -70,7 +70,7 @@ def read_text(full: str, size: int) -> tuple[str, list[str]]:
 
 
 def find_markers(
-    text: str, markers: Sequence[str], tags: Sequence[LicenceDetection]
+    text: str, markers: Sequence[str], tags: Sequence[LicenseDetection]
 ) -> list[MarkerHit]:
     """Proprietary markers (case-insensitive) and ``LicenseRef-*Proprietary*`` tags."""
     hits = []
@@ -110,7 +110,7 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
         path=entry.path,
         tags=tags,
         blocks=tuple(
-            licence_blocks(
+            license_blocks(
                 lines,
                 frozenset(t.index for t in found),
                 whole=_WHOLE_BY_KIND.get(entry.kind),

@@ -21,7 +21,7 @@ from typing import Any
 from license_expression import ExpressionError, Licensing
 
 from openesx_license.detect.assemble import Facts, combine_and
-from openesx_license.model import DetectionMethod, FileRecord, LicenceDetection
+from openesx_license.model import DetectionMethod, FileRecord, LicenseDetection, LicenseSource
 
 GOVERNING_NAME = re.compile(r"^(COPYING|LICEN[CS]E)([._-][^/]*)?$", re.IGNORECASE)
 _LICENSING = Licensing()
@@ -55,25 +55,25 @@ def resolve_references(facts_by_path: Mapping[str, Facts]) -> dict[str, Facts]:
     """Facts with "see FILE" licence references resolved as ScanCode resolves them."""
     resolved: dict[str, Facts] = {}
     for path, facts in facts_by_path.items():
-        new_licences = []
+        new_licenses = []
         changed = False
         for det in facts["licences"]:
             names = list(dict.fromkeys(n for m in det["matches"] for n in m["references"]))
             target = _find_referenced(path, names, facts_by_path) if names else None
             if target is None:
-                new_licences.append(det)
+                new_licenses.append(det)
                 continue
             ref_dets = facts_by_path[target]["licences"]
             ref_expr = combine_and(d["expression"] for d in ref_dets)
             if ref_expr is None or not _use_reference(ref_expr, det):
-                new_licences.append(det)
+                new_licenses.append(det)
                 continue
             matches = det["matches"] + [m for d in ref_dets for m in d["matches"]]
             expression = combine_and(m["expression"] for m in _filtered(matches)) or ref_expr
             note = f"licence reference resolved to {target} (as ScanCode does)"
-            new_licences.append({**det, "expression": expression, "message": note})
+            new_licenses.append({**det, "expression": expression, "message": note})
             changed = True
-        resolved[path] = {**facts, "licences": new_licences} if changed else facts
+        resolved[path] = {**facts, "licences": new_licenses} if changed else facts
     return resolved
 
 
@@ -111,7 +111,7 @@ def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
             out.append(rec)
             continue
         expression = lic.detected_license_expression or ""
-        detection = LicenceDetection(
+        detection = LicenseDetection(
             license_expression=expression,
             method=DetectionMethod.LICENSE_FILE,
             governing_file=lic.path,
@@ -121,7 +121,7 @@ def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
             replace(
                 rec,
                 license_expression=expression,
-                license_source="license-file",
+                license_source=LicenseSource.LICENSE_FILE,
                 detections=(*rec.detections, detection),
             )
         )

@@ -196,7 +196,7 @@ def _detect_chunk(
     errors: dict[str, str] = {}
     for key, text in blocks:
         try:
-            found_blocks[key] = engine.detect_licence_block(text)
+            found_blocks[key] = engine.detect_license_block(text)
         except Exception as exc:  # noqa: BLE001, PERF203 - one bad block must not stop the scan
             errors[key] = f"{type(exc).__name__}: {exc}"
     for key, lines in groups:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
-from openesx_license.model import DetectionMethod, LicenceDetection
+from openesx_license.model import DetectionMethod, LicenseDetection
 
 TAG_RULE = "SPDX-License-Identifier"
 _TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<expr>.*)", re.IGNORECASE)
@@ -53,11 +53,11 @@ def find_tags(lines: list[str]) -> list[TagLine]:
     return found
 
 
-def parse_tag(raw: str, *, line: int) -> LicenceDetection:
+def parse_tag(raw: str, *, line: int) -> LicenseDetection:
     """Parse and validate one tag's expression text; ``line`` is 1-based."""
     normalised, problem = normalise_expression(raw) if raw else ("", "empty tag")
     note = problem or (None if normalised == raw else f"normalised from {raw!r}")
-    return LicenceDetection(
+    return LicenseDetection(
         license_expression=normalised,
         method=DetectionMethod.SPDX_TAG,
         start_line=line,

@@ -8,14 +8,6 @@ carries the evidence line that proves it; :func:`component_graph` condenses it t
 """
 
 from openesx_license.graph.builder import build_graph
-from openesx_license.graph.model import EDGE_KINDS, DependencyEdge, edge_from_data
 from openesx_license.graph.paths import component_graph, shortest_dependency_path
 
-__all__ = [
-    "EDGE_KINDS",
-    "DependencyEdge",
-    "build_graph",
-    "component_graph",
-    "edge_from_data",
-    "shortest_dependency_path",
-]
+__all__ = ["build_graph", "component_graph", "shortest_dependency_path"]

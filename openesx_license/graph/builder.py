@@ -38,10 +38,9 @@ from openesx_license.graph.facts_cache import (
     facts_keys,
 )
 from openesx_license.graph.includes import IncludeResolver, load_compile_commands
-from openesx_license.graph.model import DependencyEdge
 from openesx_license.graph.parts import GraphParts, StaleSnapshot, compute_parts, update_parts
 from openesx_license.graph.snapshot import GraphSnapshots, paths_digest, slot_key
-from openesx_license.model import Evidence, FileRecord
+from openesx_license.model import DependencyEdge, Evidence, FileRecord
 
 ComponentOf = Callable[[str], "tuple[str, str] | None"]
 

@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from openesx_license._util.kvcache import KeyValueCache, parts_digest, source_digest
 from openesx_license.graph.kbuild import LinkEdge
 from openesx_license.graph.parts import GraphParts
 from openesx_license.graph.symbol_edges import LinkedFile, SymbolContribution, SymbolEdge
-from openesx_license.kvcache import KeyValueCache, parts_digest, source_digest
 from openesx_license.model import Evidence
 
 CACHE_FILE = "graph-snapshot.sqlite"

@@ -22,7 +22,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from openesx_license.kvcache import KeyValueCache, source_digest
+from openesx_license._util.kvcache import KeyValueCache, source_digest
 from openesx_license.model import FileEntry, FileKind
 
 CACHE_FILE = "inventory-stat.sqlite"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from openesx_license.gate.fingerprint import compute_fingerprint, fingerprint_findings
 from openesx_license.model import (
     AuditResult,
     ComponentSummary,
@@ -17,16 +18,12 @@ from openesx_license.model import (
     FindingStatus,
     Severity,
 )
-from openesx_license.policy.gate.fingerprint import compute_fingerprint, fingerprint_findings
-
-#: ``--fail-on`` value -> lowest severity rank that fails the gate (``never``: nothing fails)
-_FAIL_ON_RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 
 def stable_fingerprint(finding: Finding) -> str:
     """The finding's fingerprint: the gate's one when set, else the gate's recipe applied now.
 
-    The recipe (:mod:`openesx_license.policy.gate.fingerprint`) hashes rule, path, target and
+    The recipe (:mod:`openesx_license.gate.fingerprint`) hashes rule, path, target and
     the normalised evidence line — never a line number — so it survives code moving.
     """
     return finding.fingerprint or compute_fingerprint(finding)
@@ -57,40 +54,6 @@ def fingerprinted(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
 def sorted_findings(result: AuditResult) -> list[Finding]:
     """The audit's findings, fingerprinted, in report order (see :func:`sort_key`)."""
     return sorted(fingerprinted(result.findings), key=sort_key)
-
-
-def fails_gate(finding: Finding, fail_on: str) -> bool:
-    """True when ``finding`` counts against ``--fail-on`` (new, and severe enough)."""
-    if finding.status is not FindingStatus.NEW:
-        return False
-    return finding.severity.rank >= _FAIL_ON_RANK.get(fail_on, 3)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Verdict:
-    """The gate's outcome as the reports state it (the same as ``audit``'s exit code)."""
-
-    fail_on: str
-    failing: int  # new findings at or above fail_on
-    passed: bool
-    stale_failing: int = 0  # stale baseline entries, when --strict-baseline makes them fail
-
-    @property
-    def label(self) -> str:
-        """``pass`` or ``fail``."""
-        return "pass" if self.passed else "fail"
-
-
-def verdict(result: AuditResult) -> Verdict:
-    """How the audit fares against its ``--fail-on`` threshold."""
-    failing = sum(fails_gate(f, result.fail_on) for f in result.findings)
-    stale = len(result.stale_baseline) if result.strict_baseline else 0
-    return Verdict(
-        fail_on=result.fail_on,
-        failing=failing,
-        passed=failing == 0 and stale == 0,
-        stale_failing=stale,
-    )
 
 
 def counts_by_rule(result: AuditResult) -> dict[str, int]:

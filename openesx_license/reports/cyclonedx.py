@@ -32,7 +32,7 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 
 from openesx_license.model import AuditResult, FileRecord
 from openesx_license.reports.common import release_scope
-from openesx_license.reports.licence_data import spdx_expression
+from openesx_license.reports.license_data import spdx_expression
 from openesx_license.reports.registry import Formatter, ReportFormat
 
 _NAMESPACE = uuid.UUID("6f1c1a52-3b8e-4b8a-9a55-0e5b6f0e5a11")  # serial numbers: uuid5 in here

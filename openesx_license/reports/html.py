@@ -24,10 +24,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from openesx_license.model import AuditResult, ComponentSummary, Finding, FindingStatus, Severity
-from openesx_license.policy.registry import all_rules
+from openesx_license.checks.registry import all_rules
+from openesx_license.gate.verdict import fails_gate
+from openesx_license.model import (
+    AuditResult,
+    ComponentSummary,
+    FailOn,
+    Finding,
+    FindingStatus,
+    Severity,
+)
 from openesx_license.reports import html_charts
-from openesx_license.reports.common import counts_by_rule_and_severity, fails_gate, sorted_findings
+from openesx_license.reports.common import counts_by_rule_and_severity, sorted_findings
 from openesx_license.reports.html_data import (
     embed_json,
     findings_payload,
@@ -119,7 +127,7 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
     does a release-licence option the audit found not allowed. With ``--fail-on never`` the
     CI gate never fails, but the reader still needs the legal answer: errors are used then.
     """
-    threshold = "error" if result.fail_on not in ("error", "warning", "note") else result.fail_on
+    threshold = FailOn.ERROR if result.fail_on is FailOn.NEVER else result.fail_on
     blocking = [f for f in result.findings if fails_gate(f, threshold)]
     review = [
         f for f in result.findings if f.status is FindingStatus.NEW and not fails_gate(f, threshold)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from openesx_license.gate.verdict import gate_verdict
 from openesx_license.model import (
     SCHEMA_VERSION,
     AuditResult,
@@ -28,7 +29,6 @@ from openesx_license.reports.common import (
     counts_by_status,
     sorted_findings,
     stable_fingerprint,
-    verdict,
 )
 from openesx_license.reports.registry import Formatter, ReportFormat
 from openesx_license.serialize import file_record_to_dict, license_counts, tool_to_dict
@@ -109,7 +109,7 @@ def stale_entry_to_dict(entry: StaleBaselineEntry) -> dict[str, Any]:
 
 def summary_to_dict(result: AuditResult) -> dict[str, Any]:
     """Counts by rule, severity, status and licence, and the gate's verdict."""
-    gate = verdict(result)
+    gate = gate_verdict(result)
     return {
         "files": len(result.scan.files),
         "findings": len(result.findings),

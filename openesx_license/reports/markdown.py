@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from openesx_license.gate.verdict import gate_verdict
 from openesx_license.model import AuditResult, Finding, FindingStatus, Severity
 from openesx_license.reports.common import (
     counts_by_rule_and_severity,
     counts_by_status,
     plural,
     sorted_findings,
-    verdict,
 )
 from openesx_license.reports.registry import Formatter, ReportFormat
 
@@ -55,7 +55,7 @@ def _top(findings: list[Finding]) -> list[Finding]:
 
 def render_markdown(result: AuditResult) -> str:
     """The whole summary."""
-    gate = verdict(result)
+    gate = gate_verdict(result)
     findings = sorted_findings(result)
     status = counts_by_status(result)
     mark = "✅ pass" if gate.passed else "❌ fail"

@@ -4,7 +4,7 @@ It lists every part of the release that is third-party or licensed differently f
 licence, grouped by component and licence expression, with the copyright holders of each
 group; then the full text of every licence and exception those parts and the release itself
 use. Texts come from ScanCode Toolkit's licence data (see
-:mod:`openesx_license.reports.licence_data`), never retyped; an identifier ScanCode does not
+:mod:`openesx_license.reports.license_data`), never retyped; an identifier ScanCode does not
 know is listed with the files whose own statements then apply. Proprietary components are not
 part of the release and never appear.
 """
@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from openesx_license.model import AuditResult, FileRecord
 from openesx_license.reports.common import plural, release_scope
-from openesx_license.reports.licence_data import licence_keys, licence_text, spdx_expression
+from openesx_license.reports.license_data import license_keys, license_text, spdx_expression
 from openesx_license.reports.registry import Formatter, ReportFormat
 
 WIDTH = 79
@@ -46,14 +46,14 @@ def attribution_groups(result: AuditResult) -> list[AttributionGroup]:
     release = spdx_expression(result.release_license)
     groups: list[AttributionGroup] = []
     for comp in scope.components:
-        by_licence: dict[str, list[FileRecord]] = defaultdict(list)
+        by_license: dict[str, list[FileRecord]] = defaultdict(list)
         for rec in scope.files.get(comp.name, ()):
             expr = spdx_expression(rec.license_expression)
             if comp.component_class != "third-party" and (expr is None or expr == release):
                 continue  # open code under the release licence (or none: a finding says so)
-            by_licence[expr or NO_LICENSE].append(rec)
-        for expr in sorted(by_licence, key=lambda e: (e == NO_LICENSE, e.lower())):
-            recs = by_licence[expr]
+            by_license[expr or NO_LICENSE].append(rec)
+        for expr in sorted(by_license, key=lambda e: (e == NO_LICENSE, e.lower())):
+            recs = by_license[expr]
             holders = {h.holder.strip() for rec in recs for h in rec.holders if h.holder.strip()}
             groups.append(
                 AttributionGroup(
@@ -74,8 +74,8 @@ def _paths_block(paths: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def _licence_section(spdx_id: str, used_by: list[str]) -> list[str]:
-    known = licence_text(spdx_id)
+def _license_section(spdx_id: str, used_by: list[str]) -> list[str]:
+    known = license_text(spdx_id)
     where = ", ".join(used_by[:10]) + (
         f" and {len(used_by) - 10} more" if len(used_by) > 10 else ""
     )
@@ -136,7 +136,7 @@ def render_notice(result: AuditResult) -> str:
     if not groups:
         lines += ["Every file of the release is under the release licence.", ""]
     used_by: dict[str, list[str]] = defaultdict(list)
-    for key in licence_keys(result.release_license):
+    for key in license_keys(result.release_license):
         used_by[key].append(f"the release licence, {result.release_license}")
     for group in groups:
         label = "third-party" if group.component_class == "third-party" else "open"
@@ -149,14 +149,14 @@ def render_notice(result: AuditResult) -> str:
         else:
             lines.append("  Copyright holders: none stated in the files")
         lines.append("")
-        for key in licence_keys(group.license_expression):
+        for key in license_keys(group.license_expression):
             if group.component not in used_by[key]:
                 used_by[key].append(group.component)
     lines += [RULE, "Licence texts", RULE, ""]
     lines.extend(f"  {key}" for key in sorted(used_by, key=str.lower))
     lines.append("")
     for key in sorted(used_by, key=str.lower):
-        lines.extend(_licence_section(key, used_by[key]))
+        lines.extend(_license_section(key, used_by[key]))
     return "\n".join(line.rstrip() for line in lines).rstrip("\n") + "\n"
 
 

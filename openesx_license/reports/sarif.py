@@ -19,8 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from openesx_license.gate.verdict import gate_verdict
 from openesx_license.model import AuditResult, Evidence, Finding, FindingStatus, Severity
-from openesx_license.reports.common import sorted_findings, stable_fingerprint, verdict
+from openesx_license.reports.common import sorted_findings, stable_fingerprint
 from openesx_license.reports.registry import Formatter, ReportFormat
 
 SARIF_VERSION = "2.1.0"
@@ -68,7 +69,7 @@ def _rule_name(rule_id: str) -> str:
 
 def rule_descriptors(result: AuditResult) -> list[dict[str, Any]]:
     """``reportingDescriptor`` objects: every registered rule, plus any unregistered id used."""
-    from openesx_license.policy.registry import all_rules
+    from openesx_license.checks.registry import all_rules
 
     descriptors: dict[str, dict[str, Any]] = {}
     for rule_id, rule in all_rules().items():
@@ -197,7 +198,7 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
     findings = sorted_findings(result)  # worst first, so truncation drops the mildest
     kept = findings[:max_results]
     with_baseline = result.baseline_path is not None
-    gate = verdict(result)
+    gate = gate_verdict(result)
     properties: dict[str, Any] = {
         "release": {"name": result.release_name, "license": result.release_license},
         "policy": result.policy_path,

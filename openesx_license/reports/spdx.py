@@ -7,7 +7,7 @@ SHA1, the licences found in its text (``licenseInfoInFiles``), the concluded lic
 copyright statements; every ``LicenseRef-`` used gets an ``hasExtractedLicensingInfos`` entry,
 with ScanCode's text when ScanCode knows the licence.
 
-Expressions go through :func:`~openesx_license.reports.licence_data.spdx_expression` first:
+Expressions go through :func:`~openesx_license.reports.license_data.spdx_expression` first:
 license-expression (which spdx-tools uses) keeps ``WITH`` exceptions as one symbol and accepts
 any ``LicenseRef-``; ids outside the SPDX list become ``LicenseRef-`` ids, and an expression
 that does not parse is recorded as NOASSERTION. The document is validated before it is written
@@ -49,11 +49,11 @@ from spdx_tools.spdx.writer.json.json_writer import write_document_to_stream
 
 from openesx_license.model import AuditResult, FileKind, FileRecord
 from openesx_license.reports.common import release_scope
-from openesx_license.reports.licence_data import (
+from openesx_license.reports.license_data import (
     exception_of_ref,
-    licence_keys,
-    licence_text,
+    license_keys,
     license_refs,
+    license_text,
     spdx_expression,
 )
 from openesx_license.reports.registry import Formatter, ReportFormat
@@ -125,7 +125,7 @@ def _extracted(refs: dict[str, list[str]]) -> list[ExtractedLicensingInfo]:
     infos = []
     for ref, paths in sorted(refs.items()):
         exception = exception_of_ref(ref)
-        known = licence_text(exception or ref)
+        known = license_text(exception or ref)
         where = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
         standalone = (
             f" The exception {exception} was found without the licence it modifies (not in a "
@@ -205,8 +205,8 @@ def spdx_document(result: AuditResult) -> Document:
                 continue  # unreadable: no checksum to record (an inventory error says why)
             counter += 1
             comp_files.append(_file(rec, f"SPDXRef-File-{counter}"))
-            keys = licence_keys(rec.license_expression, standalone_exceptions=False)
-            keys += licence_keys(rec.detected_license_expression, standalone_exceptions=False)
+            keys = license_keys(rec.license_expression, standalone_exceptions=False)
+            keys += license_keys(rec.detected_license_expression, standalone_exceptions=False)
             for key in keys:
                 if key.startswith("LicenseRef-") and rec.path not in refs.get(key, []):
                     refs.setdefault(key, []).append(rec.path)

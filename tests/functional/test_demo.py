@@ -14,9 +14,10 @@ import pytest
 from expected_findings import expected_findings
 
 from openesx_license.cli.main import main
+from openesx_license.config.loader import load_policy
+from openesx_license.gate.verdict import gate_verdict
 from openesx_license.model import AuditResult
-from openesx_license.pipeline import gate_exit_code, run_audit
-from openesx_license.policy.loader import load_policy
+from openesx_license.pipeline import run_audit
 from openesx_license.resources import rules_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,7 +92,8 @@ def test_demo_components_and_crossing_edges(result: AuditResult) -> None:
     crossing = {(e.source, e.target) for e in result.component_edges if e.crossing}
     assert {("vmkernel", "vmotion"), ("drivers", "vmotion"), ("tools", "vcenter")} <= crossing
     assert ("ha", "vmkernel") not in crossing
-    assert gate_exit_code(result, "error") == 1 and gate_exit_code(result, "never") == 0
+    assert gate_verdict(result, "error").exit_code == 1
+    assert gate_verdict(result, "never").exit_code == 0
 
 
 def test_demo_cli_writes_findings_json(
@@ -115,7 +117,7 @@ def test_demo_cli_writes_findings_json(
 def test_demo_release_options(result: AuditResult) -> None:
     """Proprietary parts block every candidate; once removed, the Apache-2.0 driver blocks
     GPL-2.0-only but not GPL-3.0-only (which the kernel's GPL-2.0-only files block)."""
-    from openesx_license.policy.licensing.options import is_proprietary_blocker
+    from openesx_license.licensing.options import is_proprietary_blocker
 
     rows = {o.license: o for o in result.options}
     assert list(rows)[0] == "GPL-2.0-only"
@@ -124,10 +126,10 @@ def test_demo_release_options(result: AuditResult) -> None:
         assert not row.allowed and row.proprietary_files >= 10
         assert {"vmotion", "ha", "vcenter"} <= set(row.blocking_components)
 
-    def licence_blockers(name: str) -> set[str | None]:
+    def license_blockers(name: str) -> set[str | None]:
         return {b.license_expression for b in rows[name].blockers if not is_proprietary_blocker(b)}
 
-    assert licence_blockers("GPL-2.0-only") == {"Apache-2.0"}
+    assert license_blockers("GPL-2.0-only") == {"Apache-2.0"}
     assert rows["GPL-2.0-only"].blocking_files - rows["GPL-2.0-only"].proprietary_files == 2
-    assert "Apache-2.0" not in licence_blockers("GPL-3.0-only")
-    assert "GPL-2.0-only" in licence_blockers("GPL-3.0-only")
+    assert "Apache-2.0" not in license_blockers("GPL-3.0-only")
+    assert "GPL-2.0-only" in license_blockers("GPL-3.0-only")

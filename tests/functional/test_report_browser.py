@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,8 +60,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's report.html: the real pipeline on a copy of examples/openesx-mini."""
+    from openesx_license.config.loader import load_policy
     from openesx_license.pipeline import run_audit
-    from openesx_license.policy.loader import load_policy
 
     base = tmp_path_factory.mktemp("demo")
     tree = base / "openesx-mini"
@@ -79,11 +78,8 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hand-built report of the unit tests, with script tags in paths, holders, messages."""
-    sys.path.insert(0, str(REPO / "tests" / "unit" / "reports"))
-    try:
-        from html_sample import sample_result, write_tree
-    finally:
-        sys.path.pop(0)
+    from tests.helpers.html_sample import sample_result, write_tree
+
     base = tmp_path_factory.mktemp("hostile")
     tree = base / "tree"
     tree.mkdir()

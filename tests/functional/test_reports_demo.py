@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +26,19 @@ from cyclonedx.validation.json import JsonStrictValidator
 from spdx_tools.spdx.parser.parse_anything import parse_file
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
+from openesx_license.checks.registry import all_rules
 from openesx_license.cli.main import main
+from openesx_license.config.loader import load_policy
 from openesx_license.model import AuditResult, FindingStatus
 from openesx_license.pipeline import run_audit
-from openesx_license.policy.loader import load_policy
-from openesx_license.policy.registry import all_rules
 from openesx_license.reports import ReportFormat, write_reports
-from openesx_license.reports.licence_data import licence_text
+from openesx_license.reports.license_data import license_text
 from openesx_license.resources import rules_file
+from tests.helpers.schema_checks import FINDINGS_SCHEMA, sarif_schema, validate
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "examples" / "openesx-mini"
 GOLDEN = REPO / "tests" / "assets" / "golden"
-sys.path.insert(0, str(REPO / "tests" / "unit" / "reports"))  # the shared schema checks
-from schema_checks import FINDINGS_SCHEMA, sarif_schema, validate  # noqa: E402
 
 pytestmark = pytest.mark.scancode
 
@@ -167,7 +165,7 @@ def test_notice_attributes_third_party_with_scancode_texts(
     assert "zlib (third-party): Zlib" in notice and "Jean-loup Gailly" in notice
     assert "jsmn (third-party): MIT" in notice and "Serge Zaitsev" in notice
     for spdx_id in ("Zlib", "MIT", "GPL-2.0-only"):
-        known = licence_text(spdx_id)
+        known = license_text(spdx_id)
         assert known is not None
         assert "\n".join(line.rstrip() for line in known.text.splitlines()) in notice
     for folder in LEFT_OUT[:3]:

@@ -14,7 +14,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "licenses"
 
 
 @pytest.fixture(scope="session")
-def licence_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def license_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of tests/assets/licenses outside the repository's git work tree."""
     root = tmp_path_factory.mktemp("licences") / "tree"
     shutil.copytree(ASSETS, root)
@@ -22,12 +22,12 @@ def licence_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def licence_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def license_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The cache folder the session scan fills (shared by the tests that rescan)."""
     return tmp_path_factory.mktemp("licence-cache")
 
 
 @pytest.fixture(scope="session")
-def licence_scan(licence_tree: Path, licence_cache: Path) -> ScanResult:
+def license_scan(license_tree: Path, license_cache: Path) -> ScanResult:
     """The fixtures scanned by the real engine, in this process (jobs=1: CI has 2 cores)."""
-    return scan_tree(licence_tree, jobs=1, cache_dir=licence_cache, progress=False)
+    return scan_tree(license_tree, jobs=1, cache_dir=license_cache, progress=False)

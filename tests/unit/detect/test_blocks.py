@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cluecode.copyrights import detect_copyrights_from_lines
 
-from openesx_license.detect.blocks import copyright_groups, licence_blocks, split_lines
+from openesx_license.detect.blocks import copyright_groups, license_blocks, split_lines
 from openesx_license.detect.engine import detect_copyright_group
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "licenses"
@@ -35,8 +35,8 @@ echo hi
 
 
 def test_same_header_in_other_comment_style_and_holder_has_the_same_key() -> None:
-    c_blocks = licence_blocks(split_lines(GPL_C))
-    sh_blocks = licence_blocks(split_lines(GPL_SH))
+    c_blocks = license_blocks(split_lines(GPL_C))
+    sh_blocks = license_blocks(split_lines(GPL_SH))
     assert len(c_blocks) == len(sh_blocks) == 1
     # the bare copyright lines are blanked: the year and holder do not defeat deduplication
     assert c_blocks[0].key == sh_blocks[0].key
@@ -44,24 +44,24 @@ def test_same_header_in_other_comment_style_and_holder_has_the_same_key() -> Non
     assert "Intel" not in c_blocks[0].text and "#include" not in c_blocks[0].text
 
 
-def test_code_without_licence_words_makes_no_block() -> None:
+def test_code_without_license_words_makes_no_block() -> None:
     code = "int main(void)\n{\n    return grant_table_init(domain);\n}\n"
-    assert licence_blocks(split_lines(code)) == []
+    assert license_blocks(split_lines(code)) == []
 
 
 def test_tag_lines_are_blanked_and_a_tag_only_file_needs_no_engine() -> None:
     lines = ["// SPDX-License-Identifier: GPL-2.0", "int x;"]
-    assert licence_blocks(lines, frozenset({0})) == []
+    assert license_blocks(lines, frozenset({0})) == []
 
 
-def test_a_licence_text_file_is_one_block() -> None:
+def test_a_license_text_file_is_one_block() -> None:
     text = (ASSETS / "governed" / "COPYING").read_text()
     lines = split_lines(text)
-    blocks = licence_blocks(lines, whole=True)
+    blocks = license_blocks(lines, whole=True)
     assert len(blocks) == 1 and blocks[0].start == 0
     assert blocks[0].text.count("\n") == len(lines) - 1
     # mostly licence text: one block even without being told
-    assert len(licence_blocks(lines)) == 1
+    assert len(license_blocks(lines)) == 1
 
 
 def _scancode_copyrights(lines: list[str]) -> list[tuple[str, int, int]]:
@@ -127,17 +127,17 @@ def test_copyright_groups_on_tricky_lines() -> None:
         "    Developer's Certificate of Origin 1.1",
     ],
 )
-def test_a_licence_phrase_without_licence_words_makes_a_block(line: str) -> None:
-    blocks = licence_blocks(split_lines(f"/*\n{line}\n */\nint x;\n"), whole=False)
+def test_a_license_phrase_without_license_words_makes_a_block(line: str) -> None:
+    blocks = license_blocks(split_lines(f"/*\n{line}\n */\nint x;\n"), whole=False)
     assert [b.start for b in blocks] == [1]
 
 
 @pytest.mark.parametrize("line", ["    /* leave the value as is */", "x = domain_public;"])
 def test_ordinary_code_is_not_a_block(line: str) -> None:
-    assert licence_blocks(split_lines(f"int x;\n{line}\n"), whole=False) == []
+    assert license_blocks(split_lines(f"int x;\n{line}\n"), whole=False) == []
 
 
-def test_copyright_abandoned_is_a_licence_statement_not_a_bare_copyright() -> None:
+def test_copyright_abandoned_is_a_license_statement_not_a_bare_copyright() -> None:
     text = "/*\n *   Copyright abandoned, Michael Chastain, <mailto:mec@shout.net>.\n */\n"
-    blocks = licence_blocks(split_lines(text), whole=False)
+    blocks = license_blocks(split_lines(text), whole=False)
     assert [b.start for b in blocks] == [1] and "abandoned" in blocks[0].text

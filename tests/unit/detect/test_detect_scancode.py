@@ -43,8 +43,8 @@ def _files(scan: ScanResult) -> dict[str, FileRecord]:
 
 
 @pytest.mark.parametrize(("path", "expression"), sorted(EXPECTED.items()))
-def test_detected_licence(licence_scan: ScanResult, path: str, expression: str) -> None:
-    rec = _files(licence_scan)[path]
+def test_detected_license(license_scan: ScanResult, path: str, expression: str) -> None:
+    rec = _files(license_scan)[path]
     assert Licensing().is_equivalent(rec.detected_license_expression, expression), (
         rec.detected_license_expression
     )
@@ -54,8 +54,8 @@ def test_detected_licence(licence_scan: ScanResult, path: str, expression: str) 
     )
 
 
-def test_provenance_of_a_text_detection(licence_scan: ScanResult) -> None:
-    rec = _files(licence_scan)["gpl-2.0-or-later.c"]
+def test_provenance_of_a_text_detection(license_scan: ScanResult) -> None:
+    rec = _files(license_scan)["gpl-2.0-or-later.c"]
     (det,) = rec.detections
     assert det.method is DetectionMethod.LICENSE_TEXT
     assert (det.start_line, det.end_line) == (4, 12)
@@ -67,22 +67,22 @@ def test_provenance_of_a_text_detection(licence_scan: ScanResult) -> None:
     assert [h.holder for h in rec.holders] == ["Jane Hacker"]
 
 
-def test_a_file_without_licence_has_none(licence_scan: ScanResult) -> None:
-    rec = _files(licence_scan)["none.c"]
+def test_a_file_without_license_has_none(license_scan: ScanResult) -> None:
+    rec = _files(license_scan)["none.c"]
     assert rec.detected_license_expression is None and rec.license_expression is None
     assert rec.license_source == "none" and not rec.detections
 
 
-def test_copying_governs_files_below_it_that_state_nothing(licence_scan: ScanResult) -> None:
-    rec = _files(licence_scan)["governed/sub/plain.c"]
+def test_copying_governs_files_below_it_that_state_nothing(license_scan: ScanResult) -> None:
+    rec = _files(license_scan)["governed/sub/plain.c"]
     assert rec.detected_license_expression is None
     assert (rec.license_expression, rec.license_source) == ("GPL-2.0-only", "license-file")
     (det,) = rec.detections
     assert det.method is DetectionMethod.LICENSE_FILE and det.governing_file == "governed/COPYING"
 
 
-def test_proprietary_file(licence_scan: ScanResult) -> None:
-    rec = _files(licence_scan)["proprietary.c"]
+def test_proprietary_file(license_scan: ScanResult) -> None:
+    rec = _files(license_scan)["proprietary.c"]
     assert rec.detected_license_expression == "LicenseRef-VMware-Proprietary"
     assert [(m.marker, m.line) for m in rec.markers] == [
         ("VMware Confidential", 2),
@@ -91,15 +91,15 @@ def test_proprietary_file(licence_scan: ScanResult) -> None:
 
 
 def test_an_edit_below_the_header_reuses_the_block_cache(
-    licence_scan: ScanResult, licence_tree: Path, tmp_path: Path, licence_cache: Path
+    license_scan: ScanResult, license_tree: Path, tmp_path: Path, license_cache: Path
 ) -> None:
     tree = tmp_path / "tree"
-    shutil.copytree(licence_tree, tree)
+    shutil.copytree(license_tree, tree)
     with (tree / "mit.c").open("a") as fh:
         fh.write("int more_code(void) { return 2; }\n")
-    rescan = scan_tree(tree, jobs=1, cache_dir=licence_cache, progress=False)
+    rescan = scan_tree(tree, jobs=1, cache_dir=license_cache, progress=False)
     # only the touched file is re-read, and its header block comes from the cache:
     # nothing is sent to ScanCode
     assert (rescan.stats.detected, rescan.stats.distinct_blocks) == (1, 0)
     assert _files(rescan)["mit.c"].detected_license_expression == "MIT"
-    assert rescan.stats.cached == licence_scan.stats.detected - 1
+    assert rescan.stats.cached == license_scan.stats.detected - 1

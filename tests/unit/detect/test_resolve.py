@@ -40,7 +40,7 @@ def _facts(*licences: dict[str, Any]) -> dict[str, Any]:
 UNKNOWN_REF = "LicenseRef-scancode-unknown-license-reference"
 
 
-def test_an_unknown_reference_takes_the_referenced_files_licence() -> None:
+def test_an_unknown_reference_takes_the_referenced_files_license() -> None:
     facts = {
         "COPYING": _facts(_det("GPL-2.0-only")),
         "xen/COPYING": _facts(_det("MIT")),
@@ -64,7 +64,7 @@ def test_a_reference_with_the_same_keys_keeps_its_own_expression() -> None:
     assert resolve_references(facts)["a.c"]["licences"][0]["expression"] == "GPL-2.0-only AND MIT"
 
 
-def test_a_known_reference_adds_the_referenced_licence() -> None:
+def test_a_known_reference_adds_the_referenced_license() -> None:
     facts = {
         "COPYING": _facts(_det("BSD-3-Clause")),
         "a.c": _facts(_det("GPL-2.0-only", refs=("COPYING",))),
@@ -77,7 +77,7 @@ def _entry(path: str, kind: FileKind = FileKind.SOURCE) -> FileEntry:
     return FileEntry(path=path, size=1, sha1="1" * 40, kind=kind)
 
 
-def test_nearest_governing_file_wins_and_own_licence_is_kept() -> None:
+def test_nearest_governing_file_wins_and_own_license_is_kept() -> None:
     facts = {
         "COPYING": _facts(_det("GPL-2.0-only")),
         "tools/libs/COPYING": _facts(_det("LGPL-2.1-only")),

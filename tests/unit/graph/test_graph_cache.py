@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from graph_helpers import edges_of
-
 from openesx_license.graph import build_graph
 from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json
 from openesx_license.graph.facts_cache import CACHE_FILE
 from openesx_license.graph.snapshot import CACHE_FILE as SNAPSHOT_FILE
+from tests.helpers.graph_helpers import edges_of
 
 FILES = {
     "a.c": '#include "a.h"\nint a(void) { return b(); }\n',

@@ -9,14 +9,9 @@ import networkx as nx
 import pytest
 
 from openesx_license.errors import UsageError
-from openesx_license.graph import (
-    DependencyEdge,
-    component_graph,
-    edge_from_data,
-    shortest_dependency_path,
-)
+from openesx_license.graph import component_graph, shortest_dependency_path
 from openesx_license.graph.export import dot_quote, export_graph
-from openesx_license.model import Evidence
+from openesx_license.model import DependencyEdge, Evidence
 
 FILES = {
     "vmkernel/sched.c": (
@@ -54,7 +49,7 @@ def test_extra_edges_create_external_nodes_with_their_component(graph):
     assert node["external"] is True
     assert (node["component"], node["component_class"]) == ("ha", "proprietary")
     (data,) = graph.get_edge_data("vmkernel/sched.c", "ipindex:ha:ha_secret.c").values()
-    edge = edge_from_data("vmkernel/sched.c", "ipindex:ha:ha_secret.c", data)
+    edge = DependencyEdge.from_graph("vmkernel/sched.c", "ipindex:ha:ha_secret.c", data)
     assert edge.kind == "copy" and edge.external is True and edge.evidence.line == 3
 
 

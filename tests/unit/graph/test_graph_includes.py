@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from graph_helpers import edge_data, edges_of
 
 from openesx_license.errors import UsageError
 from openesx_license.graph.clex import preprocess
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 MAIN = """\
 #include "local.h"

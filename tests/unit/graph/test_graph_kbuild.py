@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.makefile import Variables, parse_makefile
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 # Linux-style: drivers/Makefile, a composite module and lib/Makefile (shapes as in Linux 6.x)
 LINUX_DRIVERS_MAKEFILE = """\

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.meson import parse_meson
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 HW_MESON = """\
 subdir('net')

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.pyimports import ModuleIndex, extract_imports
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 TREE = {
     "tools/pkg/__init__.py": "from .core import run\n",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.clex import preprocess
 from openesx_license.graph.symbols import extract_symbols
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 LIB_C = """\
 #include "lib.h"

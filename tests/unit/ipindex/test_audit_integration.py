@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from openesx_license.checks.context import CheckContext
+from openesx_license.checks.registry import get_rule
+from openesx_license.config.components import ComponentMap, apply_components
+from openesx_license.config.loader import load_policy
+from openesx_license.config.model import Policy
+from openesx_license.copies.stage import EXTRAS_KEY
 from openesx_license.errors import FingerprintIndexError
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.store import IndexParameters
 from openesx_license.model import FileKind, FileRecord, Severity
 from openesx_license.pipeline import check_step, copied_code_step, graph_step
-from openesx_license.policy.components import ComponentMap, apply_components
-from openesx_license.policy.context import CheckContext
-from openesx_license.policy.copies import EXTRAS_KEY
-from openesx_license.policy.loader import load_policy
-from openesx_license.policy.model import Policy
-from openesx_license.policy.registry import get_rule
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ipindex"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from report_fixtures import build_awkward_result
 
 from openesx_license.model import AuditResult
+from tests.helpers.report_fixtures import build_awkward_result
 
 
 @pytest.fixture

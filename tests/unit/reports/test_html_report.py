@@ -11,15 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from html_sample import (
-    EVIL_DIR,
-    EVIL_HOLDER,
-    EVIL_MESSAGE,
-    EVIL_PATH,
-    clean_result,
-    sample_result,
-    write_tree,
-)
 
 from openesx_license.model import (
     AuditResult,
@@ -31,6 +22,15 @@ from openesx_license.model import (
 from openesx_license.reports import formatter_class, write_reports
 from openesx_license.reports.html import HtmlFormatter, plain_verdict, render_html
 from openesx_license.reports.html_source import SourceExcerpts
+from tests.helpers.html_sample import (
+    EVIL_DIR,
+    EVIL_HOLDER,
+    EVIL_MESSAGE,
+    EVIL_PATH,
+    clean_result,
+    sample_result,
+    write_tree,
+)
 
 DATA = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)
 
@@ -110,8 +110,8 @@ def test_data_json_round_trips_awkward_text(page: str, failing: AuditResult) -> 
     assert "Jürgen Müller" in data["inventory"]["hold"]  # non-ASCII kept, not \u-escaped
     assert "Jürgen Müller" in page
     assert any(f["m"] == EVIL_MESSAGE for f in data["findings"])
-    no_licence = next(r for r in data["inventory"]["f"] if r[0] == "tools/no licence.py")
-    assert no_licence[2] == -1  # no licence -> shown as "(no licence found)" by the script
+    no_license = next(r for r in data["inventory"]["f"] if r[0] == "tools/no licence.py")
+    assert no_license[2] == -1  # no licence -> shown as "(no licence found)" by the script
     lics = data["inventory"]["lic"]
     assert "GPL-2.0-or-later OR BSD-3-Clause" in lics
     assert "GPL-2.0-only WITH Linux-syscall-note" in lics

@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from schema_checks import FINDINGS_SCHEMA, validate
 
 from openesx_license.model import SCHEMA_VERSION, AuditResult, FindingStatus
 from openesx_license.reports.json_report import JsonFormatter, audit_to_dict
+from tests.helpers.schema_checks import FINDINGS_SCHEMA, validate
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +59,8 @@ def test_document_keeps_every_fact(awkward_result: AuditResult) -> None:
         "Jürgen Müller",
         "株式会社 OpenESX",
     ]
-    assert files["vmkernel/nolicence.c"]["license_expression"] is None
-    assert files["vmkernel/nolicence.c"]["license_source"] == "none"
+    assert files["vmkernel/nolicense.c"]["license_expression"] is None
+    assert files["vmkernel/nolicense.c"]["license_source"] == "none"
     summary = doc["summary"]
     assert summary["by_rule"] == {
         "boundary-crossing": 1,

@@ -7,11 +7,10 @@ import gzip
 import json
 from typing import Any
 
-from schema_checks import sarif_schema, validate
-
+from openesx_license.checks.registry import all_rules
 from openesx_license.model import AuditResult, Evidence, Finding, Severity
-from openesx_license.policy.registry import all_rules
 from openesx_license.reports.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
+from tests.helpers.schema_checks import sarif_schema, validate
 
 
 def _run(result: AuditResult) -> dict[str, Any]:

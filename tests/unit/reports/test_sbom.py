@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from report_fixtures import SPACED_PATH, WITH_EXPR
 from spdx_tools.spdx.parser.parse_anything import parse_file
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
 from openesx_license.model import AuditResult, ComponentSummary
 from openesx_license.reports.cyclonedx import render_cyclonedx
 from openesx_license.reports.spdx import render_spdx
+from tests.helpers.report_fixtures import SPACED_PATH, WITH_EXPR
 
 
 def spdx_problems(text: str, tmp_path: Path) -> list[str]:
@@ -77,7 +77,7 @@ def test_spdx_file_facts(spdx: dict[str, Any]) -> None:
     assert "Jürgen Müller" in sched["copyrightText"]
     assert "株式会社 OpenESX" in sched["copyrightText"]
     assert files[SPACED_PATH]["fileName"] == f"./{SPACED_PATH}"
-    bare = files["vmkernel/nolicence.c"]
+    bare = files["vmkernel/nolicense.c"]
     assert bare["licenseConcluded"] == "NOASSERTION"
     assert bare["licenseInfoInFiles"] == ["NONE"]
     assert bare["copyrightText"] == "NONE"
@@ -113,7 +113,7 @@ def test_cyclonedx_file_facts(cdx: dict[str, Any]) -> None:
     assert uapi["licenses"] == [{"acknowledgement": "concluded", "expression": WITH_EXPR}]
     assert uapi["evidence"]["licenses"][0]["acknowledgement"] == "declared"
     assert uapi["hashes"] == [{"alg": "SHA-1", "content": "4" * 40}]
-    assert "licenses" not in files["vmkernel/nolicence.c"]
+    assert "licenses" not in files["vmkernel/nolicense.c"]
     holders = [
         p["value"] for p in files["vmkernel/sched.c"]["properties"] if p["name"] == "openesx:holder"
     ]

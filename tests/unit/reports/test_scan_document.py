@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from report_fixtures import build_awkward_result
-from schema_checks import FINDINGS_SCHEMA, validate
-
 from openesx_license.model import SCHEMA_VERSION
 from openesx_license.reports.json_report import audit_to_dict
 from openesx_license.serialize import scan_to_dict
+from tests.helpers.report_fixtures import build_awkward_result
+from tests.helpers.schema_checks import FINDINGS_SCHEMA, validate
 
 
 def _file_schema() -> dict[str, Any]:

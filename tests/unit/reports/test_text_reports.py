@@ -12,7 +12,7 @@ from openesx_license.reports.github import (
     escape_data,
     escape_property,
 )
-from openesx_license.reports.licence_data import licence_text, scancode_key
+from openesx_license.reports.license_data import license_text, scancode_key
 from openesx_license.reports.markdown import TOP_FINDINGS, md_code, md_text, render_markdown
 from openesx_license.reports.notice import attribution_groups, render_notice
 
@@ -42,11 +42,11 @@ def test_notice_never_names_proprietary_code(awkward_result: AuditResult) -> Non
     assert "LicenseRef-VMware-Proprietary" not in notice
 
 
-def test_notice_has_every_licence_text_from_scancode(awkward_result: AuditResult) -> None:
+def test_notice_has_every_license_text_from_scancode(awkward_result: AuditResult) -> None:
     notice = render_notice(awkward_result)
     titles = _sections(notice)
     for spdx_id in ("GPL-2.0-only", "MIT", "BSD-3-Clause", "Linux-syscall-note"):
-        known = licence_text(spdx_id)
+        known = license_text(spdx_id)
         assert known is not None and known.text
         assert any(t.startswith(spdx_id) for t in titles), spdx_id
         verbatim = "\n".join(line.rstrip() for line in known.text.splitlines())
@@ -56,7 +56,7 @@ def test_notice_has_every_licence_text_from_scancode(awkward_result: AuditResult
     assert "holds no text for Public Domain" in notice
 
 
-def test_notice_without_other_licences(awkward_result: AuditResult) -> None:
+def test_notice_without_other_licenses(awkward_result: AuditResult) -> None:
     only_gpl = tuple(
         f for f in awkward_result.scan.files if f.license_expression in ("GPL-2.0-only", None)
     )

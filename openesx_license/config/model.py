@@ -1,0 +1,176 @@
+"""The policy file as frozen models (see DESIGN.md, "Policy file").
+
+:mod:`openesx_license.config.loader` builds these from TOML and validates every key; the
+checks only ever see these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+from openesx_license.model import EDGE_KINDS, Severity
+
+
+class ComponentClass(str, Enum):
+    """What kind of code a component holds."""
+
+    OPEN = "open"
+    PROPRIETARY = "proprietary"
+    THIRD_PARTY = "third-party"
+
+
+class RuleType(str, Enum):
+    """The kinds of boundary rule a policy can declare."""
+
+    FORBIDDEN = "forbidden"  # no edge from `from` to `to`
+    PROTECTED = "protected"  # edges into `to` only through its facades
+    LAYERS = "layers"  # components ordered top to bottom; no upward edge
+
+
+@dataclass(frozen=True, kw_only=True)
+class Component:
+    """A named part of the tree, claimed by path globs."""
+
+    name: str
+    component_class: ComponentClass
+    paths: tuple[str, ...]
+    license: str | None = None  # declared licence (SPDX expression)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Selector:
+    """Which components a rule's ``from``/``to`` designates: by class, by name, or both."""
+
+    component_class: ComponentClass | None = None
+    components: tuple[str, ...] = ()
+
+    def matches(self, component: Component | None) -> bool:
+        """True when ``component`` is designated (an unmapped file matches nothing)."""
+        if component is None:
+            return False
+        if self.components and component.name not in self.components:
+            return False
+        return not (
+            self.component_class is not None and component.component_class != self.component_class
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoundaryRule:
+    """A ``[[rule]]`` table: a forbidden, protected or layered boundary."""
+
+    name: str
+    type: RuleType
+    source: Selector = field(default_factory=Selector)  # TOML key `from`
+    target: Selector = field(default_factory=Selector)  # TOML key `to`
+    edges: tuple[str, ...] = EDGE_KINDS
+    transitive: bool = True
+    severity: Severity = Severity.ERROR
+    waivable: bool = False
+    facades: tuple[str, ...] = ()  # protected: path globs of the allowed entry points
+    layers: tuple[str, ...] = ()  # layers: component names, top first
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release:
+    """The ``[release]`` table."""
+
+    name: str
+    license: str
+    candidates: tuple[str, ...] = (
+        "GPL-2.0-only",
+        "GPL-3.0-only",
+        "LGPL-2.1-only",
+        "BSD-3-Clause",
+        "MPL-2.0",
+        "Apache-2.0",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LicensePolicy:
+    """The ``[licenses]`` table."""
+
+    deny: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Markers:
+    """The ``[markers]`` table: text that marks a file as proprietary."""
+
+    proprietary: tuple[str, ...] = ("VMware Confidential", "Proprietary and Confidential")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraphSettings:
+    """The ``[graph]`` table."""
+
+    include_dirs: tuple[str, ...] = ()
+    compile_commands: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CopiedCodeSettings:
+    """The ``[copied_code]`` table: winnowing parameters and the size a copy must reach."""
+
+    k: int = 25  # tokens per k-gram
+    window: int = 8  # winnowing window (guarantees any match of k+window-1 tokens is seen)
+    #: a run of matches is a copy when it covers min_tokens tokens, or tokens on min_lines lines
+    #: of code. A copied fragment of 10 lines of code holds ~65 tokens (36 for one in twenty),
+    #: and its measured run loses up to window - 1 k-grams at each edge that the proprietary
+    #: side's winnowing did not select: 40 tokens catches a typical one. Lines are weaker
+    #: (sparse, declaration-like code spans many lines with few tokens): they count only for
+    #: a long run. Chosen on bench/copied.py (QEMU as proprietary, Xen as open).
+    min_lines: int = 15
+    min_tokens: int = 40
+    #: a run whose k-grams agree on their literal values as well (strings and numbers, weighed
+    #: by how much they tell code apart: see ipindex.fileprint.value_weight) is a copy from
+    #: this many tokens: renaming and reformatting keep literals, code of the same shape has
+    #: other ones
+    min_tokens_with_values: int = 25
+    #: a run whose k-grams agree on their names as well (a copy that was not renamed; common
+    #: names weigh nothing: see ipindex.fileprint.name_weight) is a copy from this many tokens
+    min_tokens_with_names: int = 25
+    #: a run whose k-grams carry literal values on both sides that all differ is the same
+    #: shape with other constants or messages: a copy only from this many tokens (at least
+    #: min_tokens; lines of code do not count for it). On the benchmark it removes a fifth of
+    #: the shape-only matches between Xen and QEMU and no planted copy
+    min_tokens_with_other_values: int = 60
+    boilerplate_threshold: int = 5  # a fingerprint seen in this many open files is boilerplate
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waiver:
+    """A ``[[waiver]]`` table: an accepted finding, with who accepted it, why and until when."""
+
+    rule: str
+    reason: str
+    owner: str | None = None
+    path: str | None = None  # glob on the finding's path
+    edge: str | None = None  # 'from-path -> to-path' (globs), for boundary findings
+    expires: dt.date | None = None
+    index: int = 0  # position in the file, for messages ('[[waiver]] #2')
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    """A whole, validated policy."""
+
+    source: str  # the file it was read from ('<default>' for the built-in one)
+    release: Release
+    components: tuple[Component, ...] = ()
+    rules: tuple[BoundaryRule, ...] = ()
+    licenses: LicensePolicy = field(default_factory=LicensePolicy)
+    markers: Markers = field(default_factory=Markers)
+    graph: GraphSettings = field(default_factory=GraphSettings)
+    copied_code: CopiedCodeSettings = field(default_factory=CopiedCodeSettings)
+    exclude: tuple[str, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    schema: int = 1
+
+    def component(self, name: str) -> Component | None:
+        """The component called ``name``, or None."""
+        return next((c for c in self.components if c.name == name), None)

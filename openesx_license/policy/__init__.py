@@ -1,1 +1,0 @@
-"""Policy stage: the TOML policy as frozen models, its validation, and the checks (rules)."""

@@ -1,1 +1,0 @@
-"""Rule implementations; every module here is imported by the registry."""

@@ -1,0 +1,1 @@
+"""Tests of openesx-license: unit/ mirrors the package, functional/ runs the CLI."""
