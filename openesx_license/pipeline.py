@@ -22,7 +22,7 @@ import networkx as nx
 from openesx_license import __version__
 from openesx_license.checks.boundaries import NodeComponents, edge_crosses
 from openesx_license.checks.context import CheckContext
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.config.components import UNMAPPED, ComponentMap, apply_components
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
@@ -52,7 +52,7 @@ Progress = Callable[[str], None]
 def read_policy(path: Path | None) -> Policy:
     """The policy at ``path`` (None: the built-in one), its waivers checked against the ids of
     the registered checks."""
-    return load_policy(path, rule_ids=all_rules())
+    return load_policy(path, rule_ids=all_checks())
 
 
 def run_audit(
@@ -235,7 +235,7 @@ def with_errors(
 
 def check_step(ctx: CheckContext) -> tuple[Finding, ...]:
     """Run every registered rule; findings sorted by severity, path, line, rule."""
-    findings = [f for rule in all_rules().values() for f in rule().check(ctx)]
+    findings = [f for rule in all_checks().values() for f in rule().check(ctx)]
     return tuple(sorted(findings, key=finding_order))
 
 

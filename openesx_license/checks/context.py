@@ -15,7 +15,7 @@ from openesx_license.model import FileRecord
 
 @dataclass(frozen=True, kw_only=True)
 class CheckContext:
-    """Input of :meth:`openesx_license.checks.registry.Rule.check`.
+    """Input of :meth:`openesx_license.checks.registry.Check.check`.
 
     ``graph`` is the file-level ``MultiDiGraph`` of :mod:`openesx_license.graph`: nodes are
     paths (attributes ``component``, ``component_class``, ``license``, ``external``), edges

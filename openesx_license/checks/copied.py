@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from openesx_license.checks.context import CheckContext
-from openesx_license.checks.registry import Rule, register
+from openesx_license.checks.registry import Check, register
 from openesx_license.copies.stage import EXTRAS_KEY, CopyAnalysis
 from openesx_license.model import Evidence, Finding, Severity
 
 
 @register
-class CopiedCode(Rule):
+class CopiedCode(Check):
     """Code fingerprinted from a proprietary component found in open code."""
 
     id = "copied-code"

@@ -24,7 +24,7 @@ from license_expression import ExpressionError, get_spdx_licensing
 from openesx_license._util.globs import glob_matches, normalise, specificity
 from openesx_license.checks.boundaries import Hop, NodeComponents, crossings
 from openesx_license.checks.context import CheckContext
-from openesx_license.checks.registry import Rule, register
+from openesx_license.checks.registry import Check, register
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import BoundaryRule, Component, ComponentClass
 from openesx_license.model import Evidence, Finding, Severity
@@ -56,7 +56,7 @@ def _describe(component: Component | None) -> str:
 
 
 @register
-class ProprietaryCode(Rule):
+class ProprietaryCode(Check):
     """Proprietary code where only open or third-party code may be."""
 
     id: ClassVar[str] = "proprietary-code"
@@ -154,7 +154,7 @@ class ProprietaryCode(Rule):
 
 
 @register
-class BoundaryCrossing(Rule):
+class BoundaryCrossing(Check):
     """A dependency the policy's [[rule]] tables forbid."""
 
     id: ClassVar[str] = "boundary-crossing"
@@ -263,7 +263,7 @@ def gpl_compatible(expression: str | None) -> bool | None:
 
 
 @register
-class GplOnlySymbol(Rule):
+class GplOnlySymbol(Check):
     """A non-GPL component uses a symbol exported with EXPORT_SYMBOL_GPL."""
 
     id: ClassVar[str] = "gpl-only-symbol"
@@ -351,7 +351,7 @@ def _export_evidence(ctx: CheckContext, exporter: str, symbol: str) -> Evidence:
 
 
 @register
-class UnmappedFile(Rule):
+class UnmappedFile(Check):
     """A file of the tree that no component of the policy claims."""
 
     id: ClassVar[str] = "unmapped-file"

@@ -20,7 +20,7 @@ from openesx_license.checks.licenses import (
     component_classes,
     license_evidence,
 )
-from openesx_license.checks.registry import Rule, register
+from openesx_license.checks.registry import Check, register
 from openesx_license.config.model import ComponentClass
 from openesx_license.licensing import (
     CATEGORIES,
@@ -33,7 +33,7 @@ from openesx_license.model import Evidence, FileKind, FileRecord, Finding, Sever
 
 
 @register
-class DeniedLicense(Rule):
+class DeniedLicense(Check):
     """A shipped file under a licence the policy's ``[licenses] deny`` list forbids."""
 
     id: ClassVar[str] = "denied-license"
@@ -82,7 +82,7 @@ class DeniedLicense(Rule):
 
 
 @register
-class UnknownLicense(Rule):
+class UnknownLicense(Check):
     """A shipped file whose licence is missing, malformed, unknown, or on the review list."""
 
     id: ClassVar[str] = "unknown-license"

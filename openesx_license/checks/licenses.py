@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.ip import PROPRIETARY_LICENSE
-from openesx_license.checks.registry import Rule, register
+from openesx_license.checks.registry import Check, register
 from openesx_license.config.model import ComponentClass, Policy
 from openesx_license.licensing import (
     LicenseKnowledge,
@@ -109,7 +109,7 @@ def _edge_order(edge: tuple[str, dict[str, object], Verdict]) -> tuple[int, str]
 
 
 @register
-class OutboundIncompatible(Rule):
+class OutboundIncompatible(Check):
     """A file of an open component whose licence does not allow the release licence."""
 
     id: ClassVar[str] = "outbound-incompatible"
@@ -163,7 +163,7 @@ class OutboundIncompatible(Rule):
 
 
 @register
-class LicenseConflict(Rule):
+class LicenseConflict(Check):
     """Two shipped files joined by a dependency edge under licences that cannot be combined."""
 
     id: ClassVar[str] = "license-conflict"

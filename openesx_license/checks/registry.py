@@ -1,4 +1,4 @@
-"""The rule registry: every check is a :class:`Rule` subclass keyed by its stable id.
+"""The rule registry: every check is a :class:`Check` subclass keyed by its stable id.
 
 Rule ids are a public interface (DESIGN.md): findings, SARIF, baselines and waivers name
 them. Rule classes live in the modules of :mod:`openesx_license.checks`; importing that
@@ -17,10 +17,10 @@ from openesx_license.model import Evidence, Finding, Severity
 if TYPE_CHECKING:
     from openesx_license.checks.context import CheckContext
 
-_REGISTRY: dict[str, type[Rule]] = {}
+_REGISTRY: dict[str, type[Check]] = {}
 
 
-class Rule:
+class Check:
     """A check with a stable id, a default severity and guidance for the person who must fix it.
 
     Subclasses set the class attributes and implement :meth:`check`. Rules whose findings come
@@ -66,7 +66,7 @@ class Rule:
         )
 
 
-def register(cls: type[Rule]) -> type[Rule]:
+def register(cls: type[Check]) -> type[Check]:
     """Class decorator: add a rule to the registry; ids must be unique."""
     if cls.id in _REGISTRY and _REGISTRY[cls.id] is not cls:
         raise RuntimeError(f"rule id {cls.id!r} registered twice")
@@ -78,7 +78,7 @@ _CHECKS_LOADED = False
 
 
 def _load_checks() -> None:
-    # once per process: listing the package on every get_rule() call cost ~0.5 ms, which the
+    # once per process: listing the package on every get_check() call cost ~0.5 ms, which the
     # gate pays per finding (thousands on a large tree)
     global _CHECKS_LOADED
     if _CHECKS_LOADED:
@@ -90,13 +90,13 @@ def _load_checks() -> None:
     _CHECKS_LOADED = True
 
 
-def all_rules() -> dict[str, type[Rule]]:
+def all_checks() -> dict[str, type[Check]]:
     """Every registered rule, by id, in a stable order."""
     _load_checks()
     return dict(sorted(_REGISTRY.items()))
 
 
-def get_rule(rule_id: str) -> type[Rule] | None:
+def get_check(rule_id: str) -> type[Check] | None:
     """The rule called ``rule_id``, or None."""
     _load_checks()
     return _REGISTRY.get(rule_id)

@@ -5,12 +5,12 @@ See :mod:`openesx_license.gate.waivers` for how waivers are matched and when the
 
 from __future__ import annotations
 
-from openesx_license.checks.registry import Rule, register
+from openesx_license.checks.registry import Check, register
 from openesx_license.model import Severity
 
 
 @register
-class ExpiredWaiver(Rule):
+class ExpiredWaiver(Check):
     """A waiver whose ``expires`` date has passed: what it accepted counts again."""
 
     id = "expired-waiver"
@@ -32,7 +32,7 @@ class ExpiredWaiver(Rule):
 
 
 @register
-class StaleWaiver(Rule):
+class StaleWaiver(Check):
     """A waiver that matches no finding."""
 
     id = "stale-waiver"

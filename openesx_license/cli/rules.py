@@ -6,14 +6,14 @@ import textwrap
 
 import click
 
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.errors import UsageError
 
 
 @click.command()
 def rules() -> int:
     """List every rule: id, default severity, whether it can be waived, title."""
-    registry = all_rules()
+    registry = all_checks()
     width = max(len(rule_id) for rule_id in registry)
     click.echo(f"{'RULE':<{width}}  SEVERITY  WAIVABLE  TITLE")
     for rule_id, rule in registry.items():
@@ -28,7 +28,7 @@ def rules() -> int:
 @click.argument("rule_id", metavar="RULE")
 def explain(rule_id: str) -> int:
     """Explain RULE: what it finds, why it matters and how to fix it."""
-    registry = all_rules()
+    registry = all_checks()
     rule = registry.get(rule_id)
     if rule is None:
         raise UsageError(f"unknown rule {rule_id!r}; known rules: {', '.join(registry)}")

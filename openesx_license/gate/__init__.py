@@ -25,12 +25,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from openesx_license.checks.registry import get_rule
+from openesx_license.checks.registry import get_check
 from openesx_license.config.model import Policy
 from openesx_license.errors import BaselineError, PolicyError
 from openesx_license.gate.acceptance import finding_is_waivable
 from openesx_license.gate.baseline import Baseline, load_baseline, record_baseline
-from openesx_license.gate.fingerprint import compute_fingerprint, fingerprint_findings
+from openesx_license.gate.identity import finding_identity, with_identities
 from openesx_license.gate.waivers import apply_waivers, waiver_problems
 from openesx_license.inventory.changes import ChangeSet, changed_files
 from openesx_license.model import DiffSummary, Finding, FindingStatus, StaleBaselineEntry
@@ -39,8 +39,8 @@ __all__ = [
     "Baseline",
     "GateOutcome",
     "apply_gate",
-    "compute_fingerprint",
-    "fingerprint_findings",
+    "finding_identity",
+    "with_identities",
     "GatePlan",
     "prepare_gate",
     "introduced_since",
@@ -136,9 +136,9 @@ def apply_gate(
     problems = waiver_problems(policy)
     if problems:
         raise PolicyError(policy.source, problems)
-    fingerprinted = fingerprint_findings(findings)
+    fingerprinted = with_identities(findings)
     waived = apply_waivers(fingerprinted, policy, today=today, policy_path=policy_path)
-    current = list(waived.findings) + list(fingerprint_findings(waived.waiver_findings))
+    current = list(waived.findings) + list(with_identities(waived.waiver_findings))
     stale: tuple[StaleBaselineEntry, ...] = ()
     if baseline is not None:
         current, stale = _apply_baseline(current, baseline, policy)
@@ -193,7 +193,7 @@ def introduced_since(finding: Finding, changed: Collection[str]) -> bool:
 
 
 def _kept_in_diff(finding: Finding, changed: Collection[str], policy: Policy) -> bool:
-    rule = get_rule(finding.rule)
+    rule = get_check(finding.rule)
     if rule is not None and rule.emitted_by == "gate":
         return True
     if not finding_is_waivable(finding, policy):

@@ -9,7 +9,7 @@ exactly when that table says ``waivable = true``.
 
 from __future__ import annotations
 
-from openesx_license.checks.registry import get_rule
+from openesx_license.checks.registry import get_check
 from openesx_license.config.model import Policy
 from openesx_license.model import Finding
 
@@ -34,7 +34,7 @@ def rule_is_waivable(rule_id: str, policy: Policy, policy_rule: str | None = Non
 
     Unknown rule ids are not waivable (nothing should accept what no rule emits).
     """
-    rule = get_rule(rule_id)
+    rule = get_check(rule_id)
     if rule is None:
         return False
     if policy_rule is not None and rule_id in TABLE_DRIVEN_RULES:
@@ -55,7 +55,7 @@ def rule_may_ever_be_waived(rule_id: str, policy: Policy) -> bool:
     True for a waivable rule class, and for a rule whose findings come from ``[[rule]]`` tables
     (``boundary-crossing``) when at least one such table says ``waivable = true``.
     """
-    rule = get_rule(rule_id)
+    rule = get_check(rule_id)
     if rule is None:
         return False
     if rule.waivable:

@@ -28,7 +28,7 @@ from openesx_license.gate.acceptance import (
     policy_rule_name,
     rule_is_waivable,
 )
-from openesx_license.gate.fingerprint import ALGORITHM
+from openesx_license.gate.identity import ALGORITHM
 from openesx_license.model import Finding
 
 #: version of the baseline file format; readers refuse other major versions

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openesx_license._util.globs import glob_matches
-from openesx_license.checks.registry import get_rule
+from openesx_license.checks.registry import get_check
 from openesx_license.checks.waivers import ExpiredWaiver, StaleWaiver
 from openesx_license.config.model import Policy, Waiver
 from openesx_license.gate.acceptance import finding_is_waivable, rule_may_ever_be_waived
@@ -32,7 +32,7 @@ def waiver_problems(policy: Policy) -> list[str]:
     problems = []
     for waiver in policy.waivers:
         where = f"[[waiver]] #{waiver.index} 'rule'"
-        if get_rule(waiver.rule) is None:
+        if get_check(waiver.rule) is None:
             problems.append(f"{where}: unknown rule id {waiver.rule!r}")
         elif not rule_may_ever_be_waived(waiver.rule, policy):
             problems.append(

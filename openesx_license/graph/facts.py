@@ -18,8 +18,8 @@ from openesx_license.graph.makefile import (
     Assignment,
     MakeFacts,
     MakeInclude,
+    MakeRule,
     RecipeLine,
-    Rule,
     is_makefile,
     parse_makefile,
 )
@@ -146,7 +146,7 @@ def facts_from_json(text: str) -> FileFacts:
                 for ln, v, o, val, t in data["ma"]
             ),
             rules=tuple(
-                Rule(line=ln, targets=t, prerequisites=p, text=x) for ln, t, p, x in data["mr"]
+                MakeRule(line=ln, targets=t, prerequisites=p, text=x) for ln, t, p, x in data["mr"]
             ),
             recipes=tuple(RecipeLine(line=ln, text=t) for ln, t in data["mc"]),
             includes=tuple(MakeInclude(line=ln, value=v) for ln, v in data["mi"]),

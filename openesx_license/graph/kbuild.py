@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from openesx_license.graph.makefile import Assignment, MakeFacts, Rule, Variables
+from openesx_license.graph.makefile import Assignment, MakeFacts, MakeRule, Variables
 from openesx_license.model import Evidence
 
 _COND = r"(y|m|\$[({]([^)}]+)[)}])"
@@ -80,7 +80,7 @@ class _BuildFile:
     path: str
     folder: str
     entries: list[tuple[str, Assignment]]  # (file the line is in, assignment)
-    rules: list[tuple[str, Rule]]
+    rules: list[tuple[str, MakeRule]]
     variables: Variables
     objects: list[LinkEdge] = field(default_factory=list)
     libraries: list[_Library] = field(default_factory=list)
@@ -132,7 +132,7 @@ def _read_build_file(path: str, facts: Mapping[str, MakeFacts]) -> _BuildFile:
     folder = posixpath.dirname(path)
     variables = Variables({"CURDIR": "/" + folder if folder else "/"})
     entries: list[tuple[str, Assignment]] = []
-    rules: list[tuple[str, Rule]] = []
+    rules: list[tuple[str, MakeRule]] = []
     build = _BuildFile(path=path, folder=folder, entries=entries, rules=rules, variables=variables)
     own = facts[path]
     events: list[tuple[int, int, object]] = [(a.line, 0, a) for a in own.assignments]

@@ -48,7 +48,7 @@ class Assignment:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule:
+class MakeRule:
     """``targets: prerequisites`` at ``line``."""
 
     line: int
@@ -78,7 +78,7 @@ class MakeFacts:
     """Everything :mod:`.kbuild` needs from one Makefile or Kbuild file."""
 
     assignments: tuple[Assignment, ...]
-    rules: tuple[Rule, ...]
+    rules: tuple[MakeRule, ...]
     recipes: tuple[RecipeLine, ...]
     includes: tuple[MakeInclude, ...]
 
@@ -100,7 +100,7 @@ def parse_makefile(text: str) -> MakeFacts:
     """Read the syntax of one Makefile/Kbuild file (see the module docstring)."""
     lines = text.split("\n")
     assignments: list[Assignment] = []
-    rules: list[Rule] = []
+    rules: list[MakeRule] = []
     recipes: list[RecipeLine] = []
     includes: list[MakeInclude] = []
     i, n = 0, len(lines)
@@ -140,7 +140,7 @@ def parse_makefile(text: str) -> MakeFacts:
         if match is not None:
             prereqs = match.group(2).split(";", 1)[0]
             rules.append(
-                Rule(
+                MakeRule(
                     line=start + 1,
                     targets=match.group(1).strip(),
                     prerequisites=prereqs.strip(),

@@ -20,7 +20,7 @@ from openesx_license.licensing.expression import (
 from openesx_license.licensing.knowledge import (
     CATEGORIES,
     COMBINATION_KINDS,
-    CompatibilityRule,
+    CompatibilityEntry,
     ExceptionGrant,
     LicenseEntry,
     LicenseKnowledge,
@@ -30,7 +30,7 @@ from openesx_license.licensing.options import release_options
 __all__ = [
     "CATEGORIES",
     "COMBINATION_KINDS",
-    "CompatibilityRule",
+    "CompatibilityEntry",
     "ExceptionGrant",
     "ExpressionSyntaxError",
     "LicenseEntry",

@@ -52,7 +52,7 @@ class LicenseEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CompatibilityRule:
+class CompatibilityEntry:
     """One row of ``rules/compatibility.toml``: inbound key into outbound key."""
 
     inbound: str  # an id, '@category' or '*'
@@ -88,7 +88,7 @@ class LicenseKnowledge:
         patterns: tuple[tuple[str, str, str], ...],
         exceptions: Mapping[str, ExceptionGrant],
         exception_names: Mapping[str, str],
-        rules: Mapping[tuple[str, str], CompatibilityRule],
+        rules: Mapping[tuple[str, str], CompatibilityEntry],
         graph_edges: Mapping[str, str],
         aggregation_source: str,
         aliases: Mapping[str, str],
@@ -205,7 +205,7 @@ class LicenseKnowledge:
             raise ValueError(f"unknown edge kind {kind!r} (expected one of {COMBINATION_KINDS})")
         return mapped
 
-    def rule(self, inbound: str, outbound: str) -> CompatibilityRule | None:
+    def rule(self, inbound: str, outbound: str) -> CompatibilityEntry | None:
         """The most specific row for canonical ids ``inbound`` -> ``outbound``, or None."""
         in_keys = (inbound, "@" + self.category(inbound), "*")
         out_keys = (outbound, "@" + self.category(outbound), "*")
@@ -318,8 +318,8 @@ def _patterns(data: Mapping[str, Any], problems: list[str]) -> tuple[tuple[str, 
 
 def _rules(
     data: Mapping[str, Any], known_keys: set[str], problems: list[str]
-) -> dict[tuple[str, str], CompatibilityRule]:
-    rules: dict[tuple[str, str], CompatibilityRule] = {}
+) -> dict[tuple[str, str], CompatibilityEntry]:
+    rules: dict[tuple[str, str], CompatibilityEntry] = {}
     for inbound, rows in (data.get("inbound") or {}).items():
         if inbound not in known_keys:
             problems.append(f'[inbound."{inbound}"]: not a licence of licenses.toml or a @category')
@@ -340,7 +340,7 @@ def _rules(
             if bad:
                 problems.append(f"{where}: unknown edge kinds {bad} (expected {COMBINATION_KINDS})")
                 continue
-            rules[(inbound, outbound)] = CompatibilityRule(
+            rules[(inbound, outbound)] = CompatibilityEntry(
                 inbound=inbound,
                 outbound=outbound,
                 allowed=raw["allowed"],

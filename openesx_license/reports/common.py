@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from openesx_license.gate.fingerprint import compute_fingerprint, fingerprint_findings
+from openesx_license.gate.identity import finding_identity, with_identities
 from openesx_license.model import (
     AuditResult,
     ComponentSummary,
@@ -23,10 +23,10 @@ from openesx_license.model import (
 def stable_fingerprint(finding: Finding) -> str:
     """The finding's fingerprint: the gate's one when set, else the gate's recipe applied now.
 
-    The recipe (:mod:`openesx_license.gate.fingerprint`) hashes rule, path, target and
+    The recipe (:mod:`openesx_license.gate.identity`) hashes rule, path, target and
     the normalised evidence line — never a line number — so it survives code moving.
     """
-    return finding.fingerprint or compute_fingerprint(finding)
+    return finding.fingerprint or finding_identity(finding)
 
 
 def sort_key(finding: Finding) -> tuple[int, str, str, int, str]:
@@ -44,7 +44,7 @@ def fingerprinted(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     """``findings`` with every fingerprint set (the gate's kept; identical ones numbered)."""
     if all(f.fingerprint for f in findings):
         return findings
-    computed = fingerprint_findings(findings)
+    computed = with_identities(findings)
     return tuple(
         f if f.fingerprint else replace(f, fingerprint=c.fingerprint)
         for f, c in zip(findings, computed, strict=True)

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.gate.verdict import fails_gate
 from openesx_license.model import (
     AuditResult,
@@ -219,7 +219,7 @@ def _rule_texts() -> dict[str, dict[str, str]]:
             "description": getattr(cls, "description", ""),
             "guidance": getattr(cls, "guidance", ""),
         }
-        for rid, cls in all_rules().items()
+        for rid, cls in all_checks().items()
     }
 
 

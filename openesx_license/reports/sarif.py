@@ -69,10 +69,10 @@ def _rule_name(rule_id: str) -> str:
 
 def rule_descriptors(result: AuditResult) -> list[dict[str, Any]]:
     """``reportingDescriptor`` objects: every registered rule, plus any unregistered id used."""
-    from openesx_license.checks.registry import all_rules
+    from openesx_license.checks.registry import all_checks
 
     descriptors: dict[str, dict[str, Any]] = {}
-    for rule_id, rule in all_rules().items():
+    for rule_id, rule in all_checks().items():
         tags = ["license-compliance", *_TAGS.get(rule_id, ())][:MAX_TAGS]
         descriptors[rule_id] = {
             "id": rule_id,

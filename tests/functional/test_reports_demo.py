@@ -26,7 +26,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from spdx_tools.spdx.parser.parse_anything import parse_file
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.cli.main import main
 from openesx_license.config.loader import load_policy
 from openesx_license.model import AuditResult, FindingStatus
@@ -115,7 +115,7 @@ def test_sarif_is_valid_and_complete(
     validate(log, sarif_schema())
     run = log["runs"][0]
     described = {r["id"] for r in run["tool"]["driver"]["rules"]}
-    assert set(all_rules()) <= described
+    assert set(all_checks()) <= described
     assert len(run["results"]) == len(demo_result.findings)
     crossing = next(
         r

@@ -8,7 +8,7 @@ import networkx as nx
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.license_lists import DeniedLicense, UnknownLicense
 from openesx_license.checks.licenses import LicenseConflict, OutboundIncompatible
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.config.components import ComponentMap, apply_components
 from openesx_license.config.loader import parse_policy
 from openesx_license.model import (
@@ -132,10 +132,10 @@ def _run(rule: type, ctx: CheckContext | None = None) -> list:
 
 
 def test_rules_are_registered() -> None:
-    ids = set(all_rules())
+    ids = set(all_checks())
     assert {"outbound-incompatible", "license-conflict", "denied-license", "unknown-license"} <= ids
     for rule_id in ("outbound-incompatible", "license-conflict", "denied-license"):
-        rule = all_rules()[rule_id]
+        rule = all_checks()[rule_id]
         assert rule.title and rule.description and rule.guidance
 
 

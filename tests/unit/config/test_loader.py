@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.config.loader import load_policy, parse_policy
 from openesx_license.config.model import ComponentClass, RuleType
 from openesx_license.errors import PolicyError
@@ -46,7 +46,7 @@ severity = "warning"
 def problems(text: str) -> list[str]:
     """The problems PolicyError reports for ``text`` (the test fails when it loads)."""
     with pytest.raises(PolicyError) as info:
-        parse_policy(text, source="policy.toml", rule_ids=all_rules())
+        parse_policy(text, source="policy.toml", rule_ids=all_checks())
     assert str(info.value).startswith("policy.toml: ")
     return info.value.problems
 

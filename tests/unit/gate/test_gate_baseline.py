@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openesx_license.errors import BaselineError
-from openesx_license.gate import apply_gate, fingerprint_findings
+from openesx_license.gate import apply_gate, with_identities
 from openesx_license.gate.baseline import (
     load_baseline,
     record_baseline,
@@ -23,7 +23,7 @@ from tests.helpers.gate_fixtures import TODAY, layering, leak, marker, policy
 def recorded(tmp_path: Path, *findings, today=TODAY, previous=None):  # type: ignore[no-untyped-def]
     rules = policy()
     baseline, refused = record_baseline(
-        fingerprint_findings(findings),
+        with_identities(findings),
         policy=rules,
         today=today,
         source=str(tmp_path / "baseline.json"),
@@ -82,7 +82,7 @@ def test_a_hand_edited_entry_for_an_ip_leak_is_refused_by_name(tmp_path: Path) -
     recorded(tmp_path, layering())
     path = tmp_path / "baseline.json"
     data = json.loads(path.read_text())
-    (fp,) = (f.fingerprint for f in fingerprint_findings([leak()]))
+    (fp,) = (f.fingerprint for f in with_identities([leak()]))
     data["entries"].append(
         {
             "fingerprint": fp,

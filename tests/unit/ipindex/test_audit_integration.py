@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from openesx_license.checks.context import CheckContext
-from openesx_license.checks.registry import get_rule
+from openesx_license.checks.registry import get_check
 from openesx_license.config.components import ComponentMap, apply_components
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
@@ -90,7 +90,7 @@ def test_index_references_are_boundary_crossings_without_the_proprietary_tree(
         Severity.ERROR,
     )
     assert copy.evidence[1].path == "vmotion/transfer.c" and copy.data["similarity"] > 0.9
-    rule = get_rule("copied-code")
+    rule = get_check("copied-code")
     assert rule is not None and rule.waivable is False
 
 

@@ -7,7 +7,7 @@ import gzip
 import json
 from typing import Any
 
-from openesx_license.checks.registry import all_rules
+from openesx_license.checks.registry import all_checks
 from openesx_license.model import AuditResult, Evidence, Finding, Severity
 from openesx_license.reports.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
 from tests.helpers.schema_checks import sarif_schema, validate
@@ -23,7 +23,7 @@ def test_sarif_is_schema_valid(awkward_result: AuditResult) -> None:
 
 def test_every_registered_rule_is_described(awkward_result: AuditResult) -> None:
     rules = {r["id"]: r for r in _run(awkward_result)["tool"]["driver"]["rules"]}
-    for rule_id, rule in all_rules().items():
+    for rule_id, rule in all_checks().items():
         desc = rules[rule_id]
         assert desc["shortDescription"]["text"] == rule.title
         assert rule.guidance in desc["help"]["markdown"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from openesx_license.gate.fingerprint import (
-    compute_fingerprint,
-    fingerprint_findings,
+from openesx_license.gate.identity import (
+    finding_identity,
     normalise_evidence,
+    with_identities,
 )
 from openesx_license.model import Evidence, Finding, Severity
 
@@ -32,18 +32,18 @@ def crossing(line: int = 12, text: str = '#include "vmotion/api.h"', **kw: objec
 
 
 def test_line_numbers_and_messages_do_not_matter() -> None:
-    assert compute_fingerprint(crossing(12)) == compute_fingerprint(crossing(40))
+    assert finding_identity(crossing(12)) == finding_identity(crossing(40))
 
 
 def test_reformatting_and_comments_on_code_lines_do_not_matter() -> None:
-    plain = compute_fingerprint(crossing())
+    plain = finding_identity(crossing())
     for text in (
         '  #  include   "vmotion/api.h"',
         '#include "vmotion/api.h"   /* for vmotion_start() */',
         '#include "vmotion/api.h" // legacy',
         '#include\t"vmotion/api.h"\r',
     ):
-        assert compute_fingerprint(crossing(text=text)) == plain, text
+        assert finding_identity(crossing(text=text)) == plain, text
 
 
 def test_other_hops_of_the_path_do_not_matter() -> None:
@@ -55,18 +55,18 @@ def test_other_hops_of_the_path_do_not_matter() -> None:
             Evidence(path="vmotion/other.h", line=9, text='#include "core.h"', kind="include"),
         ),
     )
-    assert compute_fingerprint(rerouted) == compute_fingerprint(finding)
+    assert finding_identity(rerouted) == finding_identity(finding)
 
 
 def test_the_problem_changing_changes_the_fingerprint() -> None:
-    plain = compute_fingerprint(crossing())
+    plain = finding_identity(crossing())
     changed = [
         crossing(text='#include "vmotion/migrate.h"'),
         crossing(rule="copied-code"),
         crossing(path="vmkernel/mem.c"),
         crossing(target="vmotion/ha.h"),
     ]
-    prints = {compute_fingerprint(f) for f in changed}
+    prints = {finding_identity(f) for f in changed}
     assert plain not in prints and len(prints) == len(changed)
 
 
@@ -81,14 +81,14 @@ def test_license_evidence_keeps_its_text_but_not_its_comment_style() -> None:
 def test_identical_findings_in_one_file_get_distinct_stable_fingerprints() -> None:
     first, second = crossing(10), crossing(30)
     other = crossing(20, target="vmotion/ha.h")
-    prints = fingerprint_findings([second, other, first])
+    prints = with_identities([second, other, first])
     assert len({f.fingerprint for f in prints}) == 3
     # the earlier line is occurrence 1 whatever the order the checks emitted them in
-    again = fingerprint_findings([first, second, other])
+    again = with_identities([first, second, other])
     assert again[0].fingerprint == prints[2].fingerprint
     assert again[1].fingerprint == prints[0].fingerprint
     # lines shifting together keep both fingerprints
-    shifted = fingerprint_findings([crossing(15), crossing(35), other])
+    shifted = with_identities([crossing(15), crossing(35), other])
     assert [f.fingerprint for f in shifted] == [f.fingerprint for f in again]
 
 
@@ -101,6 +101,6 @@ def test_finding_without_evidence_is_fingerprinted_from_rule_path_target() -> No
         component=None,
         message="no licence",
     )
-    assert compute_fingerprint(bare) == compute_fingerprint(replace(bare, message="other"))
-    assert compute_fingerprint(bare) != compute_fingerprint(replace(bare, path="b.c"))
-    assert len(compute_fingerprint(bare)) == 32
+    assert finding_identity(bare) == finding_identity(replace(bare, message="other"))
+    assert finding_identity(bare) != finding_identity(replace(bare, path="b.c"))
+    assert len(finding_identity(bare)) == 32

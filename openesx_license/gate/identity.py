@@ -1,4 +1,4 @@
-"""Stable finding fingerprints: the identity a baseline, a waiver review and SARIF rely on.
+"""Finding identity (JSON `fingerprint`): what a baseline, a waiver review and SARIF rely on.
 
 A fingerprint must survive everything that does not change the problem itself: lines inserted
 above it, a reformatted file, an edited comment, another finding appearing in the same file. It
@@ -29,13 +29,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from openesx_license.model import Evidence, Finding
+from openesx_license.model import EDGE_KINDS, Evidence, Finding
 
 #: recorded in baseline files; bump when the recipe below changes meaning
 ALGORITHM = "oesx-fp-1"
 
 #: evidence kinds whose text is a line of code (a trailing comment there is not part of it)
-CODE_KINDS = frozenset({"include", "link", "symbol", "import", "copy"})
+CODE_EDGE_KINDS = frozenset(EDGE_KINDS)
 
 _BLOCK_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _LINE_COMMENT = re.compile(r"(?<![:\"'])//.*$", re.MULTILINE)
@@ -49,7 +49,7 @@ def normalise_evidence(text: str, kind: str) -> str:
     Licence and marker evidence lives *inside* comments, so only the comment delimiters are
     dropped there; code evidence (an ``#include``, a call, a Makefile line) loses its comments.
     """
-    if kind in CODE_KINDS:
+    if kind in CODE_EDGE_KINDS:
         text = _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", text))
     else:
         text = _DELIMITERS.sub(" ", text)
@@ -70,7 +70,7 @@ def _identity(finding: Finding) -> tuple[str, str, str, str]:
     return (finding.rule, finding.path, finding.target or "", text)
 
 
-def compute_fingerprint(finding: Finding, occurrence: int = 1) -> str:
+def finding_identity(finding: Finding, occurrence: int = 1) -> str:
     """The fingerprint of one finding (``occurrence`` counts identical ones in one file)."""
     parts = [ALGORITHM, *_identity(finding)]
     if occurrence > 1:
@@ -79,7 +79,7 @@ def compute_fingerprint(finding: Finding, occurrence: int = 1) -> str:
     return digest[:32]
 
 
-def fingerprint_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+def with_identities(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Every finding with ``fingerprint`` set; order kept, duplicates numbered in line order."""
     items = list(findings)
     by_line = sorted(
@@ -91,5 +91,5 @@ def fingerprint_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     for index in by_line:
         identity = _identity(items[index])
         seen[identity] = seen.get(identity, 0) + 1
-        prints[index] = compute_fingerprint(items[index], seen[identity])
+        prints[index] = finding_identity(items[index], seen[identity])
     return tuple(replace(f, fingerprint=prints[i]) for i, f in enumerate(items))
