@@ -20,19 +20,14 @@ from pathlib import Path
 import networkx as nx
 
 from openesx_license import __version__
+from openesx_license._util.run import RunOptions
 from openesx_license.checks.boundaries import NodeComponents, edge_crosses
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.registry import all_checks
 from openesx_license.config.components import UNMAPPED, ComponentMap, apply_components
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
-from openesx_license.copies.stage import EXTRAS_KEY as COPIES_KEY
-from openesx_license.copies.stage import (
-    CopyAnalysis,
-    analyse_copies,
-    check_index,
-    index_resolver,
-)
+from openesx_license.copies.stage import analyse_copies, check_index, index_resolver
 from openesx_license.errors import UsageError
 from openesx_license.gate import prepare_gate
 from openesx_license.model import (
@@ -75,6 +70,7 @@ def run_audit(
     :class:`~openesx_license.errors.UsageError` when ``root`` is not a folder.
     """
     root = _check_root(root)
+    run = RunOptions.resolve(jobs=jobs, cache_dir=cache_dir, use_cache=use_cache)
     say = _reporter(progress)
     today = today or dt.date.today()
     gate = prepare_gate(root, policy, baseline=baseline, since=since)  # fail fast, before scanning
@@ -82,30 +78,25 @@ def run_audit(
         check_index(ip_index, policy)  # a wrong index fails before minutes of scanning too
 
     say("scanning files")
-    scan = scan_step(root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
-                     progress=progress)  # fmt: skip
-    components = ComponentMap(policy)
+    components = component_map(policy)
+    scan = scan_step(root, policy, run, progress=progress)
     files = apply_components(scan.files, components)
     scan = dataclasses.replace(scan, files=tuple(files.values()))
 
     say("matching copied code")
-    copies = copied_code_step(
-        root, policy, files, components, ip_index=ip_index, jobs=jobs, cache_dir=cache_dir,
-        use_cache=use_cache,
-    )  # fmt: skip
+    copies = analyse_copies(
+        root, policy, files, components, ip_index=ip_index, jobs=run.jobs, cache_dir=run.cache_dir
+    )
     if copies.unchecked:  # a file the step could not fingerprint says so in its record
         files = with_errors(files, copies.unchecked)
         scan = dataclasses.replace(scan, files=tuple(files.values()))
 
     say("building the dependency graph")
-    graph = graph_step(
-        root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache,
-        extra_edges=copies.edges,
-    )  # fmt: skip
+    graph = graph_step(root, policy, files, components, run, extra_edges=copies.edges)
 
     say("running the rules")
     ctx = CheckContext(
-        policy=policy, files=files, graph=graph, today=today, extras={COPIES_KEY: copies}
+        policy=policy, files=files, graph=graph, components=components, copies=copies, today=today
     )
     findings = check_step(ctx)
 
@@ -123,7 +114,7 @@ def run_audit(
         scan=scan,
         findings=tuple(sorted(outcome.findings, key=finding_order)),
         components=component_summaries(policy, files),
-        component_edges=component_edges(policy, graph),
+        component_edges=component_edges(components, graph),
         options=options_step(policy, files),
         baseline_path=str(baseline) if baseline else None,
         since=since,
@@ -146,14 +137,14 @@ def _reporter(progress: bool | Progress | None) -> Progress:
     return lambda _message: None
 
 
+def component_map(policy: Policy) -> ComponentMap:
+    """The audit's one component map: the policy's globs, then the components an IP index's
+    ``ipindex:<component>:<name>`` nodes name."""
+    return ComponentMap(policy, resolvers=(index_resolver(policy),))
+
+
 def scan_step(
-    root: Path,
-    policy: Policy,
-    *,
-    jobs: int | None,
-    cache_dir: Path | None,
-    use_cache: bool,
-    progress: bool | Progress | None,
+    root: Path, policy: Policy, run: RunOptions, *, progress: bool | Progress | None = None
 ) -> ScanResult:
     """Inventory and licence detection, with the policy's exclusions and markers."""
     from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
@@ -162,9 +153,9 @@ def scan_step(
         root,
         exclude=policy.exclude,
         markers=policy.markers.proprietary,
-        jobs=jobs,
-        cache_dir=cache_dir,
-        use_cache=use_cache,
+        jobs=run.jobs,
+        cache_dir=run.cache_dir,
+        use_cache=run.use_cache,
         progress=progress if isinstance(progress, bool) else None,
     )
 
@@ -174,10 +165,8 @@ def graph_step(
     policy: Policy,
     files: Mapping[str, FileRecord],
     components: ComponentMap,
+    run: RunOptions,
     *,
-    jobs: int | None = None,
-    cache_dir: Path | None,
-    use_cache: bool,
     extra_edges: Iterable[DependencyEdge] = (),
 ) -> nx.MultiDiGraph:
     """The file dependency graph, resolved with the policy's include dirs/compile_commands;
@@ -192,32 +181,9 @@ def graph_step(
         compile_commands=root / compile_commands if compile_commands else None,
         component_of=components.component_of,
         extra_edges=extra_edges,
-        cache_dir=cache_dir,
-        use_cache=use_cache,
-        jobs=jobs,
-    )
-
-
-def copied_code_step(
-    root: Path,
-    policy: Policy,
-    files: Mapping[str, FileRecord],
-    components: ComponentMap,
-    *,
-    ip_index: Path | None,
-    jobs: int | None,
-    cache_dir: Path | None = None,
-    use_cache: bool = True,
-) -> CopyAnalysis:
-    """Copied code: open files matched against ``ip_index`` (whose header and symbol
-    references become graph edges), else against the policy's proprietary components in the
-    tree; the component map learns that ``ipindex:<component>:...`` nodes are proprietary."""
-    components.add_resolver(index_resolver(policy))
-    from openesx_license.detect.cache import default_cache_dir
-
-    prints_cache = (cache_dir or default_cache_dir()) if use_cache else None
-    return analyse_copies(
-        root, policy, files, components, ip_index=ip_index, jobs=jobs, cache_dir=prints_cache
+        cache_dir=run.cache_dir,
+        use_cache=run.use_cache,
+        jobs=run.jobs,
     )
 
 
@@ -280,10 +246,11 @@ def component_summaries(
     return tuple(out)
 
 
-def component_edges(policy: Policy, graph: nx.MultiDiGraph) -> tuple[ComponentEdge, ...]:
+def component_edges(components: ComponentMap, graph: nx.MultiDiGraph) -> tuple[ComponentEdge, ...]:
     """File edges condensed to component pairs; ``crossing`` when any edge of the pair is one
     a policy [[rule]] forbids (direct edges; the findings carry the transitive paths)."""
-    comp = NodeComponents(policy, graph)
+    policy = components.policy
+    comp = NodeComponents(components, graph)
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     counts: Counter[tuple[str, str]] = Counter()
     crossing: set[tuple[str, str]] = set()
@@ -345,14 +312,10 @@ def dependency_graph(
 ) -> nx.MultiDiGraph:
     """Scan ``root`` and return its file dependency graph with components (``graph`` command)."""
     root = _check_root(root)
-    scan = scan_step(
-        root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, progress=None
-    )
-    components = ComponentMap(policy)
-    files = apply_components(scan.files, components)
-    return graph_step(
-        root, policy, files, components, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache
-    )
+    run = RunOptions.resolve(jobs=jobs, cache_dir=cache_dir, use_cache=use_cache)
+    components = component_map(policy)
+    files = apply_components(scan_step(root, policy, run).files, components)
+    return graph_step(root, policy, files, components, run)
 
 
 def options_step(policy: Policy, files: Mapping[str, FileRecord]) -> tuple[ReleaseOption, ...]:
@@ -373,8 +336,7 @@ def release_options_of_tree(
 ) -> tuple[tuple[ReleaseOption, ...], dict[str, FileRecord]]:
     """Scan ``root`` and return its options table and the files it judged (``options``)."""
     root = _check_root(root)
-    scan = scan_step(
-        root, policy, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, progress=progress
-    )
-    files = apply_components(scan.files, ComponentMap(policy))
+    run = RunOptions.resolve(jobs=jobs, cache_dir=cache_dir, use_cache=use_cache)
+    scan = scan_step(root, policy, run, progress=progress)
+    files = apply_components(scan.files, component_map(policy))
     return options_step(policy, files), files

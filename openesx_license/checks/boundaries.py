@@ -21,7 +21,7 @@ import networkx as nx
 
 from openesx_license._util.globs import glob_matches
 from openesx_license.config.components import ComponentMap
-from openesx_license.config.model import BoundaryRule, Component, Policy, RuleType
+from openesx_license.config.model import BoundaryRule, Component, RuleType
 from openesx_license.model import Evidence
 
 #: One edge of a dependency path: (source, target, edge attributes).
@@ -34,10 +34,10 @@ class NodeComponents:
     """The component of a graph node: from the node's own attributes first (external index
     nodes carry them), else from the policy's component map; cached per node."""
 
-    def __init__(self, policy: Policy, graph: nx.MultiDiGraph) -> None:
-        self.policy = policy
+    def __init__(self, components: ComponentMap, graph: nx.MultiDiGraph) -> None:
+        self.policy = components.policy
         self.graph = graph
-        self.map = ComponentMap(policy)
+        self.map = components
         self._cache: dict[str, Component | None] = {}
 
     def __call__(self, node: str) -> Component | None:

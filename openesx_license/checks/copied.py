@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.registry import Check, register
-from openesx_license.copies.stage import EXTRAS_KEY, CopyAnalysis
 from openesx_license.model import Evidence, Finding, Severity
 
 
@@ -47,9 +46,7 @@ class CopiedCode(Check):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """One finding per copied region of an open file."""
-        analysis = ctx.extras.get(EXTRAS_KEY)
-        if not isinstance(analysis, CopyAnalysis):
-            return
+        analysis = ctx.copies
         for m in analysis.matches:
             record = ctx.files.get(m.path)
             source = f"{m.proprietary_path}:{m.proprietary_start_line}-{m.proprietary_end_line}"

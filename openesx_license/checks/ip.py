@@ -25,7 +25,6 @@ from openesx_license._util.globs import glob_matches, normalise, specificity
 from openesx_license.checks.boundaries import Hop, NodeComponents, crossings
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.registry import Check, register
-from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import BoundaryRule, Component, ComponentClass
 from openesx_license.model import Evidence, Finding, Severity
 
@@ -79,7 +78,7 @@ class ProprietaryCode(Check):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """Marker hits and proprietary licences in open/third-party files; nested proprietary
         files inside an open component's tree."""
-        components = ComponentMap(ctx.policy)
+        components = ctx.components
         # globs that claim a folder of their own ('vmkernel/**'), not catch-alls ('**', '*.c'):
         # a proprietary file under such a folder ships with it
         open_globs = [
@@ -179,7 +178,7 @@ class BoundaryCrossing(Check):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """One finding per (source file, target component), the most severe rule first."""
-        node_component = NodeComponents(ctx.policy, ctx.graph)
+        node_component = NodeComponents(ctx.components, ctx.graph)
         seen: set[tuple[str, str]] = set()
         order = sorted(ctx.policy.rules, key=lambda r: -r.severity.rank)
         for rule in order:
@@ -287,7 +286,7 @@ class GplOnlySymbol(Check):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """One finding per (using file, symbol)."""
-        comp = NodeComponents(ctx.policy, ctx.graph)
+        comp = NodeComponents(ctx.components, ctx.graph)
         seen: set[tuple[str, str]] = set()
         edges = sorted(
             (
@@ -370,7 +369,7 @@ class UnmappedFile(Check):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """One warning per unclaimed file."""
-        components = ComponentMap(ctx.policy)
+        components = ctx.components
         for path in sorted(ctx.files):
             if components.component_for(path) is None:
                 yield self.finding(

@@ -22,7 +22,11 @@ UNMAPPED = "unmapped"
 class ComponentMap:
     """Maps tree paths to the policy's components; answers are cached per path."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(
+        self, policy: Policy, resolvers: Iterable[Callable[[str], Component | None]] = ()
+    ) -> None:
+        """``resolvers`` are consulted, in order, for names no glob claims (e.g. the
+        ``ipindex:<component>:<name>`` nodes of an IP index)."""
         self.policy = policy
         ranked = [
             (specificity(glob).key(), -order, glob, component)
@@ -33,12 +37,7 @@ class ComponentMap:
         ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
         self._globs = [(compile_glob(glob), glob, comp) for _, _, glob, comp in ranked]
         self._cache: dict[str, tuple[Component, str] | None] = {}
-        self._extra: list[Callable[[str], Component | None]] = []
-
-    def add_resolver(self, resolver: Callable[[str], Component | None]) -> None:
-        """Consult ``resolver`` for names no glob claims (e.g. ``ipindex:<component>:<name>``)."""
-        self._extra.append(resolver)
-        self._cache.clear()
+        self._extra = tuple(resolvers)
 
     def _lookup(self, path: str) -> tuple[Component, str] | None:
         if path in self._cache:

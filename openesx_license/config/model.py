@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
+from openesx_license.ipindex.match import CopySettings
 from openesx_license.model import EDGE_KINDS, Severity
 
 
@@ -113,33 +114,12 @@ class GraphSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CopiedCodeSettings:
-    """The ``[copied_code]`` table: winnowing parameters and the size a copy must reach."""
+class CopiedCodeSettings(CopySettings):
+    """The ``[copied_code]`` table: the matcher's :class:`CopySettings` (the size a copy must
+    reach, what is boilerplate) and the winnowing parameters an index is built with."""
 
     k: int = 25  # tokens per k-gram
     window: int = 8  # winnowing window (guarantees any match of k+window-1 tokens is seen)
-    #: a run of matches is a copy when it covers min_tokens tokens, or tokens on min_lines lines
-    #: of code. A copied fragment of 10 lines of code holds ~65 tokens (36 for one in twenty),
-    #: and its measured run loses up to window - 1 k-grams at each edge that the proprietary
-    #: side's winnowing did not select: 40 tokens catches a typical one. Lines are weaker
-    #: (sparse, declaration-like code spans many lines with few tokens): they count only for
-    #: a long run. Chosen on bench/copied.py (QEMU as proprietary, Xen as open).
-    min_lines: int = 15
-    min_tokens: int = 40
-    #: a run whose k-grams agree on their literal values as well (strings and numbers, weighed
-    #: by how much they tell code apart: see ipindex.fileprint.value_weight) is a copy from
-    #: this many tokens: renaming and reformatting keep literals, code of the same shape has
-    #: other ones
-    min_tokens_with_values: int = 25
-    #: a run whose k-grams agree on their names as well (a copy that was not renamed; common
-    #: names weigh nothing: see ipindex.fileprint.name_weight) is a copy from this many tokens
-    min_tokens_with_names: int = 25
-    #: a run whose k-grams carry literal values on both sides that all differ is the same
-    #: shape with other constants or messages: a copy only from this many tokens (at least
-    #: min_tokens; lines of code do not count for it). On the benchmark it removes a fifth of
-    #: the shape-only matches between Xen and QEMU and no planted copy
-    min_tokens_with_other_values: int = 60
-    boilerplate_threshold: int = 5  # a fingerprint seen in this many open files is boilerplate
 
 
 @dataclass(frozen=True, kw_only=True)

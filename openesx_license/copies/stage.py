@@ -8,7 +8,7 @@ boundary rules report open code that still includes or calls proprietary code. W
 memory, and the audit reports open code copied from them (their includes and calls are
 already edges of the graph, resolved to the real files).
 
-The copy matches go to the ``copied-code`` rule through ``CheckContext.extras['copied_code']``;
+The copy matches go to the ``copied-code`` check through ``CheckContext.copies``;
 copy and reference edges go into the graph as ``extra_edges``.
 """
 
@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license._util.run import default_jobs
 from openesx_license.config.components import ComponentMap
-from openesx_license.config.model import Component, ComponentClass, CopiedCodeSettings, Policy
+from openesx_license.config.model import Component, ComponentClass, Policy
 from openesx_license.copies.cache import CopyMatchCache, revive
 from openesx_license.ipindex.boilerplate import known_boilerplate
 from openesx_license.ipindex.build import write_index
@@ -39,8 +40,6 @@ from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
 from openesx_license.ipindex.tokens import is_c_family
 from openesx_license.model import DependencyEdge, EdgeKind, Evidence, FileRecord
 
-#: CheckContext.extras key under which the copied-code rule finds the analysis
-EXTRAS_KEY = "copied_code"
 MONOREPO = "<monorepo>"
 
 
@@ -101,7 +100,7 @@ def analyse_copies(
     settings = policy.copied_code
     params = IndexParameters(k=settings.k, window=settings.window)
     k, window = params.k, params.window
-    workers = max(1, min(jobs or 2, 2))
+    workers = max(1, jobs or default_jobs())
     proprietary = {
         path
         for path in files
@@ -173,14 +172,12 @@ def analyse_copies(
             )
         )
         if cache_dir is not None and not in_tree:
-            matches = _index_matches_cached(
-                index, prints, open_files, _copy_settings(settings), refine, cache_dir
-            )
+            matches = _index_matches_cached(index, prints, open_files, settings, refine, cache_dir)
         else:
             matches = find_copies(
                 index,
                 prints,
-                _copy_settings(settings),
+                settings,
                 boilerplate=known_boilerplate(k),
                 refine=refine,
             )
@@ -245,18 +242,6 @@ def _index_matches_cached(
     ]
 
 
-def _copy_settings(settings: CopiedCodeSettings) -> CopySettings:
-    """The matcher's settings from the policy's ``[copied_code]`` table."""
-    return CopySettings(
-        min_lines=settings.min_lines,
-        min_tokens=settings.min_tokens,
-        min_tokens_with_values=settings.min_tokens_with_values,
-        min_tokens_with_names=settings.min_tokens_with_names,
-        min_tokens_with_other_values=settings.min_tokens_with_other_values,
-        boilerplate_threshold=settings.boilerplate_threshold,
-    )
-
-
 def _monorepo_cached(
     root: Path,
     policy: Policy,
@@ -276,7 +261,7 @@ def _monorepo_cached(
     matching every open file."""
     settings = policy.copied_code
     k, window = settings.k, settings.window
-    copy_settings = _copy_settings(settings)
+    copy_settings = settings
     claimed = [(p, owner(p)) for p in proprietary]
     indexed = [(p, files[p].sha1, c) for p, c in claimed if c is not None]
     cache = CopyMatchCache(cache_dir, k=k, window=window, settings=copy_settings)

@@ -16,7 +16,6 @@ corrupt or unusable cache degrades to no cache with a warning, never to a failed
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 import warnings
@@ -33,12 +32,6 @@ CREATE TABLE IF NOT EXISTS groups (key TEXT PRIMARY KEY, engine TEXT NOT NULL, d
 """
 _TABLES = ("files", "blocks", "groups")
 _RETRIES = 8
-
-
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/openesx-license``, ``~/.cache/openesx-license`` by default."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "openesx-license"
 
 
 def _encode(value: Any) -> bytes:

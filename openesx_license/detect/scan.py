@@ -20,9 +20,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openesx_license._util.run import default_cache_dir
 from openesx_license.detect import engine
 from openesx_license.detect.assemble import Facts, build_record, error_record, file_facts
-from openesx_license.detect.cache import DetectionCache, default_cache_dir
+from openesx_license.detect.cache import DetectionCache
 from openesx_license.detect.prepare import DEFAULT_MARKERS, PreparedFile, prepare_file
 from openesx_license.detect.progress import ProgressBar
 from openesx_license.detect.resolve import apply_governing_files, resolve_references

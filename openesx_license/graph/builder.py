@@ -30,11 +30,11 @@ from typing import Any
 
 import networkx as nx
 
+from openesx_license._util.run import default_cache_dir
 from openesx_license.graph.facts import FileFacts, reader_for
 from openesx_license.graph.facts_cache import (
     FactsStats,
     collect_facts,
-    default_cache_dir,
     facts_keys,
 )
 from openesx_license.graph.includes import IncludeResolver, load_compile_commands

@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from openesx_license._util.run import default_cache_dir
 from openesx_license.graph.facts import (
     EXTRACTOR_VERSION,
     FileFacts,
@@ -33,16 +34,6 @@ from openesx_license.model import FileKind, FileRecord
 CACHE_FILE = "graph-facts.sqlite"
 _MAX_SIZE = 16 * 1024 * 1024  # bigger files are generated data, not code worth reading
 _PARALLEL_FROM = 400  # fewer files to read than this: not worth starting workers
-
-
-def default_cache_dir() -> Path:
-    """The detection stage's cache folder (``$XDG_CACHE_HOME/openesx-license``)."""
-    try:
-        from openesx_license.detect.cache import default_cache_dir as detect_default
-    except ImportError:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "openesx-license"
-    return detect_default()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from openesx_license.config.components import ComponentMap
 from openesx_license.config.loader import load_policy, parse_policy
 from openesx_license.errors import UsageError
 from openesx_license.model import (
@@ -76,7 +77,7 @@ edges = ["include"]
     g.add_edge("core/a.c", "secret/s.c", kind="symbol", evidence=ev)
     g.add_edge("secret/s.c", "core/a.c", kind="symbol", evidence=ev)
     g.add_edge("core/a.c", "core/b.h", kind="include", evidence=ev)
-    edges = {(e.source, e.target): e for e in component_edges(policy, g)}
+    edges = {(e.source, e.target): e for e in component_edges(ComponentMap(policy), g)}
     assert set(edges) == {("core", "secret"), ("secret", "core")}
     assert edges[("core", "secret")].crossing and edges[("core", "secret")].count == 2
     assert edges[("core", "secret")].kinds == ("include", "symbol")

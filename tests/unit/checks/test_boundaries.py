@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openesx_license.checks.boundaries import NodeComponents, forbidden_paths
+from openesx_license.config.components import ComponentMap
 from openesx_license.config.loader import parse_policy
 from openesx_license.config.model import BoundaryRule, Component
 from openesx_license.model import Evidence
@@ -88,7 +89,7 @@ def test_forbidden_paths_match_a_per_file_search(
         if s != t:
             g.add_edge(s, t, kind=kind, evidence=Evidence(path=s, line=line, text="", kind=kind))
     rule = dataclasses.replace(POLICY.rules[0], transitive=transitive)
-    comp = NodeComponents(POLICY, g)
+    comp = NodeComponents(ComponentMap(POLICY), g)
     found = {(s, c.name): path for s, c, path in forbidden_paths(g, rule, comp)}
     assert {k: len(p) for k, p in found.items()} == reference(g, rule, comp)
     for (source, name), path in found.items():

@@ -3,6 +3,8 @@ question is what the rules conclude from given edges)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 
 from openesx_license.checks.context import CheckContext
@@ -191,7 +193,7 @@ def test_catch_all_open_component_does_not_make_proprietary_files_nested() -> No
 
 def test_copied_code_says_what_agrees_beside_the_shape() -> None:
     from openesx_license.checks.copied import CopiedCode
-    from openesx_license.copies.stage import EXTRAS_KEY, CopyAnalysis
+    from openesx_license.copies.stage import CopyAnalysis
     from openesx_license.ipindex.match import CopyMatch
 
     def copy(**evidence: int) -> CopyMatch:
@@ -202,10 +204,12 @@ def test_copied_code_says_what_agrees_beside_the_shape() -> None:
             matched_fingerprints=4, code_lines=7, **evidence,
         )  # fmt: skip
 
-    ctx = context()
-    ctx.extras[EXTRAS_KEY] = CopyAnalysis(
-        matches=(copy(name_matches=3), copy(value_conflicts=2), copy(value_matches=1)),
-        index="<monorepo>",
+    ctx = dataclasses.replace(
+        context(),
+        copies=CopyAnalysis(
+            matches=(copy(name_matches=3), copy(value_conflicts=2), copy(value_matches=1)),
+            index="<monorepo>",
+        ),
     )
     got = list(CopiedCode().check(ctx))
     assert [f.message.split("(similarity 100%")[1] for f in got] == [

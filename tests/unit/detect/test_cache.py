@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openesx_license.detect.cache import CACHE_FILE, DetectionCache, default_cache_dir
+from openesx_license._util.run import default_cache_dir
+from openesx_license.detect.cache import CACHE_FILE, DetectionCache
 
 
 def test_default_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

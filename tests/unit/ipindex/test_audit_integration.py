@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from openesx_license._util.run import RunOptions
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.registry import get_check
-from openesx_license.config.components import ComponentMap, apply_components
+from openesx_license.config.components import apply_components
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
-from openesx_license.copies.stage import EXTRAS_KEY
+from openesx_license.copies.stage import analyse_copies
 from openesx_license.errors import FingerprintIndexError
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.store import IndexParameters
 from openesx_license.model import FileKind, FileRecord, Severity
-from openesx_license.pipeline import check_step, copied_code_step, graph_step
+from openesx_license.pipeline import check_step, component_map, graph_step
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ipindex"
 
@@ -42,16 +43,14 @@ def _records(tree: Path) -> list[FileRecord]:
 
 
 def _audit(tree: Path, policy: Policy, index: Path | None, tmp_path: Path) -> CheckContext:
-    components = ComponentMap(policy)
+    components = component_map(policy)
     files = apply_components(_records(tree), components)
-    copies = copied_code_step(
-        tree, policy, files, components, ip_index=index, jobs=1, use_cache=False
+    copies = analyse_copies(tree, policy, files, components, ip_index=index, jobs=1)
+    run = RunOptions(jobs=1, cache_dir=None)
+    graph = graph_step(tree, policy, files, components, run, extra_edges=copies.edges)
+    return CheckContext(
+        policy=policy, files=files, graph=graph, components=components, copies=copies
     )
-    graph = graph_step(
-        tree, policy, files, components, cache_dir=tmp_path / "cache", use_cache=False,
-        extra_edges=copies.edges,
-    )  # fmt: skip
-    return CheckContext(policy=policy, files=files, graph=graph, extras={EXTRAS_KEY: copies})
 
 
 @pytest.fixture
