@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import subprocess
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import networkx as nx
 
 from openesx_license import __version__
+from openesx_license._util.git import git_output
 from openesx_license._util.run import RunOptions
 from openesx_license.checks.boundaries import NodeComponents, edge_crosses
 from openesx_license.checks.context import CheckContext
@@ -281,25 +281,15 @@ def component_edges(components: ComponentMap, graph: nx.MultiDiGraph) -> tuple[C
 def tree_hash(root: Path, files: Mapping[str, FileRecord]) -> str:
     """``git:<HEAD>`` (``+dirty`` with local changes) for a git work tree, else
     ``sha1:<hash over the sorted path and content sha1 of every inventoried file>``."""
-    head = _git(root, "rev-parse", "HEAD")
-    top = _git(root, "rev-parse", "--show-toplevel")
+    head = git_output(root, "rev-parse", "HEAD")
+    top = git_output(root, "rev-parse", "--show-toplevel")
     if head and top and Path(top).resolve() == root.resolve():
-        dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
+        dirty = git_output(root, "status", "--porcelain", "--untracked-files=no")
         return f"git:{head}{'+dirty' if dirty else ''}"
     digest = hashlib.sha1(usedforsecurity=False)
     for path in sorted(files):
         digest.update(f"{path}\0{files[path].sha1}\n".encode())
     return f"sha1:{digest.hexdigest()}"
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def dependency_graph(

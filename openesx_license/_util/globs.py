@@ -1,6 +1,7 @@
-"""Path globs of the policy: validation, matching and specificity.
+"""Path globs: the one grammar of component paths, facades, waivers and exclusions.
 
-Syntax (paths are relative to the audited root, ``/``-separated, matched in full):
+Validation, matching and specificity. Syntax (paths are relative to the audited root,
+``/``-separated, matched in full):
 
 - ``*`` matches any run of characters inside one path segment (never ``/``);
 - ``?`` matches one character other than ``/``;
@@ -20,6 +21,7 @@ beats ``drivers/**``, and ``drivers/net/e1000.c`` beats ``drivers/net/*.c``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -129,6 +131,17 @@ def _segment_regex(segment: str) -> str:
 def glob_matches(pattern: str, path: str) -> bool:
     """True when the relative ``path`` is matched in full by ``pattern``."""
     return compile_glob(pattern).match(path) is not None
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """True when one of the exclusion ``patterns`` matches the relative ``path`` or one of its
+    folders (a pattern naming a folder, ``vendor`` or ``tools/firmware``, leaves out
+    everything below it; ``**/*.o`` is how a name is excluded at any depth)."""
+    if not patterns:
+        return False
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(compile_glob(p).match(prefix) for p in patterns if p for prefix in prefixes)
 
 
 def specificity(pattern: str) -> Specificity:

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from license_expression import ExpressionError, get_spdx_licensing
+from license_expression import ExpressionError
 
 from openesx_license._util.globs import glob_matches, normalise, specificity
+from openesx_license._util.spdx import spdx_licensing
 from openesx_license.checks.boundaries import Hop, NodeComponents, crossings
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.registry import Check, register
@@ -241,7 +242,7 @@ def gpl_compatible(expression: str | None) -> bool | None:
     """True/False as modpost would judge ``expression``; None when there is none to judge."""
     if not expression:
         return None
-    licensing = get_spdx_licensing()
+    licensing = spdx_licensing()
     try:
         parsed = licensing.parse(expression, simple=False)
     except ExpressionError:

@@ -8,6 +8,8 @@ from typing import TypeVar
 
 import click
 
+from openesx_license._util.globs import glob_problem
+
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -30,6 +32,15 @@ def engine_options(func: F) -> F:
     ):
         func = option(func)
     return func
+
+
+def check_globs(option: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``values`` when every one is a valid path glob; a usage error naming ``option`` else."""
+    for value in values:
+        problem = glob_problem(value)
+        if problem:
+            raise click.BadParameter(problem, param_hint=option)
+    return values
 
 
 def policy_option(

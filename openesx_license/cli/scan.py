@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from openesx_license.cli.common import engine_options
+from openesx_license.cli.common import check_globs, engine_options
 from openesx_license.errors import UsageError
 from openesx_license.model import ScanResult
 from openesx_license.serialize import license_counts, scan_to_dict
@@ -37,7 +37,9 @@ TABLE_ROWS = 15
     "--exclude",
     multiple=True,
     metavar="GLOB",
-    help="Leave out paths matching GLOB (repeatable; 'vendor', '*.min.js', 'tools/fw/**').",
+    callback=lambda _ctx, _param, value: check_globs("--exclude", value),
+    help="Leave out paths matching GLOB (repeatable; the policy's glob grammar: 'vendor', "
+    "'**/*.min.js', 'tools/fw/**').",
 )
 @click.option(
     "--marker",

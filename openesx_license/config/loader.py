@@ -412,13 +412,7 @@ def _relative_dir_problem(value: str) -> str | None:
     return None
 
 
-_LICENSING: Any = None
-
-
 def _licensing() -> Any:
-    global _LICENSING
-    if _LICENSING is None:
-        from license_expression import get_spdx_licensing
+    from openesx_license._util.spdx import spdx_licensing  # built on first use only
 
-        _LICENSING = get_spdx_licensing()
-    return _LICENSING
+    return spdx_licensing()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from license_expression import ExpressionError, Licensing, get_spdx_licensing
+from license_expression import ExpressionError
 
+from openesx_license._util.spdx import spdx_licensing
 from openesx_license.model import DetectionMethod, LicenseDetection
 
 TAG_RULE = "SPDX-License-Identifier"
@@ -31,12 +31,6 @@ class TagLine:
 
     index: int
     raw: str
-
-
-@lru_cache(maxsize=1)
-def spdx_licensing() -> Licensing:
-    """The SPDX licensing of ``license-expression`` (ids, deprecated aliases, exceptions)."""
-    return get_spdx_licensing()
 
 
 def find_tags(lines: list[str]) -> list[TagLine]:

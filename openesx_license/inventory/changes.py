@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from openesx_license._util.git import GitMissing, run_git
 from openesx_license.errors import UsageError
 
 
@@ -29,13 +30,8 @@ class ChangeSet:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            check=False,
-            env=None,
-        )
-    except FileNotFoundError:
+        return run_git(root, *args)
+    except GitMissing:
         raise UsageError("--since needs git, and no 'git' program was found on PATH") from None
 
 

@@ -12,13 +12,13 @@ import errno
 import hashlib
 import os
 import stat
-import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from openesx_license._util.git import GitMissing, git_output, run_git
+from openesx_license._util.globs import excluded
 from openesx_license.errors import UsageError
 from openesx_license.inventory.classify import SNIFF_BYTES, kind_of, language_of, looks_binary
-from openesx_license.inventory.globs import matches_any
 from openesx_license.inventory.stat_cache import StatCache
 from openesx_license.model import FileEntry, FileKind
 
@@ -29,7 +29,7 @@ SKIPPED_DIRS = frozenset(
 #: build output folders, skipped at the top of the tree only (``automation/build`` is source)
 SKIPPED_TOP_DIRS = frozenset({"build", "dist"})
 #: build products skipped by name anywhere
-BUILD_OUTPUT = ("*.o", "*.obj", "*.pyc", "*.pyo", "*.ko", ".*.cmd", ".*.d")
+BUILD_OUTPUT = ("**/*.o", "**/*.obj", "**/*.pyc", "**/*.pyo", "**/*.ko", "**/.*.cmd", "**/.*.d")
 
 #: a file larger than this is read only up to :data:`HEAD_BYTES` for detection
 LARGE_FILE_BYTES = 10 * 2**20
@@ -50,9 +50,9 @@ def list_files(
 ) -> list[FileEntry]:
     """List, hash and classify the files of ``root`` (sorted by path).
 
-    ``exclude`` holds gitignore-style globs relative to ``root`` (see
-    :mod:`openesx_license.inventory.globs`). With ``cache_dir``, a file whose size, times and
-    inode are those recorded by an earlier listing is not read again
+    ``exclude`` holds policy globs relative to ``root`` (:mod:`openesx_license._util.globs`;
+    a glob naming a folder leaves out everything below it). With ``cache_dir``, a file whose
+    size, times and inode are those recorded by an earlier listing is not read again
     (:mod:`~openesx_license.inventory.stat_cache`). Raises :class:`UsageError` when ``root`` is
     not a folder.
     """
@@ -66,7 +66,7 @@ def list_files(
         entries = [
             entry
             for rel in candidates
-            if not _skipped(rel) and not matches_any(rel, exclude)
+            if not _skipped(rel) and not excluded(rel, exclude)
             if (entry := _entry(root, root_real, rel, known)) is not None
         ]
     entries.sort(key=lambda e: e.path)
@@ -79,49 +79,24 @@ def _skipped(rel: str) -> bool:
         return True
     if any(p in SKIPPED_DIRS for p in parts[:-1]):
         return True
-    return matches_any(parts[-1], BUILD_OUTPUT)
+    return excluded(rel, BUILD_OUTPUT)
 
 
 def _git_paths(root: Path) -> list[str] | None:
     """Tracked and untracked-but-not-ignored paths below ``root`` (relative to it), or None
     when ``root`` is not in a git work tree."""
+    if git_output(root, "rev-parse", "--is-inside-work-tree") != "true":
+        return None  # not a work tree, or no git at all
+    strip = git_output(root, "rev-parse", "--show-prefix")
     try:
-        inside = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if inside.returncode != 0 or inside.stdout.strip() != "true":
-            return None
-        listed = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "ls-files",
-                "-z",
-                "--full-name",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                "--",
-                ".",
-            ],
-            capture_output=True,
-            check=False,
-        )
-        prefix = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:  # git not installed
+        listed = run_git(
+            root, "ls-files", "-z", "--full-name", "--cached", "--others", "--exclude-standard",
+            "--", ".",
+        )  # fmt: skip
+    except (GitMissing, OSError):
         return None
-    if listed.returncode != 0 or prefix.returncode != 0:
+    if listed.returncode != 0 or strip is None:
         return None
-    strip = prefix.stdout.strip()
     paths: list[str] = []
     for raw in listed.stdout.split(b"\0"):
         if not raw:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import license_expression
 
+from openesx_license._util.spdx import spdx_licensing
 from openesx_license.licensing.knowledge import LicenseKnowledge
 
 
@@ -67,9 +68,8 @@ class ExpressionSyntaxError(ValueError):
     """An expression that cannot be parsed."""
 
 
-@lru_cache(maxsize=1)
 def _licensing() -> license_expression.Licensing:
-    return license_expression.get_spdx_licensing()
+    return spdx_licensing()
 
 
 @lru_cache(maxsize=8192)

@@ -15,18 +15,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from license_expression import ExpressionError, LicenseSymbol, Licensing, get_spdx_licensing
+from license_expression import ExpressionError, LicenseSymbol
+
+from openesx_license._util.spdx import spdx_licensing
 
 _REF_CHARS = re.compile(r"[^A-Za-z0-9.\-]+")
 _SPDX_KEY = re.compile(r"^spdx_license_key:\s*(\S+)\s*$", re.MULTILINE)
 _OTHER_KEYS = re.compile(r"^other_spdx_license_keys:\s*\n((?:\s+-\s*.+\n)+)", re.MULTILINE)
 _SCANCODE_REF = "LicenseRef-scancode-"
-
-
-@functools.lru_cache(maxsize=1)
-def spdx_licensing() -> Licensing:
-    """license-expression's Licensing that knows the SPDX list (ids, exceptions, aliases)."""
-    return get_spdx_licensing()
 
 
 def as_license_ref(key: str) -> str:

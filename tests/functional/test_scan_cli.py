@@ -98,7 +98,7 @@ def test_json_to_stdout_and_exclude(
             "--exclude",
             "vendor",
             "--exclude",
-            "*.py",
+            "**/*.py",
         ],
         capsys,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from openesx_license.inventory.classify import kind_of, language_of, looks_binary
-from openesx_license.inventory.globs import matches_any
 from openesx_license.model import FileKind
 
 
@@ -55,22 +54,3 @@ def test_text_is_not_binary_even_with_latin1_or_utf8() -> None:
 )
 def test_language(name: str, head: bytes, language: str | None) -> None:
     assert language_of(name, head) == language
-
-
-@pytest.mark.parametrize(
-    ("path", "patterns", "excluded"),
-    [
-        ("vendor/lib/a.c", ["vendor"], True),
-        ("src/vendor/a.c", ["vendor"], True),
-        ("src/vendors/a.c", ["vendor"], False),
-        ("web/app.min.js", ["*.min.js"], True),
-        ("tools/firmware/rombios/a.c", ["tools/firmware/**"], True),
-        ("xen/tools/firmware/a.c", ["tools/firmware/**"], False),
-        ("a/b/c/d.h", ["a/**/d.h"], True),
-        ("a/d.h", ["a/**/d.h"], True),
-        ("a/x.h", ["a/*.c"], False),
-        ("a.c", [], False),
-    ],
-)
-def test_exclude_globs(path: str, patterns: list[str], excluded: bool) -> None:
-    assert matches_any(path, patterns) is excluded

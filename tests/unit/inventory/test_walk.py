@@ -55,7 +55,7 @@ def test_exclude_globs_apply(tmp_path: Path) -> None:
     _write(tmp_path, "a/keep.c", "int a;\n")
     _write(tmp_path, "tools/firmware/rom.c", "int b;\n")
     _write(tmp_path, "web/x.min.js", "var c;\n")
-    entries = _by_path(tmp_path, exclude=["tools/firmware/**", "*.min.js"])
+    entries = _by_path(tmp_path, exclude=["tools/firmware/**", "**/*.min.js"])
     assert sorted(entries) == ["a/keep.c"]
 
 
