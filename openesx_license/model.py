@@ -306,8 +306,17 @@ class Finding:
     status: FindingStatus = FindingStatus.NEW
     #: waiver or baseline note when status is not NEW (reason, owner, expiry)
     status_note: str | None = None
+    #: the policy [[rule]] table behind a boundary finding (its 'waivable' decides whether a
+    #: waiver or baseline may accept the finding); JSON: data.policy_rule
+    policy_rule: str | None = None
     #: free, JSON-serialisable extras (chosen OR branch, licence-rule source, similarity...)
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def report_data(self) -> dict[str, Any]:
+        """``data`` as reports write it, with ``policy_rule`` when the finding has one."""
+        if self.policy_rule is None:
+            return dict(self.data)
+        return {"policy_rule": self.policy_rule, **self.data}
 
 
 @dataclass(frozen=True, kw_only=True)

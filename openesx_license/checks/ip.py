@@ -221,8 +221,8 @@ class BoundaryCrossing(Check):
                 f"[policy rule '{rule.name}', {rule.type.value}]"
             ),
             evidence=evidence,
+            policy_rule=rule.name,
             data={
-                "policy_rule": rule.name,
                 "rule_type": rule.type.value,
                 "waivable": rule.waivable,
                 "hops": len(path),

@@ -50,6 +50,7 @@ class Check:
         evidence: tuple[Evidence, ...] = (),
         target: str | None = None,
         severity: Severity | None = None,
+        policy_rule: str | None = None,
         data: dict[str, object] | None = None,
     ) -> Finding:
         """Build a finding of this rule (fingerprint and status are set later, by the gate)."""
@@ -62,6 +63,7 @@ class Check:
             message=message,
             evidence=evidence,
             target=target,
+            policy_rule=policy_rule,
             data=dict(data or {}),
         )
 

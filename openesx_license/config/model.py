@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
+from openesx_license.detect.prepare import DEFAULT_MARKERS
 from openesx_license.ipindex.match import CopySettings
 from openesx_license.model import EDGE_KINDS, Severity
 
@@ -102,7 +103,7 @@ class LicensePolicy:
 class Markers:
     """The ``[markers]`` table: text that marks a file as proprietary."""
 
-    proprietary: tuple[str, ...] = ("VMware Confidential", "Proprietary and Confidential")
+    proprietary: tuple[str, ...] = DEFAULT_MARKERS
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,7 +3,7 @@
 The IP rules (``proprietary-code``, ``copied-code``, ``boundary-crossing``) declare
 ``waivable = False``: an IP leak is never grandfathered, by a baseline, a waiver or ``--since``.
 A ``[[rule]]`` table of the policy carries its own ``waivable`` flag; a ``boundary-crossing``
-finding names the table that produced it in ``Finding.data["policy_rule"]`` and is acceptable
+finding names the table that produced it in ``Finding.policy_rule`` and is acceptable
 exactly when that table says ``waivable = true``.
 """
 
@@ -15,18 +15,6 @@ from openesx_license.model import Finding
 
 #: rules whose findings come from the policy's [[rule]] tables (each table says if waivable)
 TABLE_DRIVEN_RULES = frozenset({"boundary-crossing"})
-
-#: keys of Finding.data under which a boundary finding may name its [[rule]] table
-POLICY_RULE_KEYS = ("policy_rule", "rule_name")
-
-
-def policy_rule_name(finding: Finding) -> str | None:
-    """The name of the policy ``[[rule]]`` table behind ``finding``, when it records one."""
-    for key in POLICY_RULE_KEYS:
-        value = finding.data.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 def rule_is_waivable(rule_id: str, policy: Policy, policy_rule: str | None = None) -> bool:
@@ -46,7 +34,7 @@ def rule_is_waivable(rule_id: str, policy: Policy, policy_rule: str | None = Non
 
 def finding_is_waivable(finding: Finding, policy: Policy) -> bool:
     """May a waiver or a baseline accept ``finding``?"""
-    return rule_is_waivable(finding.rule, policy, policy_rule_name(finding))
+    return rule_is_waivable(finding.rule, policy, finding.policy_rule)
 
 
 def rule_may_ever_be_waived(rule_id: str, policy: Policy) -> bool:

@@ -25,7 +25,6 @@ from openesx_license.config.model import Policy
 from openesx_license.errors import BaselineError
 from openesx_license.gate.acceptance import (
     finding_is_waivable,
-    policy_rule_name,
     rule_is_waivable,
 )
 from openesx_license.gate.identity import ALGORITHM
@@ -96,7 +95,7 @@ def record_baseline(
             target=finding.target,
             message=finding.message,
             created=old.created if old else today,
-            policy_rule=policy_rule_name(finding),
+            policy_rule=finding.policy_rule,
         )
     ordered = sorted(
         entries.values(), key=lambda e: (e.rule, e.path, e.target or "", e.fingerprint)

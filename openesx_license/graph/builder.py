@@ -1,6 +1,6 @@
 """Building the file dependency graph of a tree.
 
-The graph is a ``networkx.MultiDiGraph``:
+The graph is a ``networkx.MultiDiGraph`` (attribute types: :mod:`.schema`):
 
 * **nodes** are file paths (relative to the root, ``/``-separated) with the attributes
   ``component`` and ``component_class`` (from ``component_of``; None when unmapped),
@@ -39,6 +39,7 @@ from openesx_license.graph.facts_cache import (
 )
 from openesx_license.graph.includes import IncludeResolver, load_compile_commands
 from openesx_license.graph.parts import GraphParts, StaleSnapshot, compute_parts, update_parts
+from openesx_license.graph.schema import external_node, file_node
 from openesx_license.graph.snapshot import GraphSnapshots, paths_digest, slot_key
 from openesx_license.model import DependencyEdge, Evidence, FileRecord
 
@@ -53,15 +54,7 @@ def no_component(path: str) -> tuple[str, str] | None:
 def _external_node(graph: nx.MultiDiGraph, name: str, component_of: ComponentOf) -> None:
     if name in graph:
         return
-    owner = component_of(name)
-    graph.add_node(
-        name,
-        component=owner[0] if owner else None,
-        component_class=owner[1] if owner else None,
-        license=None,
-        kind="external",
-        external=True,
-    )
+    graph.add_node(name, **external_node(component_of(name)))
 
 
 def build_graph(
@@ -97,12 +90,7 @@ def build_graph(
         owner = component_of(record.path)
         paths.add(record.path)
         graph.add_node(
-            record.path,
-            component=owner[0] if owner else None,
-            component_class=owner[1] if owner else None,
-            license=record.license_expression,
-            kind=record.kind.value,
-            external=False,
+            record.path, **file_node(owner, record.license_expression, record.kind.value)
         )
     parts, facts_stats, reused = _graph_parts(
         root,

@@ -109,8 +109,8 @@ def findings_payload(
             row["x"] = excerpts.index_of(f.path, f.line)
         extras = (("sn", f.status_note), ("t", f.target), ("fp", f.fingerprint))
         row.update({key: value for key, value in extras if value})
-        if f.data:
-            row["d"] = {str(k): _cap(_plain(v)) for k, v in f.data.items()}
+        if data := f.report_data():
+            row["d"] = {str(k): _cap(_plain(v)) for k, v in data.items()}
         rows.append(row)
     # files without any detection are left out: the page reads their concluded licence from
     # the inventory rows (at 10,000 unknown-license findings this saves most of a megabyte)

@@ -53,7 +53,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "fingerprint": stable_fingerprint(finding),
         "status": finding.status.value,
         "status_note": finding.status_note,
-        "data": _jsonable(finding.data),
+        "data": _jsonable(finding.report_data()),
     }
 
 

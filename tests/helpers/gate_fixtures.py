@@ -61,7 +61,7 @@ def layering(path: str = "drivers/net/e1000.c", target: str = "tools", line: int
             Evidence(path="tools/trace.h", line=None, text="tools/trace.h (tools)", kind="file"),
         ),
         target=target,
-        data={"policy_rule": "drivers-below-core"},
+        policy_rule="drivers-below-core",
     )
 
 
@@ -79,7 +79,7 @@ def leak(path: str = "vmkernel/sched.c", line: int = 3) -> Finding:
             Evidence(path="vmotion/api.h", line=None, text="vmotion/api.h", kind="file"),
         ),
         target="vmotion",
-        data={"policy_rule": "open-must-not-reach-proprietary"},
+        policy_rule="open-must-not-reach-proprietary",
     )
 
 

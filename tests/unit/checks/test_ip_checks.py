@@ -147,7 +147,7 @@ def test_boundary_crossing_paths_and_rules() -> None:
     assert protected.severity is Severity.WARNING and protected.data["waivable"] is True
     assert protected.evidence[0].text == "include zlib/zutil.h"
     layered = found[("lib/s.c", "kernel")]
-    assert layered.severity is Severity.NOTE and layered.data["policy_rule"] == "layers"
+    assert layered.severity is Severity.NOTE and layered.policy_rule == "layers"
 
 
 def test_gpl_only_symbol_for_proprietary_and_non_gpl_users() -> None:
