@@ -16,8 +16,9 @@ The graph is a ``networkx.MultiDiGraph`` (attribute types: :mod:`.schema`):
   ``resolved_by`` (include), ``condition``/``artefact``/``library``/``subdir`` (link),
   ``symbols`` (symbol), ``module`` (import).
 
-``graph.graph`` holds ``root`` and ``stats`` (facts cached/read, edges per kind, unresolved
-includes, ambiguous symbol uses).
+``graph.graph`` holds ``root``, ``stats`` (facts cached/read, edges per kind, unresolved
+includes, ambiguous symbol uses) and ``errors`` (``{path: [message]}``: build files and
+Python modules a reader could not read; the rest of the tree is read all the same).
 """
 
 from __future__ import annotations
@@ -96,7 +97,9 @@ def build_graph(
         root,
         files,
         paths,
-        lambda: IncludeResolver(paths, include_dirs=include_dirs, compile_db=compile_db),
+        lambda build_dirs: IncludeResolver(
+            paths, include_dirs=include_dirs, compile_db=compile_db, build_dirs=build_dirs
+        ),
         snapshot_slot=slot_key(root, include_dirs, compile_commands),
         cache_dir=cache_dir,
         use_cache=use_cache,
@@ -135,9 +138,11 @@ def build_graph(
         add(
             edge.source,
             edge.target,
-            kind="link",
+            kind=edge.evidence.kind,  # 'link', or 'import' for a Rust use of a crate
             evidence=edge.evidence,
-            symbol=edge.extras.get("library") or edge.extras.get("artefact"),
+            symbol=edge.extras.get("library")
+            or edge.extras.get("artefact")
+            or edge.extras.get("module"),
             gpl_only=False,
             external=False,
             **edge.extras,
@@ -197,6 +202,8 @@ def build_graph(
         "seconds": round(time.perf_counter() - started, 3),
     }
     graph.graph["stats"] = stats
+    #: what the readers could not read (a malformed CMakeLists.txt or Cargo.toml), per file
+    graph.graph["errors"] = {path: list(msgs) for path, msgs in sorted(parts.errors.items())}
     return graph
 
 
@@ -204,7 +211,7 @@ def _graph_parts(
     root: Path,
     files: Sequence[FileRecord],
     paths: set[str],
-    resolver: Callable[[], IncludeResolver],
+    resolver: Callable[[dict[str, tuple[str, ...]]], IncludeResolver],
     *,
     snapshot_slot: str,
     cache_dir: Path | None,
@@ -253,7 +260,7 @@ def _graph_parts(
         facts, stats = collect_facts(
             root, files, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs
         )
-        parts = compute_parts(facts, keys or {}, paths, resolver())
+        parts = compute_parts(facts, keys or {}, paths, resolver)
         if snapshots is not None:
             snapshots.save(parts, digest)
         return parts, stats, False

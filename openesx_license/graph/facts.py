@@ -13,7 +13,23 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
+from openesx_license.graph.automake import AmFacts, AmStatement, is_automake, parse_automake
+from openesx_license.graph.cargo import (
+    CargoDependency,
+    CargoFacts,
+    RustUse,
+    is_cargo_manifest,
+    parse_cargo,
+    parse_rust_uses,
+)
 from openesx_license.graph.clex import IncludeDirective, preprocess
+from openesx_license.graph.cmake import (
+    CMakeArgument,
+    CMakeCommand,
+    CMakeFacts,
+    is_cmake,
+    parse_cmake,
+)
 from openesx_license.graph.makefile import (
     Assignment,
     MakeFacts,
@@ -34,7 +50,7 @@ from openesx_license.graph.symbols import (
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-9"
+EXTRACTOR_VERSION = "graph-facts-10"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}
@@ -47,21 +63,33 @@ _DOC_STEMS = (".rst", ".txt", ".md", ".html", ".texi", ".json")
 class FileFacts:
     """The dependency facts of one file (which fields are filled depends on ``reader``)."""
 
-    reader: str  # 'c' | 'asm' | 'make' | 'meson' | 'python'
+    #: 'c' | 'asm' | 'make' | 'meson' | 'python' | 'automake' | 'cmake' | 'cargo' | 'rust'
+    reader: str
     includes: tuple[IncludeDirective, ...] = ()
     symbols: CSymbols | None = None
     make: MakeFacts | None = None
     meson: tuple[MesonEntry, ...] = ()
     imports: tuple[ImportStatement, ...] = ()
+    automake: AmFacts | None = None
+    cmake: CMakeFacts | None = None
+    cargo: CargoFacts | None = None
+    rust: tuple[RustUse, ...] = ()
     errors: tuple[str, ...] = ()
 
 
 def reader_for(path: str) -> str | None:
-    """Which reader applies: 'c', 'asm', 'make', 'meson', 'python' or None (no facts)."""
+    """Which reader applies: 'c', 'asm', 'make', 'meson', 'python', 'automake', 'cmake',
+    'cargo', 'rust' or None (no facts)."""
+    if is_automake(path):
+        return "automake"  # before make: Makefile.am is not a Makefile
     if is_makefile(path):
         return "make"
     if is_meson_build(path):
         return "meson"
+    if is_cmake(path):
+        return "cmake"
+    if is_cargo_manifest(path):
+        return "cargo"
     stem, suffix = posixpath.splitext(path)
     if suffix == ".inc" and stem.endswith(_DOC_STEMS):
         return None  # QEMU's docs/*.rst.inc: text included by documentation, not C
@@ -71,6 +99,8 @@ def reader_for(path: str) -> str | None:
         return "asm"
     if suffix in (".py", ".pyi"):
         return "python"
+    if suffix == ".rs":
+        return "rust"
     return None
 
 
@@ -87,6 +117,17 @@ def extract_facts(reader: str, text: str) -> FileFacts:
     if reader == "python":
         imports, error = extract_imports(text)
         return FileFacts(reader=reader, imports=imports, errors=(error,) if error else ())
+    if reader == "automake":
+        am = parse_automake(text)
+        return FileFacts(reader=reader, automake=am, errors=am.errors)
+    if reader == "cmake":
+        cmake = parse_cmake(text)
+        return FileFacts(reader=reader, cmake=cmake, errors=cmake.errors)
+    if reader == "cargo":
+        cargo = parse_cargo(text)
+        return FileFacts(reader=reader, cargo=cargo, errors=cargo.errors)
+    if reader == "rust":
+        return FileFacts(reader=reader, rust=parse_rust_uses(text))
     raise ValueError(f"unknown reader {reader!r}")
 
 
@@ -116,6 +157,27 @@ def facts_to_json(facts: FileFacts) -> str:
         data["ms"] = [[m.line, m.kind, m.value, m.condition, m.text] for m in facts.meson]
     if facts.imports:
         data["p"] = [[s.line, s.module, list(s.names), s.level, s.text] for s in facts.imports]
+    if facts.automake is not None:
+        data["am"] = [
+            [s.line, s.var, s.op, s.value, s.condition, s.text] for s in facts.automake.statements
+        ]
+    if facts.cmake is not None:
+        data["cm"] = [
+            [c.line, c.name, [[a.value, a.line, a.kind] for a in c.args]]
+            for c in facts.cmake.commands
+        ]
+        data["cl"] = [[ln, t] for ln, t in sorted(facts.cmake.lines.items())]
+    if facts.cargo is not None:
+        cargo = facts.cargo
+        data["cg"] = [
+            cargo.package, cargo.package_line, cargo.package_text, cargo.lib_name,
+            cargo.lib_path, list(cargo.bin_paths), cargo.build_script,
+            [list(m) for m in cargo.members], list(cargo.exclude), int(cargo.workspace),
+            [[d.name, d.package, d.path, int(d.workspace), d.table, d.line, d.text]
+             for d in cargo.dependencies],
+        ]  # fmt: skip
+    if facts.rust:
+        data["ru"] = [[u.line, u.crate, u.text] for u in facts.rust]
     if facts.errors:
         data["e"] = list(facts.errors)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
@@ -151,6 +213,46 @@ def facts_from_json(text: str) -> FileFacts:
             recipes=tuple(RecipeLine(line=ln, text=t) for ln, t in data["mc"]),
             includes=tuple(MakeInclude(line=ln, value=v) for ln, v in data["mi"]),
         )
+    errors = tuple(data.get("e", ()))
+    automake = None
+    if "am" in data:
+        automake = AmFacts(
+            statements=tuple(
+                AmStatement(line=ln, var=v, op=o, value=val, condition=c, text=t)
+                for ln, v, o, val, c, t in data["am"]
+            ),
+            errors=errors,
+        )
+    cmake = None
+    if "cm" in data:
+        cmake = CMakeFacts(
+            commands=tuple(
+                CMakeCommand(
+                    line=ln,
+                    name=name,
+                    args=tuple(CMakeArgument(value=v, line=al, kind=k) for v, al, k in args),
+                )
+                for ln, name, args in data["cm"]
+            ),
+            lines=dict(data["cl"]),
+            errors=errors,
+        )
+    cargo = None
+    if "cg" in data:
+        (package, package_line, package_text, lib_name, lib_path, bins, build, members,
+         exclude, workspace, deps) = data["cg"]  # fmt: skip
+        cargo = CargoFacts(
+            package=package, package_line=package_line, package_text=package_text,
+            lib_name=lib_name, lib_path=lib_path, bin_paths=tuple(bins), build_script=build,
+            members=tuple((g, ln, t) for g, ln, t in members), exclude=tuple(exclude),
+            workspace=bool(workspace),
+            dependencies=tuple(
+                CargoDependency(name=n, package=p, path=pa, workspace=bool(w), table=tb,
+                                line=ln, text=t)
+                for n, p, pa, w, tb, ln, t in deps
+            ),
+            errors=errors,
+        )  # fmt: skip
     return FileFacts(
         reader=data["r"],
         includes=tuple(IncludeDirective(ln, n, bool(a), t) for ln, n, a, t in data.get("i", ())),
@@ -164,5 +266,9 @@ def facts_from_json(text: str) -> FileFacts:
             ImportStatement(line=ln, module=m, names=tuple(ns), level=lv, text=t)
             for ln, m, ns, lv, t in data.get("p", ())
         ),
-        errors=tuple(data.get("e", ())),
+        automake=automake,
+        cmake=cmake,
+        cargo=cargo,
+        rust=tuple(RustUse(line=ln, crate=c, text=t) for ln, c, t in data.get("ru", ())),
+        errors=errors,
     )

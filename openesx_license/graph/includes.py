@@ -3,6 +3,8 @@
 The search follows the compiler's order: for ``"name"`` the including file's folder first,
 then ``-iquote`` folders; for both styles then the ``-I``/``-isystem``/``-idirafter`` folders of
 the file's ``compile_commands.json`` entry, then the policy's ``[graph] include_dirs``. A file
+without a database entry uses the folders that the CMake files give its target
+(``target_include_directories``, :mod:`.cmake`) in the database's place. A file
 that has no entry of its own (a header, a file the build did not compile) borrows the flags of
 the nearest compiled file above it: same folder first, then the parent folders.
 
@@ -18,7 +20,7 @@ import json
 import posixpath
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,9 @@ class SearchPath:
 
     quote: tuple[str, ...] = ()
     dirs: tuple[str, ...] = ()
+    #: where the folders come from: ``compile_commands`` or ``cmake`` (the CMake files'
+    #: ``target_include_directories``/``include_directories``)
+    origin: str = "compile_commands"
 
 
 _NO_SEARCH_PATH = SearchPath()
@@ -131,10 +136,17 @@ class IncludeResolver:
         *,
         include_dirs: Sequence[str] = (),
         compile_db: dict[str, SearchPath] | None = None,
+        build_dirs: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._files = set(files)
         self._include_dirs = tuple(posixpath.normpath(d).strip("/") for d in include_dirs)
-        self._db = compile_db or {}
+        # a file's compile_commands entry is what the compiler saw: it wins over the folders
+        # read from the CMake files, which stand in for a missing database
+        self._db = {
+            path: SearchPath(dirs=tuple(dirs), origin="cmake")
+            for path, dirs in (build_dirs or {}).items()
+        }
+        self._db.update(compile_db or {})
         self._by_folder: dict[str, SearchPath] = {}
         for file in sorted(self._db):
             self._by_folder.setdefault(posixpath.dirname(file), self._db[file])
@@ -177,7 +189,8 @@ class IncludeResolver:
     def resolve(self, including: str, name: str, *, angle: bool) -> tuple[str | None, str]:
         """``(path, how)`` for an include in ``including``; ``(None, 'unresolved')`` if none.
 
-        ``how`` is ``folder``, ``compile_commands``, ``include_dirs`` or ``unique-suffix``.
+        ``how`` is ``folder``, ``compile_commands``, ``cmake``, ``include_dirs`` or
+        ``unique-suffix``.
         """
         if name.startswith("/"):
             return None, "unresolved"
@@ -198,11 +211,11 @@ class IncludeResolver:
             for folder in search.quote:
                 hit = self._lookup(folder, name)
                 if hit is not None:
-                    return hit, "compile_commands"
+                    return hit, search.origin
         for folder in search.dirs:
             hit = self._lookup(folder, name)
             if hit is not None:
-                return hit, "compile_commands"
+                return hit, search.origin
         for folder in self._include_dirs:
             hit = self._lookup("" if folder == "." else folder, name)
             if hit is not None:

@@ -8,7 +8,10 @@ include configuration, so a build can start from the parts of the previous build
 
 * the include and import edges of a changed file (other files resolve their includes and
   imports against the same set of paths, which must be unchanged);
-* the link edges, when a Makefile, Kbuild or meson.build changed;
+* the link edges (and the Rust import edges, which depend on the Cargo manifests), when a
+  build file (Makefile, Kbuild, meson.build, Makefile.am, CMake file, Cargo.toml) or a Rust
+  file changed; when the include folders the CMake files give (``build_dirs``) change with
+  them, everything is computed again;
 * the symbol edges of the files whose result can differ: the changed files, the files using
   a name whose definitions, declarations or exports changed (only names some file defines
   can link), and the files that include, directly or not, a header whose includes changed.
@@ -24,6 +27,9 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from openesx_license.graph.automake import automake_link_edges
+from openesx_license.graph.cargo import cargo_edges
+from openesx_license.graph.cmake import cmake_results
 from openesx_license.graph.facts import FileFacts, reader_for
 from openesx_license.graph.includes import IncludeResolver
 from openesx_license.graph.kbuild import LinkEdge, link_edges
@@ -42,7 +48,10 @@ from openesx_license.graph.symbol_edges import (
 IncludeEdge = tuple[str, bool, int, str, str]
 #: (target, module, line, text) of one import
 ImportEdge = tuple[str, str, int, str]
-LINK_READERS = frozenset({"make", "meson"})
+LINK_READERS = frozenset({"make", "meson", "automake", "cmake", "cargo", "rust"})
+#: per-file include folders that the build files give (CMake's target include directories)
+BuildDirs = dict[str, tuple[str, ...]]
+ResolverFactory = Callable[[BuildDirs], IncludeResolver]
 
 
 class StaleSnapshot(Exception):
@@ -57,6 +66,9 @@ class GraphParts:
     includes: dict[str, tuple[IncludeEdge, ...]] = field(default_factory=dict)
     imports: dict[str, tuple[ImportEdge, ...]] = field(default_factory=dict)
     links: tuple[LinkEdge, ...] = ()
+    build_dirs: BuildDirs = field(default_factory=dict)
+    #: messages of the readers (a CMake file or Cargo.toml that cannot be read) per file
+    errors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     symbols: dict[str, LinkedFile] = field(default_factory=dict)
     contributions: dict[str, SymbolContribution] = field(default_factory=dict)
     #: the names each file uses, as the bytes of an ``array('I')`` of indexes into
@@ -130,17 +142,42 @@ def _import_edges(path: str, facts: FileFacts, index: ModuleIndex) -> tuple[Impo
     return tuple(edges)
 
 
-def _links(facts: Mapping[str, FileFacts], paths: set[str]) -> tuple[LinkEdge, ...]:
+def _links(
+    facts: Mapping[str, FileFacts], paths: set[str]
+) -> tuple[tuple[LinkEdge, ...], BuildDirs]:
+    """The link edges (and Rust import edges) of the build files, and CMake's include dirs."""
     make_facts: dict[str, MakeFacts] = {p: f.make for p, f in facts.items() if f.make}
+    # automake's generated Makefile.in says again what its Makefile.am says, less readably
+    kbuild_facts = {
+        p: m
+        for p, m in make_facts.items()
+        if not (p.endswith("Makefile.in") and p[: -len(".in")] + ".am" in paths)
+    }
     meson_facts = {p: f.meson for p, f in facts.items() if f.meson}
-    return (*link_edges(make_facts, paths), *meson_link_edges(meson_facts, paths))
+    am_facts = {p: f.automake for p, f in facts.items() if f.automake is not None}
+    cmake_facts = {p: f.cmake for p, f in facts.items() if f.cmake is not None}
+    cargo_facts = {p: f.cargo for p, f in facts.items() if f.cargo is not None}
+    rust_facts = {p: f.rust for p, f in facts.items() if f.rust}
+    cmake = cmake_results(cmake_facts, paths) if cmake_facts else None
+    edges = (
+        *link_edges(kbuild_facts, paths),
+        *meson_link_edges(meson_facts, paths),
+        *(automake_link_edges(am_facts, make_facts, paths) if am_facts else ()),
+        *(cmake.edges if cmake else ()),
+        *(cargo_edges(cargo_facts, rust_facts, paths) if cargo_facts else ()),
+    )
+    return edges, (cmake.include_dirs if cmake else {})
 
 
 def _file_parts(parts: GraphParts, path: str, facts: FileFacts, resolver: IncludeResolver,
                 index: ModuleIndex) -> None:  # fmt: skip
     """Set the per-file entries of ``path`` (everything but its symbol edges)."""
-    for table in (parts.includes, parts.imports, parts.contributions, parts.uses, parts.exports):
+    tables = (parts.includes, parts.imports, parts.contributions, parts.uses, parts.exports,
+              parts.errors)  # fmt: skip
+    for table in tables:
         table.pop(path, None)
+    if facts.errors:
+        parts.errors[path] = facts.errors
     if facts.includes:
         parts.includes[path] = _include_edges(path, facts, resolver)
     if facts.imports:
@@ -160,14 +197,16 @@ def compute_parts(
     facts: Mapping[str, FileFacts],
     keys: Mapping[str, str],
     paths: set[str],
-    resolver: IncludeResolver,
+    resolver: ResolverFactory,
 ) -> GraphParts:
-    """All the parts, from every file's facts."""
+    """All the parts, from every file's facts; ``resolver`` makes the include resolver from
+    the include folders the build files give."""
     parts = GraphParts(keys=dict(keys))
     index = ModuleIndex(paths)
+    parts.links, parts.build_dirs = _links(facts, paths)
+    built = resolver(parts.build_dirs)
     for path in sorted(facts):
-        _file_parts(parts, path, facts[path], resolver, index)
-    parts.links = _links(facts, paths)
+        _file_parts(parts, path, facts[path], built, index)
     tables = SymbolTables.of(parts.contributions)
     parts.symbols = link_files(facts, sorted(facts), parts.includes_of(), tables)
     return parts
@@ -177,12 +216,13 @@ def update_parts(
     old: GraphParts,
     keys: Mapping[str, str],
     paths: set[str],
-    resolver: Callable[[], IncludeResolver],
+    resolver: ResolverFactory,
     load: Callable[[Collection[str]], Mapping[str, FileFacts]],
 ) -> tuple[GraphParts, int]:
     """The parts of the tree whose facts keys are now ``keys``, from the parts ``old`` of the
     same set of ``paths``; ``load`` gives the facts of some files. Returns the parts and how
-    many files' facts were loaded."""
+    many files' facts were loaded. Raises :class:`StaleSnapshot` when the change moves the
+    include folders the build files give (every include may resolve differently)."""
     changed = {p for p in keys.keys() | old.keys.keys() if keys.get(p) != old.keys.get(p)}
     if not changed:
         return old, 0
@@ -191,6 +231,8 @@ def update_parts(
         includes=dict(old.includes),
         imports=dict(old.imports),
         links=old.links,
+        build_dirs=old.build_dirs,
+        errors=dict(old.errors),
         symbols=dict(old.symbols),
         contributions=dict(old.contributions),
         uses=dict(old.uses),
@@ -198,19 +240,25 @@ def update_parts(
         exports=dict(old.exports),
     )
     facts = dict(load(changed & keys.keys()))
+    if any(reader_for(p) in LINK_READERS for p in changed):
+        link_paths = [p for p in keys if reader_for(p) in LINK_READERS]
+        link_facts = {**load([p for p in link_paths if p not in facts]), **facts}
+        new.links, build_dirs = _links(
+            {p: link_facts[p] for p in link_paths if p in link_facts}, paths
+        )
+        if build_dirs != old.build_dirs:
+            raise StaleSnapshot("the build files' include folders changed")
     index = ModuleIndex(paths)
-    built = resolver() if any(facts[p].includes for p in facts) else IncludeResolver(())
+    needs = any(facts[p].includes for p in facts)
+    built = resolver(new.build_dirs) if needs else IncludeResolver(())
     for path in sorted(changed):
         new.symbols.pop(path, None)
         if path in facts:
             _file_parts(new, path, facts[path], built, index)
         else:  # skipped now (unreadable, binary...): a node without edges
-            for table in (new.includes, new.imports, new.contributions, new.uses, new.exports):
+            for table in (new.includes, new.imports, new.contributions, new.uses, new.exports,
+                          new.errors):  # fmt: skip
                 table.pop(path, None)
-    if any(reader_for(p) in LINK_READERS for p in changed):
-        link_paths = [p for p in keys if reader_for(p) in LINK_READERS]
-        link_facts = {**load([p for p in link_paths if p not in facts]), **facts}
-        new.links = _links({p: link_facts[p] for p in link_paths if p in link_facts}, paths)
 
     tables = SymbolTables.of(new.contributions)
     # a name's table entries changed when a changed file's own entries for it did (the

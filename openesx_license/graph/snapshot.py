@@ -25,11 +25,14 @@ from openesx_license.graph.symbol_edges import LinkedFile, SymbolContribution, S
 from openesx_license.model import Evidence
 
 CACHE_FILE = "graph-snapshot.sqlite"
-_FORMAT = 3
+_FORMAT = 4
 #: the modules whose code decides the parts
 GRAPH_MODULES = (
+    "openesx_license.graph.automake",
     "openesx_license.graph.builder",
+    "openesx_license.graph.cargo",
     "openesx_license.graph.clex",
+    "openesx_license.graph.cmake",
     "openesx_license.graph.facts",
     "openesx_license.graph.includes",
     "openesx_license.graph.kbuild",
@@ -94,6 +97,8 @@ def _encode(parts: GraphParts, paths: str) -> bytes:
         parts.uses,
         tuple(parts.use_names),
         parts.exports,
+        parts.build_dirs,
+        parts.errors,
     )
     return marshal.dumps(data)  # not compressed: written and read on every re-audit
 
@@ -102,7 +107,8 @@ def _decode(blob: bytes, paths: str) -> GraphParts | None:
     data: Any = marshal.loads(blob)
     if data[0] != _FORMAT or data[1] != paths:
         return None
-    _, _, keys, includes, imports, links, symbols, contributions, uses, names, exports = data
+    (_, _, keys, includes, imports, links, symbols, contributions, uses, names, exports,
+     build_dirs, errors) = data  # fmt: skip
     return GraphParts(
         keys=keys,
         includes=includes,
@@ -139,6 +145,8 @@ def _decode(blob: bytes, paths: str) -> GraphParts | None:
         uses=uses,
         use_names=list(names),
         exports=exports,
+        build_dirs=build_dirs,
+        errors=errors,
     )
 
 

@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+int helper(void) { return 1; }

@@ -1,0 +1,1 @@
+COMMON_LIBS = -lm

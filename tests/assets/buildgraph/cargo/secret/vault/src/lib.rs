@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: LicenseRef-Acme-Proprietary
+pub fn x() {}
