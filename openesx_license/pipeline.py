@@ -93,6 +93,11 @@ def run_audit(
 
     say("building the dependency graph")
     graph = graph_step(root, policy, files, components, run, extra_edges=copies.edges)
+    unread = [(path, f"graph: {m}") for path, msgs in graph.graph.get("errors", {}).items()
+              for m in msgs]  # fmt: skip
+    if unread:  # a build file the graph could not read says so in its record
+        files = with_errors(files, unread)
+        scan = dataclasses.replace(scan, files=tuple(files.values()))
 
     say("running the rules")
     ctx = CheckContext(

@@ -61,3 +61,30 @@ def graph_of(make_tree: TreeFactory, tmp_path: Path) -> Callable[..., nx.MultiDi
         return build_graph(root, records, **kwargs)  # type: ignore[arg-type]
 
     return build
+
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "buildgraph"
+
+
+@pytest.fixture
+def asset_graph(tmp_path: Path) -> Callable[..., nx.MultiDiGraph]:
+    """Build the graph of ``tests/assets/buildgraph/<name>`` (cache in tmp_path)."""
+
+    def build(name: str, **kwargs: object) -> nx.MultiDiGraph:
+        root = ASSETS / name
+        records = []
+        for file in sorted(p for p in root.rglob("*") if p.is_file()):
+            path = file.relative_to(root).as_posix()
+            data = file.read_bytes()
+            records.append(
+                FileRecord(
+                    path=path,
+                    size=len(data),
+                    sha1=hashlib.sha1(data).hexdigest(),
+                    kind=_kind(path, data),
+                )
+            )
+        kwargs.setdefault("cache_dir", tmp_path / "cache")
+        return build_graph(root, records, **kwargs)  # type: ignore[arg-type]
+
+    return build

@@ -167,3 +167,33 @@ def test_edges_are_those_networkx_add_edge_would_make(make_tree, tmp_path) -> No
     assert list(again.in_edges(keys=True, data=True)) == list(graph.in_edges(keys=True, data=True))
     assert again.adj == graph.adj and again.pred == graph.pred
     assert graph.number_of_edges() == again.number_of_edges() > 0
+
+
+BUILD_TREE: dict[str, str | bytes] = {
+    "CMakeLists.txt": "add_executable(app app.c)\n",
+    "app.c": '#include "x.h"\n',
+    "inc/x.h": "",
+    "other/x.h": "",
+    "Makefile.am": "bin_PROGRAMS = app\napp_SOURCES = app.c\n",
+    "Cargo.toml": '[package]\nname = "top"\n[dependencies]\nb = { path = "b" }\n',
+    "src/main.rs": "fn main() {}\n",
+    "b/Cargo.toml": '[package]\nname = "b"\n',
+    "b/src/lib.rs": "",
+}
+
+
+def test_build_system_changes_update_links_imports_and_include_folders(make_tree, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache"
+    before = _build(make_tree, BUILD_TREE, cache)
+    assert not before.has_edge("app.c", "inc/x.h")  # two x.h: unresolved without CMake's help
+    cmake = "add_executable(app app.c)\ntarget_include_directories(app PRIVATE inc)\n"
+    after = _build(make_tree, {**BUILD_TREE, "CMakeLists.txt": cmake}, cache)
+    assert after.has_edge("app.c", "inc/x.h")
+    rust = {**BUILD_TREE, "CMakeLists.txt": cmake, "src/main.rs": "use b::x;\nfn main() {}\n"}
+    graph = _build(make_tree, rust, cache)
+    assert graph.graph["stats"]["snapshot"] is True
+    assert graph.has_edge("src/main.rs", "b/src/lib.rs")
+    broken = _build(make_tree, {**rust, "Cargo.toml": "[package\n"}, cache)
+    assert "Cargo.toml" in broken.graph["errors"]
+    assert before.has_edge("Cargo.toml", "b/Cargo.toml")
+    assert not broken.has_edge("Cargo.toml", "b/Cargo.toml")
