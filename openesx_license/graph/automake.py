@@ -29,6 +29,7 @@ and variables no ``Makefile.am`` sets are not expanded: words that hold them are
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections import defaultdict
@@ -69,6 +70,8 @@ class AmStatement:
     value: str
     condition: str
     text: str
+    #: (line, text) of each physical line of a statement continued over several lines
+    parts: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,6 +153,9 @@ def parse_automake(text: str) -> AmFacts:
             continue
         match = _ASSIGN.match(body)
         if match is not None:
+            parts: tuple[tuple[int, str], ...] = ()
+            if i - start > 1:
+                parts = tuple((k + 1, evidence_text(lines[k])) for k in range(start, i))
             statements.append(
                 AmStatement(
                     line=start + 1,
@@ -158,6 +164,7 @@ def parse_automake(text: str) -> AmFacts:
                     value=match.group(3).strip(),
                     condition=condition,
                     text=evidence_text(body),
+                    parts=parts,
                 )
             )
     if conditions:
@@ -178,6 +185,10 @@ class _Placed:
     statement: AmStatement
     condition: str
     reldir: str
+    #: the physical line (and its text) of a continued statement that holds the word; 0: the
+    #: statement's first line
+    line: int = 0
+    text: str = ""
 
 
 @dataclass(kw_only=True)
@@ -198,8 +209,8 @@ class _AmBuild:
     edges: list[LinkEdge] = field(default_factory=list)
     libraries: list[_Library] = field(default_factory=list)
     lib_dirs: list[str] = field(default_factory=list)
-    #: (placed, word, artefact, condition) of every library reference
-    references: list[tuple[_Placed, str, str, str]] = field(default_factory=list)
+    #: (placed, word, artefact) of every library reference
+    references: list[tuple[_Placed, str, str]] = field(default_factory=list)
 
 
 def _tree_path(folder: str, word: str) -> str | None:
@@ -310,9 +321,7 @@ class _Reader:
             included = _tree_path(posixpath.dirname(where), value)
             if included is None or included not in self.files:
                 continue
-            build.edges.append(
-                _edge(where, statement, included, {"included": statement.value}, placed.condition)
-            )
+            build.edges.append(_edge(placed, included, {"included": statement.value}))
             if included in seen or depth >= _MAX_INCLUDE_DEPTH:
                 continue
             inner = posixpath.relpath(posixpath.dirname(included) or ".", build.folder or ".")
@@ -335,8 +344,17 @@ class _Reader:
                     )
                     out.extend(self.words(build, combined, depth + 1))
                 continue
-            out.extend((placed, w) for w in build.variables.expand(word).split())
+            here = _physical_line(placed, word)
+            out.extend((here, w) for w in build.variables.expand(word).split())
         return out
+
+
+def _physical_line(placed: _Placed, word: str) -> _Placed:
+    """``placed`` pointing at the physical line of a continued statement that holds ``word``."""
+    for line, text in placed.statement.parts:
+        if word in _strip_comment(text).rstrip("\\").split():
+            return dataclasses.replace(placed, line=line, text=text)
+    return placed
 
 
 def _fragment_names(text: str, reldir: str) -> str:
@@ -354,13 +372,13 @@ def _fragment_names(text: str, reldir: str) -> str:
     return text
 
 
-def _edge(
-    where: str, statement: AmStatement, target: str, extras: dict[str, str], condition: str
-) -> LinkEdge:
-    if condition:
-        extras = {**extras, "condition": condition}
-    evidence = Evidence(path=where, line=statement.line, text=statement.text, kind="link")
-    return LinkEdge(source=where, target=target, evidence=evidence, extras=extras)
+def _edge(placed: _Placed, target: str, extras: dict[str, str]) -> LinkEdge:
+    """``placed.where -> target``, its evidence the physical line that names the word."""
+    if placed.condition:
+        extras = {**extras, "condition": placed.condition}
+    line, text = placed.line or placed.statement.line, placed.text or placed.statement.text
+    evidence = Evidence(path=placed.where, line=line, text=text, kind="link")
+    return LinkEdge(source=placed.where, target=target, evidence=evidence, extras=extras)
 
 
 def _source_file(folder: str, word: str, files: set[str]) -> str | None:
@@ -404,15 +422,7 @@ def _collect(reader: _Reader, build: _AmBuild) -> None:
                 source = _source_file(build.folder, word, files)
                 if source is not None and source != where.where:
                     sources[canon].append(source)
-                    build.edges.append(
-                        _edge(
-                            where.where,
-                            where.statement,
-                            source,
-                            {"artefact": artefact},
-                            where.condition,
-                        )
-                    )
+                    build.edges.append(_edge(where, source, {"artefact": artefact}))
             continue
         if var in ("SUBDIRS", "DIST_SUBDIRS"):
             for where, word in reader.words(build, placed):
@@ -423,11 +433,7 @@ def _collect(reader: _Reader, build: _AmBuild) -> None:
                     continue
                 target = f"{sub}/Makefile.am" if sub else "Makefile.am"
                 if target in files and target != build.path:
-                    build.edges.append(
-                        _edge(
-                            where.where, where.statement, target, {"subdir": word}, where.condition
-                        )
-                    )
+                    build.edges.append(_edge(where, target, {"subdir": word}))
             continue
         link = _LINK_VAR.match(var)
         if link is not None:
@@ -438,21 +444,13 @@ def _collect(reader: _Reader, build: _AmBuild) -> None:
                     if lib_dir is not None:
                         build.lib_dirs.append(lib_dir)
                     continue
-                build.references.append((where, word, artefact, where.condition))
+                build.references.append((where, word, artefact))
     for canon, (name, placed) in sorted(targets.items()):
         if canon not in with_sources and not name.endswith((".la", ".a")):
             default = _source_file(build.folder, name + ".c", files)
             if default is not None:  # automake's default: prog.c for a program without _SOURCES
                 sources[canon].append(default)
-                build.edges.append(
-                    _edge(
-                        placed.where,
-                        placed.statement,
-                        default,
-                        {"artefact": name},
-                        placed.condition,
-                    )
-                )
+                build.edges.append(_edge(placed, default, {"artefact": name}))
         lib = _LIB_FILE.search(name)
         if lib is None:
             continue
@@ -500,7 +498,7 @@ def automake_link_edges(
     for build in builds:
         for edge in build.edges:
             add(edge)
-        for placed, word, artefact, condition in build.references:
+        for placed, word, artefact in build.references:
             extras = {"artefact": artefact} if artefact else {}
             dash_l = _DASH_L.match(word)
             if dash_l is not None:
@@ -518,7 +516,7 @@ def automake_link_edges(
                 if found_path.endswith(_OBJECT):
                     source = _source_file(build.folder, word, files)
                     if source is not None:
-                        add(_edge(placed.where, placed.statement, source, extras, condition))
+                        add(_edge(placed, source, extras))
                     continue
                 found = by_path.get(found_path)
                 if found is None:
@@ -530,13 +528,5 @@ def automake_link_edges(
                 label_sources = library.sources or [library.build_file]
             label = f"lib{library.name}" if library.name else posixpath.basename(library.path)
             for target in label_sources:
-                add(
-                    _edge(
-                        placed.where,
-                        placed.statement,
-                        target,
-                        {**extras, "library": label},
-                        condition,
-                    )
-                )
+                add(_edge(placed, target, {**extras, "library": label}))
     return edges

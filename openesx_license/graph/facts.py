@@ -50,7 +50,7 @@ from openesx_license.graph.symbols import (
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-10"
+EXTRACTOR_VERSION = "graph-facts-11"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}
@@ -159,7 +159,8 @@ def facts_to_json(facts: FileFacts) -> str:
         data["p"] = [[s.line, s.module, list(s.names), s.level, s.text] for s in facts.imports]
     if facts.automake is not None:
         data["am"] = [
-            [s.line, s.var, s.op, s.value, s.condition, s.text] for s in facts.automake.statements
+            [s.line, s.var, s.op, s.value, s.condition, s.text, [list(p) for p in s.parts]]
+            for s in facts.automake.statements
         ]
     if facts.cmake is not None:
         data["cm"] = [
@@ -218,8 +219,16 @@ def facts_from_json(text: str) -> FileFacts:
     if "am" in data:
         automake = AmFacts(
             statements=tuple(
-                AmStatement(line=ln, var=v, op=o, value=val, condition=c, text=t)
-                for ln, v, o, val, c, t in data["am"]
+                AmStatement(
+                    line=ln,
+                    var=v,
+                    op=o,
+                    value=val,
+                    condition=c,
+                    text=t,
+                    parts=tuple((pl, pt) for pl, pt in parts),
+                )
+                for ln, v, o, val, c, t, parts in data["am"]
             ),
             errors=errors,
         )

@@ -52,8 +52,8 @@ def first_hop(finding: dict[str, object]) -> tuple[object, ...]:
          "LDADD += ../secret/lib/libx.la", "secret/lib/x_impl.c"),
         (OPEN_PROGRAM + "if WITH_SECRET\ntool_SOURCES += $(top_srcdir)/secret/x.c\nendif\n", 4,
          "tool_SOURCES += $(top_srcdir)/secret/x.c", "secret/x.c"),
-        (OPEN_PROGRAM + "tool_LDADD = \\\n  -L$(top_builddir)/secret/fast -lsecretfast\n", 3,
-         "tool_LDADD = -L$(top_builddir)/secret/fast -lsecretfast", "secret/fast/fast.c"),
+        (OPEN_PROGRAM + "tool_LDADD = -lm \\\n  -L$(top_builddir)/secret/fast -lsecretfast\n", 4,
+         "-L$(top_builddir)/secret/fast -lsecretfast", "secret/fast/fast.c"),
     ],
     ids=["libtool-library", "top-srcdir-source", "dash-l"],
 )  # fmt: skip

@@ -45,9 +45,12 @@ def test_sources_subdirs_includes_and_both_branches_of_a_conditional(asset_graph
         assert edge_data(g, "Makefile.am", f"{sub}/Makefile.am", "link")["subdir"] == sub
     assert ("Makefile.am", "common.am") in links
     assert ("open/Makefile.am", "open/local.mk") in links
-    # the open library linked through LDADD: its sources, continuation lines read
+    # the open library linked through LDADD: its sources, continuation lines read, each
+    # edge naming the physical line of its file
     assert edge_data(g, "open/Makefile.am", "lib/helper.c", "link")["library"] == "libopen"
-    assert edge_data(g, "lib/Makefile.am", "lib/helper.h", "link")["evidence"].line == 2
+    helper = edge_data(g, "lib/Makefile.am", "lib/helper.h", "link")["evidence"]
+    assert (helper.line, helper.text) == (4, "helper.h")
+    assert edge_data(g, "lib/Makefile.am", "lib/open.c", "link")["evidence"].line == 2
     assert g.graph["errors"] == {}
 
 
