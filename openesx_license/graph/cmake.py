@@ -7,9 +7,12 @@ comments) and a small evaluation: directories are entered through ``add_subdirec
 copy of the parent's variables, ``include()`` reads a file in the includer's scope, ``set``/
 ``list(APPEND)``/``project`` set variables, and ``${CMAKE_CURRENT_SOURCE_DIR}``,
 ``${CMAKE_CURRENT_LIST_DIR}``, ``${PROJECT_SOURCE_DIR}``, ``${CMAKE_SOURCE_DIR}`` and
-``${<project>_SOURCE_DIR}`` are known. Nothing else is evaluated: ``if``/``else`` branches all
+``${<project>_SOURCE_DIR}`` are known; ``foreach`` bodies run once per item and the calls of a
+``function``/``macro`` the files define run its body with the arguments (the edges then name
+the line of the call). Nothing else is evaluated: ``if``/``else`` branches all
 count, and words that still hold an unknown ``${...}``, a ``$<...>`` generator expression or a
-build-folder path are skipped.
+build-folder path are skipped, except a source ``$<cond:file.c>``: an edge to ``file.c`` whose
+``condition`` is ``cond``.
 
 * ``add_subdirectory(sub)``: ``L -> sub/CMakeLists.txt`` (``subdir='sub'``);
   ``include(x.cmake)``: ``L -> x.cmake`` (``included``).
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openesx_license.graph.clex import evidence_text
@@ -41,6 +44,8 @@ from openesx_license.model import Evidence
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACKET_OPEN = re.compile(r"\[(=*)\[")
 _VAR_REF = re.compile(r"\$\{([^${}]*)\}")
+#: ``$<condition:path>``, the condition itself a generator expression or not
+_CONDITIONAL_SOURCE = re.compile(r"^\$<(.*):([^:<>$]+)>$")
 _UNKNOWN = "\x00"  # what an unknown variable expands to: the word is then skipped
 _BUILD_DIR = "\x00build"
 _LIBRARY_KINDS = frozenset({"STATIC", "SHARED", "MODULE", "OBJECT", "UNKNOWN"})
@@ -60,6 +65,24 @@ _LINK_KEYWORDS = frozenset(
     }
 )
 _MAX_INCLUDE_DEPTH = 16
+_MAX_LOOP = 1000
+_BLOCKS = {"foreach": "endforeach", "function": "endfunction", "macro": "endmacro"}
+
+
+def _block_end(commands: Sequence[CMakeCommand], start: int) -> int:
+    """The index of the command closing the block opened at ``start`` (the end if none)."""
+    opening = commands[start].name
+    closing = _BLOCKS[opening]
+    depth = 0
+    for index in range(start, len(commands)):
+        name = commands[index].name
+        if name == opening:
+            depth += 1
+        elif name == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(commands)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,6 +267,8 @@ class _Evaluator:
         self.directory_links: list[tuple[str, str, int, str]] = []  # folder, file, line, item
         self.dir_includes: dict[str, list[str]] = {}
         self.pending_target_calls: list[tuple[str, str, CMakeCommand, dict[str, str]]] = []
+        #: name -> ('function' | 'macro', parameters, body)
+        self.functions: dict[str, tuple[str, list[str], Sequence[CMakeCommand]]] = {}
 
     # -- words ---------------------------------------------------------------------------
     def expand(self, value: str, scope: dict[str, str]) -> str:
@@ -323,12 +348,98 @@ class _Evaluator:
         outer_list_dir = scope.get("CMAKE_CURRENT_LIST_DIR")
         scope["CMAKE_CURRENT_LIST_DIR"] = "/" + posixpath.dirname(path)
         scope["CMAKE_CURRENT_LIST_FILE"] = "/" + path
-        for command in facts.commands:
-            handler = getattr(self, "cmd_" + command.name, None)
-            if handler is not None:
-                handler(path, folder, scope, command, depth)
+        self.commands(facts.commands, path, folder, scope, depth)
         if outer_list_dir is not None:
             scope["CMAKE_CURRENT_LIST_DIR"] = outer_list_dir
+
+    def commands(
+        self,
+        commands: Sequence[CMakeCommand],
+        where: str,
+        folder: str,
+        scope: dict[str, str],
+        depth: int,
+    ) -> None:
+        """Evaluate a run of commands: ``foreach`` bodies once per item, ``function``/``macro``
+        bodies kept for their calls, everything else by its ``cmd_`` handler."""
+        i = 0
+        while i < len(commands):
+            command = commands[i]
+            if command.name in _BLOCKS:
+                end = _block_end(commands, i)
+                body = commands[i + 1 : end]
+                if command.name == "foreach":
+                    self.foreach(command, body, where, folder, scope, depth)
+                else:
+                    words = [w for w, _ in self.words(command.args, scope)]
+                    if words and _UNKNOWN not in words[0]:
+                        self.functions[words[0].lower()] = (command.name, words[1:], body)
+                i = end + 1
+                continue
+            handler = getattr(self, "cmd_" + command.name, None)
+            if handler is not None:
+                handler(where, folder, scope, command, depth)
+            elif command.name in self.functions and depth < _MAX_INCLUDE_DEPTH:
+                self.call(command, where, folder, scope, depth)
+            i += 1
+
+    def foreach(
+        self,
+        command: CMakeCommand,
+        body: Sequence[CMakeCommand],
+        where: str,
+        folder: str,
+        scope: dict[str, str],
+        depth: int,
+    ) -> None:
+        """``foreach(v a b)``, ``foreach(v IN LISTS L ITEMS a b)``: the body once per item."""
+        words = [w for w, _ in self.words(command.args, scope)]
+        if len(words) < 2 or words[1] in ("RANGE",) or "ZIP_LISTS" in words:
+            return
+        items: list[str] = []
+        if words[1] == "IN":
+            mode = ""
+            for word in words[2:]:
+                if word in ("LISTS", "ITEMS"):
+                    mode = word
+                elif mode == "LISTS":
+                    items += [v for v in scope.get(word, "").split(";") if v]
+                elif mode == "ITEMS":
+                    items.append(word)
+        else:
+            items = words[1:]
+        for item in items[:_MAX_LOOP]:
+            if _UNKNOWN in item:
+                continue
+            scope[words[0]] = item
+            self.commands(body, where, folder, scope, depth + 1)
+
+    def call(
+        self, command: CMakeCommand, where: str, folder: str, scope: dict[str, str], depth: int
+    ) -> None:
+        """A call of a ``function``/``macro`` the files define: its body with the parameters
+        set (a function in a copy of the scope), every line attributed to the call."""
+        kind, params, body = self.functions[command.name]
+        values = [w for w, _ in self.words(command.args, scope)]
+        inner = dict(scope) if kind == "function" else scope
+        for n, param in enumerate(params):
+            inner[param] = values[n] if n < len(values) else ""
+        inner["ARGN"] = ";".join(values[len(params) :])
+        inner["ARGV"] = ";".join(values)
+        inner["ARGC"] = str(len(values))
+        for n, value in enumerate(values):
+            inner[f"ARGV{n}"] = value
+        at_call = [
+            CMakeCommand(
+                line=command.line,
+                name=c.name,
+                args=tuple(
+                    CMakeArgument(value=a.value, line=command.line, kind=a.kind) for a in c.args
+                ),
+            )
+            for c in body
+        ]
+        self.commands(at_call, where, folder, inner, depth + 1)
 
     def edge(self, where: str, line: int, target: str, extras: dict[str, str]) -> None:
         """One link edge, its evidence the line ``line`` of ``where``."""
@@ -455,11 +566,16 @@ class _Evaluator:
     def _source(
         self, target: _Target, where: str, folder: str, word: str, arg: CMakeArgument
     ) -> None:
+        extras = {"artefact": target.name}
+        conditional = _CONDITIONAL_SOURCE.match(word)
+        if conditional is not None:  # $<$<BOOL:${WIN32}>:win.c>: a source in some builds
+            word = conditional.group(2)
+            extras["condition"] = arg.value[2 : arg.value.rfind(":")]
         path = self.path(folder, word)
         if path is None or path not in self.files or path == where:
             return
         target.sources.append(path)
-        self.edge(where, arg.line, path, {"artefact": target.name})
+        self.edge(where, arg.line, path, extras)
 
     def cmd_add_library(
         self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int

@@ -77,7 +77,8 @@ def test_variables_lists_and_unknown_words(graph_of):
         }
     )
     targets = {t for s, t in edges_of(g, "link") if s == "CMakeLists.txt"}
-    assert targets == {"a.c", "b.c", "c.c", "d.c"}
+    assert targets == {"a.c", "b.c", "c.c", "d.c", "f.c"}
+    assert edge_data(g, "CMakeLists.txt", "f.c", "link")["condition"] == "$<CONFIG:Debug>"
 
 
 def test_a_library_the_tree_does_not_define_makes_no_edge(graph_of):
@@ -117,3 +118,30 @@ def test_readers_and_cached_facts():
     for text in ("add_library(x a.c)\n", "add_library(x\n"):
         facts = extract_facts("cmake", text)
         assert facts_from_json(facts_to_json(facts)) == facts
+
+
+def test_foreach_bodies_and_function_calls(graph_of):
+    g = graph_of(
+        {
+            "CMakeLists.txt": "include(cmake/helpers.cmake)\nadd_subdirectory(src)\n",
+            "cmake/helpers.cmake": "function(demo_tool name)\n"
+            "  add_executable(${name} ${ARGN})\n"
+            "  target_link_libraries(${name} core)\nendfunction()\n",
+            "src/CMakeLists.txt": "add_library(core core.c)\n"
+            "foreach(exe one two)\n  add_executable(${exe} ${exe}.c)\nendforeach()\n"
+            "demo_tool(three three.c\n  extra.c)\n",
+            "src/core.c": "",
+            "src/one.c": "",
+            "src/two.c": "",
+            "src/three.c": "",
+            "src/extra.c": "",
+        }
+    )
+    one = edge_data(g, "src/CMakeLists.txt", "src/one.c", "link")
+    assert one["artefact"] == "one" and one["evidence"].line == 3
+    assert edge_data(g, "src/CMakeLists.txt", "src/two.c", "link")["artefact"] == "two"
+    # the function's lines are attributed to the call, in the caller's folder
+    three = edge_data(g, "src/CMakeLists.txt", "src/extra.c", "link")
+    assert (three["artefact"], three["evidence"].line) == ("three", 5)
+    assert three["evidence"].text == "demo_tool(three three.c"
+    assert not edges_of(g, "link") & {("cmake/helpers.cmake", "src/core.c")}
