@@ -380,9 +380,19 @@ def cargo_edges(
     by_lib: dict[str, list[_Crate]] = defaultdict(list)
     for crate in crates.values():
         by_lib[crate.lib_name].append(crate)
-    crate_folders = sorted((c.folder for c in crates.values()), key=len, reverse=True)
+    crate_folders = {c.folder for c in crates.values()}
+
+    def owner_of(path: str) -> str | None:
+        folder = posixpath.dirname(path)
+        while True:
+            if folder in crate_folders:
+                return folder
+            if not folder:
+                return None
+            folder = posixpath.dirname(folder)
+
     for path in sorted(rust):
-        owner = next((f for f in crate_folders if not f or path.startswith(f + "/")), None)
+        owner = owner_of(path)
         for use in rust[path]:
             if owner is not None:
                 known = uses_of.get(f"{owner}/Cargo.toml" if owner else "Cargo.toml", {})
