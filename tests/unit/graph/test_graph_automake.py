@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.automake import parse_automake
 from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json, reader_for
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 
 def test_an_open_program_linking_a_proprietary_libtool_library(asset_graph):

@@ -3,10 +3,9 @@ cargo and small trees)."""
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.cargo import parse_cargo, parse_rust_uses
 from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json, reader_for
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 
 def test_a_path_dependency_on_a_proprietary_crate(asset_graph):

@@ -3,10 +3,9 @@ trees)."""
 
 from __future__ import annotations
 
-from graph_helpers import edge_data, edges_of
-
 from openesx_license.graph.cmake import parse_cmake
 from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json, reader_for
+from tests.helpers.graph_helpers import edge_data, edges_of
 
 
 def test_target_link_libraries_to_a_target_of_another_folder(asset_graph):
