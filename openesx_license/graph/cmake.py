@@ -17,7 +17,8 @@ build-folder path are skipped, except a source ``$<cond:file.c>``: an edge to ``
 * ``add_subdirectory(sub)``: ``L -> sub/CMakeLists.txt`` (``subdir='sub'``);
   ``include(x.cmake)``: ``L -> x.cmake`` (``included``).
 * ``add_library(name ... a.c)``, ``add_executable(name ... a.c)``, ``target_sources(name ...
-  a.c)``: ``L -> a.c`` (``artefact='name'``), with the line of the argument as evidence.
+  a.c)``: ``L -> a.c`` (``artefact='name'``), with the line of the argument as evidence (of
+  the ``set``/``list(APPEND)`` that named it, when it came through a variable set in ``L``).
 * ``target_link_libraries(app ... lib)`` / ``link_libraries(lib)`` where ``lib`` is a target
   the tree defines (in any folder; an ``ALIAS`` too): ``L -> s`` for every source of ``lib``
   (``library='lib'``), or ``L ->`` the file that defines it when it has no sources.
@@ -267,6 +268,8 @@ class _Evaluator:
         self.directory_links: list[tuple[str, str, int, str]] = []  # folder, file, line, item
         self.dir_includes: dict[str, list[str]] = {}
         self.pending_target_calls: list[tuple[str, str, CMakeCommand, dict[str, str]]] = []
+        #: (file, list item) -> the line of the set()/list() that named it in that file
+        self.origins: dict[tuple[str, str], int] = {}
         #: name -> ('function' | 'macro', parameters, body)
         self.functions: dict[str, tuple[str, list[str], Sequence[CMakeCommand]]] = {}
 
@@ -456,13 +459,21 @@ class _Evaluator:
         if not words:
             return
         name = words[0][0]
-        values = [w for w, _ in words[1:]]
+        items = words[1:]
         for stop in ("CACHE", "PARENT_SCOPE"):
-            if stop in values:
-                values = values[: values.index(stop)]
+            if stop in [w for w, _ in items]:
+                items = items[: [w for w, _ in items].index(stop)]
         if _UNKNOWN in name:
             return
-        scope[name] = ";".join(values)
+        self.remember(where, items)
+        scope[name] = ";".join(w for w, _ in items)
+
+    def remember(self, where: str, items: Sequence[tuple[str, CMakeArgument]]) -> None:
+        """Note the line that names each item of a list variable, for the evidence of the
+        edges that use it in the same file (``set(SRCS a.c)`` ... ``add_library(x ${SRCS})``)."""
+        for word, arg in items:
+            for item in word.split(";"):
+                self.origins[(where, item)] = arg.line
 
     def cmd_unset(
         self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int
@@ -474,8 +485,10 @@ class _Evaluator:
     def cmd_list(
         self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int
     ) -> None:
-        words = [w for w, _ in self.words(command.args, scope)]
+        placed = self.words(command.args, scope)
+        words = [w for w, _ in placed]
         if len(words) >= 2 and words[0] in ("APPEND", "PREPEND"):
+            self.remember(where, placed[2:])
             prior = [v for v in scope.get(words[1], "").split(";") if v]
             extra = words[2:]
             scope[words[1]] = ";".join(prior + extra if words[0] == "APPEND" else extra + prior)
@@ -575,7 +588,10 @@ class _Evaluator:
         if path is None or path not in self.files or path == where:
             return
         target.sources.append(path)
-        self.edge(where, arg.line, path, extras)
+        line = arg.line
+        if "${" in arg.value:  # the file came through a variable: name the line that set it
+            line = self.origins.get((where, word), line)
+        self.edge(where, line, path, extras)
 
     def cmd_add_library(
         self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int

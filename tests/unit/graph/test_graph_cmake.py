@@ -77,6 +77,9 @@ def test_variables_lists_and_unknown_words(graph_of):
     )
     targets = {t for s, t in edges_of(g, "link") if s == "CMakeLists.txt"}
     assert targets == {"a.c", "b.c", "c.c", "d.c", "f.c"}
+    # a file named through a variable: the evidence is the line that named it
+    assert edge_data(g, "CMakeLists.txt", "b.c", "link")["evidence"].line == 3
+    assert edge_data(g, "CMakeLists.txt", "c.c", "link")["evidence"].line == 4
     assert edge_data(g, "CMakeLists.txt", "f.c", "link")["condition"] == "$<CONFIG:Debug>"
 
 
