@@ -113,10 +113,51 @@ class CMakeFacts:
     errors: tuple[str, ...] = ()
 
 
+#: ``config.h.cmake``, ``foo.pc.cmake``: ``configure_file`` templates, not CMake code
+_TEMPLATE_SUFFIXES = frozenset(
+    {
+        ".h",
+        ".hh",
+        ".hpp",
+        ".hxx",
+        ".c",
+        ".cc",
+        ".cpp",
+        ".pc",
+        ".rc",
+        ".txt",
+        ".xml",
+        ".json",
+        ".py",
+        ".sh",
+        ".spec",
+        ".plist",
+        ".in",
+        ".md",
+        ".html",
+        ".iss",
+        ".nsi",
+        ".desktop",
+        ".conf",
+        ".cfg",
+        ".ini",
+        ".def",
+        ".map",
+        ".manifest",
+        ".y",
+        ".ld",
+    }
+)
+
+
 def is_cmake(path: str) -> bool:
-    """True for ``CMakeLists.txt`` and ``*.cmake`` files."""
+    """True for ``CMakeLists.txt`` and ``*.cmake`` files (not ``config.h.cmake`` templates)."""
     name = posixpath.basename(path)
-    return name == "CMakeLists.txt" or name.endswith(".cmake")
+    if name == "CMakeLists.txt":
+        return True
+    if not name.endswith(".cmake"):
+        return False
+    return posixpath.splitext(name[: -len(".cmake")])[1].lower() not in _TEMPLATE_SUFFIXES
 
 
 class CMakeSyntaxError(ValueError):

@@ -117,6 +117,7 @@ def test_parse_cmake_arguments():
 def test_readers_and_cached_facts():
     assert reader_for("CMakeLists.txt") == "cmake"
     assert reader_for("cmake/Find.cmake") == "cmake"
+    assert reader_for("src/config.h.cmake") is None  # a configure_file template
     for text in ("add_library(x a.c)\n", "add_library(x\n"):
         facts = extract_facts("cmake", text)
         assert facts_from_json(facts_to_json(facts)) == facts
