@@ -4,9 +4,10 @@ The same model as :mod:`.kbuild`: a build file stands for what it builds. For a 
 ``M`` in folder ``D``:
 
 * ``prog_SOURCES``, ``nodist_prog_SOURCES``, ``EXTRA_prog_SOURCES`` (and the default
-  ``prog.c`` of a program without ``_SOURCES``): ``M -> D/x.c`` for every listed file that
-  exists (``artefact='prog'``); ``$(srcdir)``, ``$(top_srcdir)``, ``$(top_builddir)`` and
-  ``$(builddir)`` are known, so ``$(top_srcdir)/secret/x.c`` is the tree's ``secret/x.c``.
+  ``prog.c``/``libx.c`` of a program or library without ``_SOURCES``): ``M -> D/x.c`` for
+  every listed file that exists (``artefact='prog'``); ``$(srcdir)``, ``$(top_srcdir)``,
+  ``$(top_builddir)`` and ``$(builddir)`` are known, so ``$(top_srcdir)/secret/x.c`` is the
+  tree's ``secret/x.c``.
 * ``prog_LDADD``, ``lib_LIBADD``, ``LDADD``, ``*_DEPENDENCIES`` and ``*_LDFLAGS``: a ``.la`` or
   ``.a`` path that a ``Makefile.am`` of the tree builds (``lib_LTLIBRARIES = libx.la`` in
   ``secret/lib``), or ``-lx`` for the one folder that builds ``libx.la``/``libx.a`` (``-L``
@@ -446,9 +447,10 @@ def _collect(reader: _Reader, build: _AmBuild) -> None:
                     continue
                 build.references.append((where, word, artefact))
     for canon, (name, placed) in sorted(targets.items()):
-        if canon not in with_sources and not name.endswith((".la", ".a")):
-            default = _source_file(build.folder, name + ".c", files)
-            if default is not None:  # automake's default: prog.c for a program without _SOURCES
+        if canon not in with_sources:
+            stem = name[: name.rfind(".")] if name.endswith((".la", ".a")) else name
+            default = _source_file(build.folder, stem + ".c", files)
+            if default is not None:  # automake's default: prog.c, libx.c for libx.la
                 sources[canon].append(default)
                 build.edges.append(_edge(placed, default, {"artefact": name}))
         lib = _LIB_FILE.search(name)

@@ -99,6 +99,19 @@ def test_a_library_several_folders_build_is_not_guessed(graph_of):
     assert ("app/Makefile.am", "b/b.c") in links  # -L../b picks b's libdup
 
 
+def test_a_library_without_sources_has_the_default_source(graph_of):
+    g = graph_of(
+        {
+            "lib/Makefile.am": "noinst_LTLIBRARIES = libq.la\n",
+            "lib/libq.c": "",
+            "app/Makefile.am": "bin_PROGRAMS = app\napp_LDADD = ../lib/libq.la\n",
+            "app/app.c": "",
+        }
+    )
+    assert edge_data(g, "lib/Makefile.am", "lib/libq.c", "link")["artefact"] == "libq.la"
+    assert edge_data(g, "app/Makefile.am", "lib/libq.c", "link")["library"] == "libq"
+
+
 def test_makefile_in_next_to_makefile_am_is_not_read_as_a_makefile(graph_of):
     g = graph_of(
         {

@@ -97,3 +97,16 @@ def test_an_unusable_cache_folder_only_costs_speed(make_tree, tmp_path):
     graph = build_graph(root, records, cache_dir=not_a_folder)
     assert graph.graph["stats"]["facts_read"] == 6
     assert ("a.c", "b.c") in edges_of(graph, "symbol")
+
+
+def test_build_system_facts_are_cached(asset_graph, tmp_path):
+    for tree in ("automake", "cmake", "cargo"):
+        cold = asset_graph(tree, cache_dir=tmp_path / tree, use_cache=True)
+        # without the snapshot, the warm build resolves everything from the cached facts
+        (tmp_path / tree / SNAPSHOT_FILE).unlink()
+        warm = asset_graph(tree, cache_dir=tmp_path / tree)
+        assert cold.graph["stats"]["facts_read"] > 0
+        assert warm.graph["stats"]["facts_read"] == 0
+        assert warm.graph["stats"]["snapshot"] is False
+        assert list(warm.edges(keys=True, data=True)) == list(cold.edges(keys=True, data=True))
+        assert warm.graph["errors"] == cold.graph["errors"]
