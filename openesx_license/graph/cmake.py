@@ -67,6 +67,7 @@ _LINK_KEYWORDS = frozenset(
 )
 _MAX_INCLUDE_DEPTH = 16
 _MAX_LOOP = 1000
+_MAX_CALLS = 20000  # function calls per tree: a recursive function must not run for ever
 _BLOCKS = {"foreach": "endforeach", "function": "endfunction", "macro": "endmacro"}
 
 
@@ -311,6 +312,7 @@ class _Evaluator:
         self.pending_target_calls: list[tuple[str, str, CMakeCommand, dict[str, str]]] = []
         #: (file, list item) -> the line of the set()/list() that named it in that file
         self.origins: dict[tuple[str, str], int] = {}
+        self.calls = 0
         #: name -> ('function' | 'macro', parameters, body)
         self.functions: dict[str, tuple[str, list[str], Sequence[CMakeCommand]]] = {}
 
@@ -423,7 +425,12 @@ class _Evaluator:
             handler = getattr(self, "cmd_" + command.name, None)
             if handler is not None:
                 handler(where, folder, scope, command, depth)
-            elif command.name in self.functions and depth < _MAX_INCLUDE_DEPTH:
+            elif (
+                command.name in self.functions
+                and depth < _MAX_INCLUDE_DEPTH
+                and self.calls < _MAX_CALLS
+            ):
+                self.calls += 1
                 self.call(command, where, folder, scope, depth)
             i += 1
 

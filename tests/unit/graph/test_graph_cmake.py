@@ -148,3 +148,14 @@ def test_foreach_bodies_and_function_calls(graph_of):
     assert (three["artefact"], three["evidence"].line) == ("three", 5)
     assert three["evidence"].text == "demo_tool(three three.c"
     assert not edges_of(g, "link") & {("cmake/helpers.cmake", "src/core.c")}
+
+
+def test_a_recursive_function_ends(graph_of):
+    g = graph_of(
+        {
+            "CMakeLists.txt": "function(twice)\n  twice()\n  twice()\nendfunction()\ntwice()\n"
+            "add_library(x x.c)\n",
+            "x.c": "",
+        }
+    )
+    assert edges_of(g, "link") == {("CMakeLists.txt", "x.c")}
