@@ -33,6 +33,7 @@ commands and a message in its facts' ``errors``.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
@@ -194,7 +195,7 @@ def _skip_space_and_comments(text: str, pos: int) -> int:
     return pos
 
 
-def _arguments(text: str, pos: int, line_of: list[int]) -> tuple[list[CMakeArgument], int]:
+def _arguments(text: str, pos: int, line_of: _Lines) -> tuple[list[CMakeArgument], int]:
     """The arguments after the ``(`` at ``pos - 1`` and the offset after the closing ``)``."""
     args: list[CMakeArgument] = []
     depth = 1
@@ -240,16 +241,20 @@ def _arguments(text: str, pos: int, line_of: list[int]) -> tuple[list[CMakeArgum
             args.append(CMakeArgument(value=text[start:pos], line=line_of[start], kind=0))
 
 
+class _Lines:
+    """``lines[offset]``: the line number of a character offset of ``text``."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [m.end() for m in re.finditer("\n", text)]
+
+    def __getitem__(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset) + 1
+
+
 def parse_cmake(text: str) -> CMakeFacts:
     """The commands of one CMake file; a file CMake could not read gives no commands and an
     error message naming the line."""
-    line_of: list[int] = []
-    number = 1
-    for char in text:
-        line_of.append(number)
-        if char == "\n":
-            number += 1
-    line_of.append(number)
+    line_of = _Lines(text)
     commands: list[CMakeCommand] = []
     pos, n = 0, len(text)
     try:
@@ -289,7 +294,7 @@ class _Target:
     include_dirs: list[tuple[str, str]] = field(default_factory=list)  # (folder, visibility)
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CMakeResult:
     """What the CMake files of a tree say: link edges and the include folders of files."""
 
