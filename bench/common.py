@@ -30,8 +30,11 @@ class Measurement:
     label: str
     command: list[str]
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # summed RSS of the process tree: counts shared pages once per process
     returncode: int
+    #: summed PSS of the process tree (shared pages divided among their sharers): the memory
+    #: the tree really holds; workers forked from one index server share its pages
+    peak_pss_mb: float = 0.0
 
 
 def fetch_corpus(name: str) -> Path:
@@ -41,6 +44,40 @@ def fetch_corpus(name: str) -> Path:
         ["bash", str(script), name], check=True, capture_output=True, text=True
     ).stdout
     return Path(out.strip().splitlines()[-1])
+
+
+def _tree_pids(root_pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, stack = [], [root_pid]
+    while stack:
+        pid = stack.pop()
+        out.append(pid)
+        stack.extend(children.get(pid, []))
+    return out
+
+
+def _tree_pss_kb(root_pid: int) -> int:
+    """Summed proportional set size of ``root_pid`` and its descendants (smaps_rollup)."""
+    total = 0
+    for pid in _tree_pids(root_pid):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -70,9 +107,10 @@ def _tree_rss_kb(root_pid: int) -> int:
 def measure(
     label: str, command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> Measurement:
-    """Run ``command``, sampling the RSS of its process tree; return time and peak memory."""
+    """Run ``command``, sampling the RSS (every 50 ms) and PSS (every 250 ms) of its process
+    tree; return time and peak memory."""
     print(f"[bench] {label}: {' '.join(command)}", file=sys.stderr, flush=True)
-    peak = 0
+    peak = peak_pss = 0
     start = time.perf_counter()
     proc = subprocess.Popen(
         command,
@@ -84,9 +122,13 @@ def measure(
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
+        ticks = 0
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(proc.pid))
+            if ticks % 5 == 0:
+                peak_pss = max(peak_pss, _tree_pss_kb(proc.pid))
+            ticks += 1
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -103,9 +145,11 @@ def measure(
         seconds=round(seconds, 2),
         peak_rss_mb=round(peak / 1024, 1),
         returncode=proc.returncode,
+        peak_pss_mb=round(peak_pss / 1024, 1),
     )
     print(
-        f"[bench] {label}: {result.seconds:.1f} s, peak {result.peak_rss_mb:.0f} MB, "
+        f"[bench] {label}: {result.seconds:.1f} s, peak {result.peak_rss_mb:.0f} MB RSS, "
+        f"{result.peak_pss_mb:.0f} MB PSS, "
         f"exit {result.returncode}",
         file=sys.stderr,
         flush=True,

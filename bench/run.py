@@ -14,7 +14,17 @@ import sys
 import time
 from pathlib import Path
 
-ORDER = ["scan", "audit", "graph", "gate", "licensing", "copied", "report", "machine_reports"]
+ORDER = [
+    "scan",
+    "memory",
+    "audit",
+    "graph",
+    "gate",
+    "licensing",
+    "copied",
+    "report",
+    "machine_reports",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -1,11 +1,12 @@
 """``scan_tree``: inventory + detection of a whole tree, deduplicated, cached and parallel.
 
 1. Inventory (hashes every file); files whose sha1 is in the file-level cache are done.
-2. The other files are prepared in the pool: tags, markers, licence blocks and copyright
-   candidate groups (no licence index needed).
+2. The other files are prepared in a pool of readers: tags, markers, licence blocks and
+   copyright candidate groups (no licence index needed).
 3. Blocks and groups are deduplicated across the tree and looked up in the block-level cache;
-   only the unknown ones go to ScanCode (the pool workers load the index, once each, only
-   then; a handful of blocks are matched in this process instead).
+   only the unknown ones go to ScanCode, in a pool of matchers forked from one process that
+   holds the licence index (:mod:`.index_server`); a handful of blocks are matched in this
+   process instead.
 4. Facts per file are assembled and cached, licence references resolved, governing licence
    files applied.
 """
@@ -24,6 +25,7 @@ from openesx_license._util.run import default_cache_dir
 from openesx_license.detect import engine
 from openesx_license.detect.assemble import Facts, build_record, error_record, file_facts
 from openesx_license.detect.cache import DetectionCache
+from openesx_license.detect.index_server import matcher_context, stop_index_server
 from openesx_license.detect.prepare import DEFAULT_MARKERS, PreparedFile, prepare_file
 from openesx_license.detect.progress import ProgressBar
 from openesx_license.detect.resolve import apply_governing_files, resolve_references
@@ -73,7 +75,7 @@ def scan_tree(
         (cache_dir or default_cache_dir()) if use_cache else None, engine.engine_fingerprint()
     )
     workers = jobs or os.cpu_count() or 1
-    pool: ProcessPoolExecutor | None = None
+    pools: dict[str, ProcessPoolExecutor] = {}
     try:
         bar.phase("inventory", 1)
         stat_cache = (cache_dir or default_cache_dir()) if use_cache else None
@@ -85,17 +87,18 @@ def scan_tree(
         known = cache.get_many("files", (file_key[e.path] for e in scannable))
         misses = [e for e in scannable if file_key[e.path] not in known]
 
-        def executor(units: int, threshold: int) -> Executor | None:
-            nonlocal pool
+        def executor(units: int, threshold: int, role: str = "matchers") -> Executor | None:
+            """A pool for ``units`` of work, or None when this process should do it."""
             if workers < 2 or units < threshold:
                 return None
-            if pool is None:
-                pool = ProcessPoolExecutor(max_workers=workers)
-            return pool
+            if role not in pools:
+                context = matcher_context() if role == "matchers" else None
+                pools[role] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            return pools[role]
 
         bar.phase("reading files", len(misses))
         prepared = _run_chunks(
-            executor(len(misses), POOL_MIN_FILES),
+            executor(len(misses), POOL_MIN_FILES, "readers"),
             _prepare_chunk,
             [(str(root), chunk, marker_list) for chunk in _chunked(misses, _FILE_CHUNK)],
             bar,
@@ -104,8 +107,10 @@ def scan_tree(
         fresh = zip(prepared, new_facts, strict=True)
         cache.put_many("files", {file_key[p.path]: f for p, f in fresh if _cacheable(p)})
     finally:
-        if pool is not None:
+        for pool in pools.values():
             pool.shutdown(cancel_futures=True)
+        if "matchers" in pools:
+            stop_index_server()
         cache.close()
         bar.close()
     facts_by_path: dict[str, Facts] = {
