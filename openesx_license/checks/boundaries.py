@@ -6,6 +6,10 @@ Used by the ``boundary-crossing`` check and by the pipeline (to flag crossing co
   rule's edge kinds, walking only through files *outside* the ``from`` side (so a header that
   crosses is reported on the header, not on every file including it); the first file of each
   ``to`` component reached gives the shortest path. ``transitive = false`` keeps direct edges.
+  A ``copy`` edge is evidence about the file that holds the copy, not a path others depend
+  through: it is only ever the *first* hop of a path (the copying file's own crossing), never
+  a later one, so a file that includes an open header holding a copied macro does not depend
+  on the proprietary component "via include, copy".
 - ``protected``: direct edges into the ``to`` component from outside it that do not land on a
   facade glob (and, when ``from`` is given, start on the ``from`` side).
 - ``layers``: direct edges from a component to one listed above it (layers are top first).
@@ -22,7 +26,10 @@ import networkx as nx
 from openesx_license._util.globs import glob_matches
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import BoundaryRule, Component, RuleType
-from openesx_license.model import Evidence
+from openesx_license.model import EdgeKind, Evidence
+
+#: the edge kind that is evidence about its source file only, never a later hop of a path
+COPY = EdgeKind.COPY.value
 
 #: One edge of a dependency path: (source, target, edge attributes).
 Hop = tuple[str, str, dict[str, Any]]
@@ -90,6 +97,8 @@ def forbidden_paths(
                 target = hop[1]
                 if target in inside:
                     cost = 1
+                elif hop[2].get("kind") == COPY:
+                    continue  # a copy is a path of its own only straight into the component
                 elif target in toward:
                     cost = 1 + toward[target][0]
                 else:
@@ -119,7 +128,11 @@ def _toward(
     while queue:
         node = queue.popleft()
         edges = sorted(
-            (e for e in graph.in_edges(node, data=True) if e[2].get("kind") in kinds),
+            (
+                e
+                for e in graph.in_edges(node, data=True)
+                if e[2].get("kind") in kinds and e[2].get("kind") != COPY
+            ),
             key=_hop_key,
         )
         for pred, _, data in edges:

@@ -1,5 +1,6 @@
-"""IP-boundary rules: proprietary code in open components, forbidden dependencies across the
-boundary, GPL-only symbols used by non-GPL code, and files no component claims.
+"""IP-boundary rules: forbidden dependencies across the boundary, GPL-only symbols used by
+non-GPL code, and files no component claims (``proprietary-code`` is in
+:mod:`openesx_license.checks.proprietary`).
 
 ``boundary-crossing`` reports **one finding per (source file, target component)**, from the
 most severe policy ``[[rule]]`` that forbids it: a reviewer wants to know which open file
@@ -21,20 +22,13 @@ from typing import ClassVar
 
 from license_expression import ExpressionError
 
-from openesx_license._util.globs import glob_matches, normalise, specificity
 from openesx_license._util.spdx import spdx_licensing
 from openesx_license.checks.boundaries import Hop, NodeComponents, crossings
 from openesx_license.checks.context import CheckContext
+from openesx_license.checks.proprietary import PROPRIETARY_LICENSE
 from openesx_license.checks.registry import Check, register
 from openesx_license.config.model import BoundaryRule, Component, ComponentClass
 from openesx_license.model import Evidence, Finding, Severity
-
-#: A licence that marks a file as proprietary (``LicenseRef-VMware-Proprietary``,
-#: ScanCode's ``LicenseRef-scancode-proprietary-license``, ``...-commercial-license``).
-PROPRIETARY_LICENSE = re.compile(
-    r"LicenseRef-[A-Za-z0-9.\-]*(?:proprietary|commercial|confidential)[A-Za-z0-9.\-]*",
-    re.IGNORECASE,
-)
 
 
 def _hop_evidence(path: list[Hop]) -> tuple[Evidence, ...]:
@@ -53,104 +47,6 @@ def _describe(component: Component | None) -> str:
     if component is None:
         return "no component"
     return f"{component.name}, {component.component_class.value}"
-
-
-@register
-class ProprietaryCode(Check):
-    """Proprietary code where only open or third-party code may be."""
-
-    id: ClassVar[str] = "proprietary-code"
-    severity: ClassVar[Severity] = Severity.ERROR
-    title: ClassVar[str] = "Proprietary file or marker inside an open component"
-    description: ClassVar[str] = (
-        "A file of an open or third-party component carries a proprietary marker (for example "
-        "a 'VMware Confidential' banner) or a proprietary licence (LicenseRef-*-Proprietary), "
-        "or a file of a proprietary component sits inside the folder tree of an open "
-        "component. Releasing it would publish code the company has not agreed to open."
-    )
-    guidance: ClassVar[str] = (
-        "Find out whether the file really is proprietary. If it is, move it into a proprietary "
-        "component's folder (and out of the release); if it was cleared for release, get the "
-        "marker removed by its owner and replace the header with the release licence's SPDX "
-        "tag. This rule cannot be waived: a confidential file must never ship."
-    )
-    waivable: ClassVar[bool] = False
-
-    def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        """Marker hits and proprietary licences in open/third-party files; nested proprietary
-        files inside an open component's tree."""
-        components = ctx.components
-        # globs that claim a folder of their own ('vmkernel/**'), not catch-alls ('**', '*.c'):
-        # a proprietary file under such a folder ships with it
-        open_globs = [
-            (glob, c)
-            for c in ctx.policy.components
-            if c.component_class is ComponentClass.OPEN
-            for glob in c.paths
-            if "/" in normalise(glob)[: specificity(glob).literal_prefix]
-        ]
-        for path in sorted(ctx.files):
-            record = ctx.files[path]
-            component = components.component_for(path)
-            if component is None:
-                continue
-            if component.component_class is ComponentClass.PROPRIETARY:
-                nested = next(((g, c) for g, c in open_globs if glob_matches(g, path)), None)
-                if nested:
-                    yield self.finding(
-                        path=path,
-                        line=None,
-                        component=component.name,
-                        target=nested[1].name,
-                        message=(
-                            f"{path} belongs to proprietary component {component.name} but lies "
-                            f"inside open component {nested[1].name} (glob {nested[0]!r})"
-                        ),
-                        evidence=(
-                            Evidence(
-                                path=path,
-                                line=None,
-                                text=f"claimed by {component.name} via "
-                                f"{components.matching_glob(path)!r}; also matches "
-                                f"{nested[1].name}'s {nested[0]!r}",
-                                kind="file",
-                            ),
-                        ),
-                    )
-                continue
-            evidence = [
-                Evidence(path=path, line=hit.line, text=hit.text, kind="marker")
-                for hit in record.markers
-            ]
-            proprietary_licenses = sorted(
-                set(PROPRIETARY_LICENSE.findall(record.detected_license_expression or ""))
-            )
-            evidence.extend(
-                Evidence(
-                    path=path,
-                    line=det.start_line,
-                    text=det.matched_text or det.license_expression,
-                    kind="license",
-                )
-                for det in record.detections
-                if PROPRIETARY_LICENSE.search(det.license_expression or "")
-                and not any(e.line == det.start_line for e in evidence)
-            )
-            if not evidence and not proprietary_licenses:
-                continue
-            what = (
-                f"proprietary marker {record.markers[0].marker!r}"
-                if record.markers
-                else f"proprietary licence {proprietary_licenses[0]}"
-            )
-            yield self.finding(
-                path=path,
-                line=evidence[0].line if evidence else None,
-                component=component.name,
-                target=record.markers[0].marker if record.markers else proprietary_licenses[0],
-                message=f"{path} ({_describe(component)}) carries a {what}",
-                evidence=tuple(evidence),
-            )
 
 
 @register

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from openesx_license.checks.context import CheckContext
-from openesx_license.checks.ip import PROPRIETARY_LICENSE
+from openesx_license.checks.proprietary import PROPRIETARY_LICENSE
 from openesx_license.checks.registry import Check, register
 from openesx_license.config.model import ComponentClass, Policy
 from openesx_license.licensing import (

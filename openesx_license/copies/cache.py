@@ -64,10 +64,12 @@ class CopyMatchCache:
         self._settings = dataclasses.astuple(settings)
         self.scope = ""
         self.ignored: Collection[int] = frozenset()
+        self.templates: Collection[int] = frozenset()
         self._store = KeyValueCache(folder, CACHE_FILE)
 
     def hash_sets(self, sha1s: Iterable[str]) -> dict[str, array[int]]:
-        """The known sets of winnowed fingerprints (sorted arrays) of contents ``sha1s``."""
+        """The known key sets (sorted arrays: winnowed fingerprints, and each combined with its
+        names and values, :func:`~openesx_license.ipindex.match.print_keys`) of ``sha1s``."""
         found = self._store.get_many(f"h:{self._code}:{sha1}" for sha1 in set(sha1s))
         out: dict[str, array[int]] = {}
         for key, blob in found.items():
@@ -138,20 +140,28 @@ class CopyMatchCache:
         proprietary: Sequence[tuple[str, str, str]],
         held: Collection[int],
         ignored: Collection[int],
+        templates: Collection[int] = frozenset(),
     ) -> None:
         """Fix the proprietary side and the boilerplate: ``proprietary`` is (path, sha1,
         component) of every proprietary file matched against, ``held`` their fingerprints,
-        ``ignored`` every fingerprint the matching ignores as boilerplate."""
+        ``ignored`` every fingerprint the matching ignores as boilerplate, ``templates`` those
+        the open tree repeats (they count only with agreeing values or names)."""
         self.ignored = ignored
+        self.templates = templates
         shared = sorted(h for h in held if h in ignored)
-        self.scope = _digest([self._code, self._settings, sorted(proprietary), shared])
+        repeated = sorted(h for h in held if h in templates)
+        self.scope = _digest([self._code, self._settings, sorted(proprietary), shared, repeated])
 
     def key(self, sha1: str, hashes: array[int]) -> str:
         """The cache key of the matches of an open file with content ``sha1`` and the sorted
         set of winnowed fingerprints ``hashes`` (after :meth:`set_scope`)."""
-        ignored = self.ignored
+        ignored, templates = self.ignored, self.templates
         own = [h for h in hashes if h in ignored]
-        return f"m:{self.scope}:{sha1}:{_digest(own) if own else '-'}"
+        own_templates = [h for h in hashes if h in templates]
+        return (
+            f"m:{self.scope}:{sha1}:{_digest(own) if own else '-'}"
+            f":{_digest(own_templates) if own_templates else '-'}"
+        )
 
     def get_many(self, keys: Iterable[str]) -> dict[str, list[dict[str, object]]]:
         """The stored matches (as field dicts, path left out) of the ``keys`` known."""

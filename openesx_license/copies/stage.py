@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openesx_license._util.run import default_jobs
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import Component, ComponentClass, Policy
-from openesx_license.copies.cache import CopyMatchCache, revive
+from openesx_license.copies.cache import CopyMatchCache, open_boilerplate, revive
 from openesx_license.ipindex.boilerplate import known_boilerplate
 from openesx_license.ipindex.build import write_index
 from openesx_license.ipindex.cache import cached_prints
@@ -35,6 +35,8 @@ from openesx_license.ipindex.match import (
     boilerplate_hashes,
     find_copies,
     find_references,
+    print_keys,
+    template_keys,
 )
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
 from openesx_license.ipindex.tokens import is_c_family
@@ -214,19 +216,22 @@ def _index_matches_cached(
     k = index.params.k
     ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
     ignored.update(known_boilerplate(k))
+    templates = template_keys(prints, settings.template_threshold)
     cache = CopyMatchCache(cache_dir, k=k, window=index.params.window, settings=settings)
     try:
-        held = index.known(ignored)
-        cache.set_scope([("<ip-index>", index.identity, "")], held, ignored)
+        held = index.known(ignored | templates)
+        cache.set_scope([("<ip-index>", index.identity, "")], held, ignored, templates)
         keys = [
-            cache.key(sha1, array("q", sorted(set(fp.hashes))))
+            cache.key(sha1, array("q", sorted(print_keys(fp))))
             for fp, (_, sha1) in zip(prints, open_files, strict=True)
         ]
         known = cache.get_many(keys)
         todo = [fp for fp, key in zip(prints, keys, strict=True) if key not in known]
         fresh: dict[str, list[CopyMatch]] = {fp.path: [] for fp in todo}
         if todo:
-            for match in find_copies(index, todo, settings, boilerplate=ignored, refine=refine):
+            for match in find_copies(
+                index, todo, settings, boilerplate=ignored, templates=templates, refine=refine
+            ):
                 fresh[match.path].append(match)
             cache.put_many(  # not for a file that could not be read: next time it may be
                 (key, fresh[fp.path])
@@ -274,15 +279,18 @@ def _monorepo_cached(
             fresh_sets = []
             for fp, (_, sha1) in zip(printer([p for p, _ in missing]), missing, strict=True):
                 printed[fp.path] = fp
-                hashes = array("q", sorted(set(fp.hashes)))
+                hashes = array("q", sorted(print_keys(fp)))
                 sets[sha1] = hashes
                 if fp.error is None and sha1:
                     fresh_sets.append((sha1, hashes))
             cache.put_hash_sets(fresh_sets)
         ignored = cache.boilerplate(root, open_files, sets, copy_settings.boilerplate_threshold)
         ignored.update(known_boilerplate(k))
+        templates = open_boilerplate(
+            (sets[sha1] for _, sha1 in open_files), copy_settings.template_threshold
+        )
         held = {h for p, _, _ in indexed for h in sets[files[p].sha1]}
-        cache.set_scope(indexed, held, ignored)
+        cache.set_scope(indexed, held, ignored, templates)
         keys = [cache.key(sha1, sets[sha1]) for _, sha1 in open_files]
         known = cache.get_many(keys)
         todo = [entry for entry, key in zip(open_files, keys, strict=True) if key not in known]
@@ -290,7 +298,7 @@ def _monorepo_cached(
         if todo:
             _match(
                 root, todo, proprietary, owner, printer, printed, copy_settings, ignored,
-                fresh, k=k, window=window, jobs=jobs,
+                templates, fresh, k=k, window=window, jobs=jobs,
             )  # fmt: skip
             cache.put_many(
                 (key, fresh[p]) for (p, _), key in zip(open_files, keys, strict=True) if p in fresh
@@ -320,6 +328,7 @@ def _match(
     printed: Mapping[str, FilePrint],
     settings: CopySettings,
     ignored: set[int],
+    templates: Collection[int],
     out: dict[str, list[CopyMatch]],
     *,
     k: int,
@@ -327,7 +336,7 @@ def _match(
     jobs: int,
 ) -> None:
     """Match the ``todo`` open files against an index of the proprietary files, with the
-    tree's boilerplate ``ignored``; their matches go to ``out``."""
+    tree's boilerplate ``ignored`` and its ``templates``; their matches go to ``out``."""
     unprinted = [(p, s) for p, s in todo if p not in printed]
     prints = dict(printed)
     prints.update((fp.path, fp) for fp in printer([p for p, _ in unprinted]))
@@ -344,7 +353,7 @@ def _match(
     try:
         found = find_copies(
             index, [prints[p] for p, _ in todo], settings, boilerplate=ignored,
-            refine=lambda fp: print_file(root, fp.path, k, window, full=True),
+            templates=templates, refine=lambda fp: print_file(root, fp.path, k, window, full=True),
         )  # fmt: skip
     finally:
         index.close()

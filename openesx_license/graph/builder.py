@@ -9,6 +9,9 @@ The graph is a ``networkx.MultiDiGraph`` (attribute types: :mod:`.schema`):
   (``{name: 'gpl' | 'plain'}``). External nodes stand for what the tree does not hold: an
   unresolved include (``<stdio.h>``, ``"config-host.h"``) or a reference of another stage
   (``ipindex:vmotion:vmotion_api.h``); they carry ``external=True`` and ``kind='external'``.
+  An unresolved include belongs to no component (a policy glob such as ``"*"`` names files
+  of the tree, not headers the build or the system provides); a reference of another stage
+  gets the component ``component_of`` gives its name.
 * **edges** go from the dependent file to what it depends on, one per dependency, with
   ``kind`` (include | link | symbol | import | copy), ``evidence`` (an
   :class:`~openesx_license.model.Evidence`: path, line and text of the line that proves it,
@@ -122,8 +125,10 @@ def build_graph(
     for path in sorted(parts.includes):
         for target, external, line, text, how in parts.includes[path]:
             if external:
+                # an unresolved include (<stdio.h>, a build-generated "config.h") is no file
+                # of the tree: it belongs to no component, even under a catch-all glob
                 unresolved += 1
-                _external_node(graph, target, component_of)
+                _external_node(graph, target, no_component)
             add(
                 path,
                 target,

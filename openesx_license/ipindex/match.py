@@ -7,7 +7,9 @@ fingerprint does not matter. The remaining hits are
 grouped per (open file, proprietary file) into runs of nearby matches; a run that covers at
 least ``min_tokens`` tokens (on both sides), or whose tokens lie on at least ``min_lines``
 lines of the open file, is a :class:`CopyMatch`; literal values and names change the size
-needed (see :func:`_big_enough`).
+needed (see :func:`_big_enough`): a short run needs them, shape alone is chance there.
+Fingerprints the open tree itself repeats (in ``template_threshold`` files: registration code
+every plugin has with its own names) count only where values or names agree.
 
 References: ``#include`` of a header the index knows (and the audited tree does not have), and
 uses of a symbol the index exports (and the open tree does not define itself) are
@@ -31,14 +33,15 @@ class CopySettings:
     """How big a run of matches must be, and what counts as boilerplate (the policy's
     ``[copied_code]`` table extends it with the winnowing parameters)."""
 
-    #: a run of matches is a copy when it covers min_tokens tokens, or tokens on min_lines lines
-    #: of code. A copied fragment of 10 lines of code holds ~65 tokens (36 for one in twenty),
-    #: and its measured run loses up to window - 1 k-grams at each edge that the proprietary
-    #: side's winnowing did not select: 40 tokens catches a typical one. Lines are weaker
-    #: (sparse, declaration-like code spans many lines with few tokens): they count only for
-    #: a long run. Chosen on bench/copied.py (QEMU as proprietary, Xen as open).
+    #: a run of matches whose k-grams agree with the proprietary side only in their shape
+    #: (neither literal values nor names) is a copy when it covers min_tokens tokens. Under
+    #: ~60 tokens shape alone is chance: on untouched Xen against QEMU, 120 of the 147
+    #: shape-only matches were under 60 tokens (declaration and prototype lists, `case` lists,
+    #: `else if (strcmp(...))` chains, a `switch`/`free` pattern), so a short run needs
+    #: agreeing values or names (below). Lines of code count only for a run with such
+    #: evidence: fifteen lines of prototypes are still only a shape.
     min_lines: int = 15
-    min_tokens: int = 40
+    min_tokens: int = 60
     #: a run whose k-grams agree on their literal values as well (strings and numbers, weighed
     #: by how much they tell code apart: see ipindex.fileprint.value_weight) is a copy from
     #: this many tokens: renaming and reformatting keep literals, code of the same shape has
@@ -53,6 +56,10 @@ class CopySettings:
     #: the shape-only matches between Xen and QEMU and no planted copy
     min_tokens_with_other_values: int = 60
     boilerplate_threshold: int = 5  # a fingerprint seen in this many open files is boilerplate
+    #: a fingerprint seen in this many open files is a *template* of the open tree (plugin
+    #: registration, the same ten lines with other names in every plugin): a hit on it counts
+    #: only when its literal values or names agree with the proprietary occurrence
+    template_threshold: int = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +120,83 @@ def boilerplate_hashes(prints: Iterable[FilePrint], threshold: int) -> set[int]:
     return {h for h, n in counts.items() if n >= threshold}
 
 
+_MASK = (1 << 64) - 1
+_NAMES_SALT, _VALUES_SALT = 0x5F3759DF, 0x2545F491
+
+
+def with_evidence(fingerprint: int, evidence: int, salt: int) -> int:
+    """A fingerprint combined with the names or values hash of its k-gram (a signed 64-bit
+    key, like the fingerprints): equal keys in two open files are the same shape repeated
+    with the same names (or values)."""
+    mixed = ((fingerprint * 0x9E3779B97F4A7C15) ^ (evidence * 0xC2B2AE3D27D4EB4F) ^ salt) & _MASK
+    return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
+
+
+def print_keys(fp: FilePrint) -> set[int]:
+    """What the open tree's repetitions are counted from: every winnowed fingerprint of
+    ``fp``, and each combined with its k-gram's names and its values (when it has them)."""
+    keys = set(fp.hashes)
+    values, names = _or_zeros(fp.values, fp.hashes), _or_zeros(fp.names, fp.hashes)
+    for h, value, name in zip(fp.hashes, values, names, strict=True):
+        if name:
+            keys.add(with_evidence(h, name, _NAMES_SALT))
+        if value:
+            keys.add(with_evidence(h, value, _VALUES_SALT))
+    return keys
+
+
+def template_keys(prints: Iterable[FilePrint], threshold: int) -> set[int]:
+    """The :func:`print_keys` found in at least ``threshold`` of the given (open) files: the
+    shapes the open tree repeats (and those it repeats with the same names or values)."""
+    counts: Counter[int] = Counter()
+    for fp in prints:
+        counts.update(print_keys(fp))
+    return {h for h, n in counts.items() if n >= threshold}
+
+
+def _varied(hit: _Hit, templates: Collection[int]) -> bool:
+    """Whether the open tree repeats this hit's shape with other names: its k-gram carries
+    names of weight, other open files have the shape, and none has it with these names."""
+    return (
+        bool(hit.names)
+        and hit.fingerprint in templates
+        and with_evidence(hit.fingerprint, hit.names, _NAMES_SALT) not in templates
+    )
+
+
+def _without_template(
+    run: list[_Hit], chosen: list[Posting], templates: Collection[int]
+) -> tuple[list[_Hit], list[Posting]]:
+    """A run in a region the open tree repeats with other names (registration code every
+    plugin has) keeps only the hits that are evidence there (:func:`_specific`): names or
+    values that agree with the proprietary side and that the other open files do not share.
+    Code the open tree repeats *with the same names* (one copy pasted into several files) is
+    no such region and keeps every hit."""
+    if not templates or not any(_varied(hit, templates) for hit in run):
+        return run, chosen
+    kept = [
+        (hit, p)
+        for hit, p in zip(run, chosen, strict=True)
+        if hit.fingerprint not in templates
+        or _specific(hit.fingerprint, hit.value, hit.names, p, templates)
+    ]
+    return [hit for hit, _ in kept], [p for _, p in kept]
+
+
+def _specific(fingerprint: int, hit_value: int, hit_names: int, posting: Posting,
+              templates: Collection[int]) -> bool:  # fmt: skip
+    """Whether an occurrence of a template fingerprint is evidence of a copy: it agrees with
+    the open k-gram on values or names that the other open files do not repeat (a plugin's
+    registration code shares the framework's names with every other plugin: no evidence)."""
+    if hit_value and posting.value == hit_value:
+        if with_evidence(fingerprint, hit_value, _VALUES_SALT) not in templates:
+            return True
+    if hit_names and posting.names == hit_names:
+        if with_evidence(fingerprint, hit_names, _NAMES_SALT) not in templates:
+            return True
+    return False
+
+
 @dataclass
 class _Hit:
     pos: int
@@ -121,6 +205,7 @@ class _Hit:
     value: int  # the open k-gram's value hash
     names: int  # the open k-gram's name hash
     postings: list[Posting]
+    fingerprint: int = 0  # the k-gram's (abstract) hash
 
 
 def find_copies(
@@ -129,6 +214,7 @@ def find_copies(
     settings: CopySettings,
     *,
     boilerplate: Collection[int] = frozenset(),
+    templates: Collection[int] | None = None,
     refine: Callable[[FilePrint], FilePrint] | None = None,
 ) -> list[CopyMatch]:
     """Copies of indexed code in ``prints`` (the open files), in file order.
@@ -140,10 +226,16 @@ def find_copies(
     proprietary side selected near the edges of a copy (where the two files' windows differ)
     count too and the copy is measured whole. ``refine`` re-prints a file with ``full=True``
     when its print lacks the k-grams and a first-pass hit could grow into a copy.
+    ``templates`` are what the open tree repeats (:func:`template_keys` at
+    ``template_threshold``; counted from ``prints`` when None): in a run where the open tree
+    repeats the shape with other names, a hit counts only where the proprietary occurrence
+    has the same literal values or names and the open tree does not repeat those too.
     """
     k, window = index.params.k, index.params.window
     ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
     ignored.update(boilerplate)
+    if templates is None:
+        templates = template_keys(prints, settings.template_threshold)
     wanted = {h for fp in prints for h in fp.hashes if h not in ignored}
     postings = index.postings(wanted)
     candidates: dict[str, set[int]] = {}
@@ -210,10 +302,12 @@ def find_copies(
                 if posting.file_id in sources:
                     by_file.setdefault(posting.file_id, []).append(posting)
             for file_id, ps in by_file.items():
-                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, value, names, ps))
+                per_file.setdefault(file_id, []).append(
+                    _Hit(pos, start, end, value, names, ps, h)
+                )
         runs: list[CopyMatch] = []
         for file_id, hits in per_file.items():
-            runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings))
+            runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings, templates))
         matches.extend(_resolve_overlaps(runs))
     return matches
 
@@ -261,6 +355,7 @@ def _runs(
     k: int,
     max_gap: int,
     settings: CopySettings,
+    templates: Collection[int] = frozenset(),
 ) -> Iterable[CopyMatch]:
     """Hits near each other in the open file, and in the same order and at the same
     distances in the proprietary file (along one diagonal, give or take ``max_gap`` tokens),
@@ -274,6 +369,9 @@ def _runs(
             continue
         if group:
             for run, chosen in _diagonals(group, max_gap):
+                run, chosen = _without_template(run, chosen, templates)
+                if not run:
+                    continue
                 match = _measure(index, fp, file_id, run, chosen, k, settings)
                 if match is not None:
                     yield match
@@ -390,21 +488,20 @@ def _big_enough(
     covered: int, code_lines: int, value_matches: int, value_conflicts: int, name_matches: int,
     settings: CopySettings,
 ) -> bool:  # fmt: skip
-    """The size rule: agreeing literal values, or agreeing names, make a small run a copy;
-    values that all differ (and names that do not agree) make it a shape shared with other
-    constants or messages, a copy only when big; a run without values counts by its tokens or
-    its lines of code."""
+    """The size rule: agreeing literal values, or agreeing names, make a small run a copy (and
+    so do min_lines lines of code); a run that agrees only in its shape is a copy from
+    min_tokens tokens, lines not counting; values that all differ make it a shape shared with
+    other constants or messages, a copy from min_tokens_with_other_values."""
     if value_conflicts and not value_matches and not name_matches:
         return covered >= max(settings.min_tokens, settings.min_tokens_with_other_values)
+    if not value_matches and not name_matches:
+        return covered >= settings.min_tokens
     least = settings.min_tokens
     if value_matches:
         least = min(least, settings.min_tokens_with_values)
     if name_matches:
         least = min(least, settings.min_tokens_with_names)
     return covered >= least or code_lines >= settings.min_lines
-    if value_conflicts:
-        return covered >= max(settings.min_tokens, settings.min_tokens_with_other_values)
-    return covered >= settings.min_tokens or code_lines >= settings.min_lines
 
 
 def _agrees(hit: _Hit, p: Posting) -> bool:

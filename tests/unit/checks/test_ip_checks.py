@@ -11,10 +11,10 @@ from openesx_license.checks.context import CheckContext
 from openesx_license.checks.ip import (
     BoundaryCrossing,
     GplOnlySymbol,
-    ProprietaryCode,
     UnmappedFile,
     gpl_compatible,
 )
+from openesx_license.checks.proprietary import ProprietaryCode
 from openesx_license.config.components import ComponentMap, apply_components
 from openesx_license.config.loader import parse_policy
 from openesx_license.model import Evidence, FileKind, FileRecord, MarkerHit, Severity
@@ -176,7 +176,8 @@ def test_proprietary_code_markers_licenses_and_nesting() -> None:
     assert set(found) == {"kernel/a.c", "zlib/zutil.h", "kernel/vmotion_glue/g.c"}
     assert found["kernel/a.c"].line == 4 and found["kernel/a.c"].evidence[0].kind == "marker"
     assert found["zlib/zutil.h"].target == "LicenseRef-Acme-Proprietary"
-    assert found["kernel/vmotion_glue/g.c"].target == "kernel"
+    nested = found["kernel/vmotion_glue/g.c"]
+    assert (nested.target, nested.severity) == ("kernel", Severity.NOTE)
 
 
 def test_unmapped_file() -> None:

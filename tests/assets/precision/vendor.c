@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: LicenseRef-Acme-Proprietary
+int vendor_hook(void) { return 0; }
