@@ -68,6 +68,7 @@ class FindingStatus(str, Enum):
     NEW = "new"
     BASELINED = "baselined"
     WAIVED = "waived"
+    DECIDED = "decided"  # a reviewed decision settles it (docs/decisions.md)
 
 
 class LicenseSource(Label):
@@ -76,6 +77,7 @@ class LicenseSource(Label):
     DETECTED = "detected"  # the file's own text or SPDX tag
     LICENSE_FILE = "license-file"  # the COPYING/LICENSE file governing its folder
     DECLARED = "declared"  # its policy component's declared licence
+    DECISION = "decision"  # a reviewer's concluded-license decision (docs/decisions.md)
     NONE = "none"  # nothing: the licence is unknown
 
 
@@ -288,6 +290,39 @@ class DependencyEdge:
         )
 
 
+class DecisionKind(Label):
+    """What a reviewed decision concludes (docs/decisions.md)."""
+
+    NOT_A_COPY = "not-a-copy"  # the match is not a copy (independent code, chance)
+    OPEN_ORIGIN = "open-origin"  # the open side is the original; the proprietary side copied it
+    SHARED_UPSTREAM = "shared-upstream"  # both derive from named upstream code, named licence
+    CONCLUDED_LICENSE = "concluded-license"  # this file's licence is the one named
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decision:
+    """A ``[[decision]]`` of the policy's decisions file: a reviewer's conclusion about one
+    finding (``finding``, its fingerprint) or one file (``path``), pinned to ``content``, the
+    hash of what was judged."""
+
+    kind: DecisionKind
+    reviewer: str
+    date: str  # ISO 8601 date
+    reason: str
+    content: str
+    finding: str | None = None
+    path: str | None = None
+    upstream: str | None = None  # shared-upstream: the upstream project or file
+    license: str | None = None  # shared-upstream: its licence; concluded-license: the licence
+    source: str = ""  # the decisions file, as the policy names it
+    index: int = 0  # position in the file ('[[decision]] #2')
+
+    @property
+    def note(self) -> str:
+        """How reports say it: ``Decided by <reviewer> on <date>: <reason>``."""
+        return f"Decided by {self.reviewer} on {self.date}: {self.reason}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Finding:
     """A rule violation, with the evidence that proves it."""
@@ -311,6 +346,8 @@ class Finding:
     policy_rule: str | None = None
     #: free, JSON-serialisable extras (chosen OR branch, licence-rule source, similarity...)
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: the reviewed decision that settles it (status DECIDED)
+    decision: Decision | None = None
 
     def report_data(self) -> dict[str, Any]:
         """``data`` as reports write it, with ``policy_rule`` when the finding has one."""

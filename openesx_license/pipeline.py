@@ -30,6 +30,7 @@ from openesx_license.config.model import Policy
 from openesx_license.copies.stage import analyse_copies, check_index, index_resolver
 from openesx_license.errors import UsageError
 from openesx_license.gate import prepare_gate
+from openesx_license.gate.decisions import concluded_licenses
 from openesx_license.model import (
     AuditResult,
     ComponentEdge,
@@ -81,6 +82,8 @@ def run_audit(
     components = component_map(policy)
     scan = scan_step(root, policy, run, progress=progress)
     files = apply_components(scan.files, components)
+    if policy.decisions:  # a reviewer's concluded licence is the file's concluded licence
+        files = concluded_licenses(files, policy.decisions, root)
     scan = dataclasses.replace(scan, files=tuple(files.values()))
 
     say("matching copied code")

@@ -9,6 +9,7 @@ come with the nearest known key as a suggestion.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openesx_license._util.globs import glob_problem
+from openesx_license.config.decisions import decisions_path, load_decisions
 from openesx_license.config.model import (
     BoundaryRule,
     Component,
@@ -45,7 +47,7 @@ else:  # pragma: no cover - Python 3.10
 _LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
 _TOP_KEYS = (
     "schema", "release", "component", "rule", "licenses", "markers", "graph", "copied_code",
-    "exclude", "waiver",
+    "exclude", "waiver", "decisions",
 )  # fmt: skip
 DEFAULT_POLICY = "default.toml"
 
@@ -71,7 +73,13 @@ def load_policy(path: Path | None, *, rule_ids: Collection[str] = ()) -> Policy:
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(str(file), [f"cannot read the policy: {exc}"]) from None
     display = str(file) if path is None else source
-    return parse_policy(text, source=source, display=display, rule_ids=rule_ids)
+    policy = parse_policy(text, source=source, display=display, rule_ids=rule_ids)
+    if policy.decisions_file is None:
+        return policy
+    # a bad decisions file is a policy error too, naming the decisions file
+    written = policy.decisions_file
+    decisions = load_decisions(decisions_path(file, written), display=written)
+    return dataclasses.replace(policy, decisions=decisions)
 
 
 def parse_policy(
@@ -115,6 +123,9 @@ class _PolicyReader(TableReader):
         copied = self.copied_code(self.table(data, "copied_code"))
         exclude = self.strings(data, "top level", "exclude", check=glob_problem)
         waivers = self.waivers(data, rules)
+        decisions = self.typed(data, "top level", "decisions", str)
+        if decisions is not None and not decisions.strip():
+            self.problem("top level 'decisions'", "must name the decisions file (TOML)")
         if self.problems or release is None:
             return None
         return Policy(
@@ -129,6 +140,7 @@ class _PolicyReader(TableReader):
             exclude=exclude,
             waivers=tuple(waivers),
             schema=schema,
+            decisions_file=decisions,
         )
 
     def release(self, table: dict[str, Any]) -> Release | None:

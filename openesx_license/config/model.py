@@ -12,7 +12,7 @@ from enum import Enum
 
 from openesx_license.detect.prepare import DEFAULT_MARKERS
 from openesx_license.ipindex.match import CopySettings
-from openesx_license.model import EDGE_KINDS, Severity
+from openesx_license.model import EDGE_KINDS, Decision, Severity
 
 
 class ComponentClass(str, Enum):
@@ -151,6 +151,10 @@ class Policy:
     exclude: tuple[str, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     schema: int = 1
+    #: the decisions file as the policy writes it (relative to the policy file), and its
+    #: reviewed decisions (docs/decisions.md)
+    decisions_file: str | None = None
+    decisions: tuple[Decision, ...] = ()
 
     def component(self, name: str) -> Component | None:
         """The component called ``name``, or None."""

@@ -4,7 +4,9 @@
 findings count against ``--fail-on``. In order:
 
 1. the policy's waivers are validated (a waiver of a non-waivable rule is a policy error);
-2. every finding gets a stable fingerprint (:mod:`.fingerprint`);
+2. every finding gets a stable fingerprint (:mod:`.identity`); reviewed decisions mark the
+   findings they settle ``decided``, lapsed and stale decisions become findings
+   (:mod:`.decisions`);
 3. waivers mark findings ``waived``; expired and stale waivers become findings (:mod:`.waivers`);
 4. a baseline marks the findings it recorded ``baselined``; entries that match nothing are
    returned as stale (the problem was fixed); a non-waivable finding is never baselined;
@@ -30,6 +32,7 @@ from openesx_license.config.model import Policy
 from openesx_license.errors import BaselineError, PolicyError
 from openesx_license.gate.acceptance import finding_is_waivable
 from openesx_license.gate.baseline import Baseline, load_baseline, record_baseline
+from openesx_license.gate.decisions import apply_decisions
 from openesx_license.gate.identity import finding_identity, with_identities
 from openesx_license.gate.waivers import apply_waivers, waiver_problems
 from openesx_license.inventory.changes import ChangeSet, changed_files
@@ -79,6 +82,7 @@ class GatePlan:
             baseline=self.baseline,
             changed=self.changes.paths if self.changes is not None else None,
             policy_path=display_path(self.policy.source, self.root),
+            root=self.root,
         )
         if self.changes is None:
             return outcome
@@ -125,11 +129,14 @@ def apply_gate(
     baseline: Baseline | None = None,
     changed: Collection[str] | None = None,
     policy_path: str | None = None,
+    root: Path | None = None,
 ) -> GateOutcome:
     """Fingerprint ``findings`` and apply waivers, ``baseline`` and the ``changed`` paths.
 
     ``changed`` is the set of paths changed since the ``--since`` revision (None: no diff
-    mode). ``policy_path`` is how findings about waivers name the policy file. Raises
+    mode). ``policy_path`` is how findings about waivers name the policy file; ``root`` is the
+    audited tree, where the content a decision judged is read again (default: the current
+    folder). Raises
     :class:`PolicyError` for unusable waivers and :class:`BaselineError` when the baseline
     would accept a non-waivable finding.
     """
@@ -137,8 +144,13 @@ def apply_gate(
     if problems:
         raise PolicyError(policy.source, problems)
     fingerprinted = with_identities(findings)
-    waived = apply_waivers(fingerprinted, policy, today=today, policy_path=policy_path)
-    current = list(waived.findings) + list(with_identities(waived.waiver_findings))
+    decided = apply_decisions(fingerprinted, policy.decisions, root or Path("."))
+    waived = apply_waivers(decided.findings, policy, today=today, policy_path=policy_path)
+    current = (
+        list(waived.findings)
+        + list(with_identities(waived.waiver_findings))
+        + list(with_identities(decided.decision_findings))
+    )
     stale: tuple[StaleBaselineEntry, ...] = ()
     if baseline is not None:
         current, stale = _apply_baseline(current, baseline, policy)

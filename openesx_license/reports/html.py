@@ -139,12 +139,19 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
     option_blocked = option is not None and not option.allowed
     others = [o.license for o in result.options if o.allowed and o.license != lic]
     tail = []
+    decided = sum(f.status is FindingStatus.DECIDED for f in result.findings)
+    accepted -= decided
     if accepted:
         waived = sum(f.status is FindingStatus.WAIVED for f in result.findings)
         tail.append(
             f"{accepted:,} earlier findings were accepted ({waived:,} by documented waivers, "
             f"{accepted - waived:,} by the accepted baseline); their reasons are shown with "
             "each finding."
+        )
+    if decided:
+        tail.append(
+            f"{decided:,} {'finding was' if decided == 1 else 'findings were'} settled by "
+            "reviewed decisions (see Decided findings)."
         )
     if others:
         tail.append(f"Other candidate licences the tree would allow today: {', '.join(others)}.")
@@ -263,6 +270,7 @@ def report_context(result: AuditResult) -> dict[str, Any]:
         "verdict": plain_verdict(result),
         "severities": severities,
         "statuses": [s.value for s in FindingStatus],
+        "decided": [f for f in findings if f.decision is not None],
         "by_rule": counts_by_rule_and_severity(result),
         "rule_titles": {rid: r["title"] for rid, r in rules.items()},
         "license_counts": lic_counts,

@@ -18,6 +18,7 @@ from openesx_license.model import (
     Blocker,
     ComponentEdge,
     ComponentSummary,
+    Decision,
     Evidence,
     Finding,
     ReleaseOption,
@@ -54,6 +55,24 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "status": finding.status.value,
         "status_note": finding.status_note,
         "data": _jsonable(finding.report_data()),
+        "decision": decision_to_dict(finding.decision) if finding.decision else None,
+    }
+
+
+def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    """The reviewed decision that settles a finding (docs/decisions.md)."""
+    return {
+        "kind": decision.kind.value,
+        "reviewer": decision.reviewer,
+        "date": decision.date,
+        "reason": decision.reason,
+        "content": decision.content,
+        "finding": decision.finding,
+        "path": decision.path,
+        "upstream": decision.upstream,
+        "license": decision.license,
+        "file": decision.source,
+        "index": decision.index,
     }
 
 

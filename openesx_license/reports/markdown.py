@@ -79,7 +79,9 @@ def render_markdown(result: AuditResult) -> str:
     out.append(
         f"{gate_line} · {plural(len(result.scan.files), 'file')} · "
         f"{plural(len(findings), 'finding')} ({status['new']} new, "
-        f"{status['baselined']} baselined, {status['waived']} waived) · "
+        f"{status['baselined']} baselined, {status['waived']} waived"
+        + (f", {status['decided']} decided" if status["decided"] else "")
+        + ") · "
         f"release licence {md_code(result.release_license)}"
     )
     out.append("")
@@ -143,6 +145,7 @@ def render_markdown(result: AuditResult) -> str:
                 f"{comps} |"
             )
         out.append("")
+    out += _decided_section(findings)
     if result.stale_baseline:
         out += ["### Stale baseline entries", ""]
         count = len(result.stale_baseline)
@@ -177,6 +180,27 @@ def render_markdown(result: AuditResult) -> str:
     meta.append(md_text(result.generated_at))
     out.append("<sub>" + " · ".join(meta) + "</sub>")
     return "\n".join(out) + "\n"
+
+
+def _decided_section(findings: list[Finding]) -> list[str]:
+    """The findings reviewed decisions settle, each with who decided, when and why."""
+    decided = [f for f in findings if f.decision is not None]
+    if not decided:
+        return []
+    out = ["### Decided findings", ""]
+    out.append("Settled by reviewed decisions (docs/decisions.md); they do not fail the gate.")
+    out.append("")
+    out.append("| Rule | Location | Decision | Decided |")
+    out.append("|---|---|---|---|")
+    for f in decided[:TOP_FINDINGS]:
+        d = f.decision
+        assert d is not None
+        out.append(
+            f"| {md_code(f.rule)} | {_location(f)} | {md_code(d.kind.value)} | "
+            f"{md_text(d.note, MAX_MESSAGE)} |"
+        )
+    out.append("")
+    return out
 
 
 class MarkdownFormatter(Formatter):

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from openesx_license.gate.verdict import gate_verdict
 from openesx_license.model import AuditResult, Evidence, Finding, FindingStatus, Severity
 from openesx_license.reports.common import sorted_findings, stable_fingerprint
+from openesx_license.reports.json_report import decision_to_dict
 from openesx_license.reports.registry import Formatter, ReportFormat
 
 SARIF_VERSION = "2.1.0"
@@ -51,6 +52,8 @@ _TAGS = {
     "unmapped-file": ("inventory",),
     "expired-waiver": ("gate",),
     "stale-waiver": ("gate",),
+    "lapsed-decision": ("gate",),
+    "stale-decision": ("gate",),
 }
 
 
@@ -186,6 +189,8 @@ def result_object(
         obj["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": _text(note)}
         ]
+    if finding.decision is not None:
+        obj["properties"]["decision"] = decision_to_dict(finding.decision)
     if with_baseline:
         obj["baselineState"] = "new" if finding.status is FindingStatus.NEW else "unchanged"
     return obj
