@@ -44,6 +44,16 @@ class CopiedCode(Check):
         "without that file. A copy cannot be waived."
     )
 
+    settle = (
+        "A legal reviewer who compared the two regions records a decision (docs/decisions.md): "
+        "`openesx-license decide FINGERPRINT --kind not-a-copy` (independent code that "
+        "happens to match), `--kind open-origin` (the open side is the original; the "
+        "proprietary side copied it) or `--kind shared-upstream --upstream U --license L` "
+        "(both derive from named upstream code). The decision is pinned to both regions and "
+        "lapses when either changes; the crossing reported through the same copy is settled "
+        "with it. Waivers and baselines cannot accept a copy."
+    )
+
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """One finding per copied region of an open file."""
         analysis = ctx.copies

@@ -72,6 +72,12 @@ class BoundaryCrossing(Check):
         "changed in review, not silenced locally."
     )
     waivable: ClassVar[bool] = False  # per policy [[rule]]: Finding.data['waivable']
+    settle: ClassVar[str | None] = (
+        "A dependency is a fact of the code: cut it, or change the policy [[rule]] in review "
+        "(a table with 'waivable = true' lets waivers and baselines accept its findings). A "
+        "crossing made only of a copy of proprietary code is settled with the copied-code "
+        "finding's reviewed decision (docs/decisions.md)."
+    )
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """One finding per (source file, target component), the most severe rule first."""

@@ -189,6 +189,13 @@ class ProprietaryCode(Check):
         "sure the release packaging leaves the nested folder out."
     )
     waivable: ClassVar[bool] = False
+    settle: ClassVar[str | None] = (
+        "When the licence found is not the file's (a detection error), a legal reviewer "
+        "records the file's real licence: `openesx-license decide FINGERPRINT --kind "
+        "concluded-license --license SPDX-EXPR` (docs/decisions.md); the decision is pinned to "
+        "the file's content and lapses when it changes. A proprietary marker is a fact, not a "
+        "detection: only its owner removing it settles the finding. No waiver or baseline."
+    )
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """Marker hits and proprietary licences in open/third-party files; one note per

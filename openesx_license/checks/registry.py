@@ -34,6 +34,23 @@ class Check:
     guidance: ClassVar[str]  # how to fix it (SARIF help, HTML, `explain`)
     waivable: ClassVar[bool] = True  # may a waiver or a baseline accept its findings?
     emitted_by: ClassVar[str | None] = None  # another stage that emits this rule's findings
+    #: how a finding of this rule is settled other than by fixing it (``explain``); None: the
+    #: default for its waivability (:meth:`settling`)
+    settle: ClassVar[str | None] = None
+
+    @classmethod
+    def settling(cls) -> str:
+        """How a finding of this rule can be settled: decisions, waivers, baselines, or only
+        a fix."""
+        if cls.settle:
+            return cls.settle
+        if cls.waivable:
+            return (
+                "Accept it for a time with a [[waiver]] of the policy (reason, owner, expires), "
+                "or record it in a baseline (`openesx-license baseline`); reviewed decisions "
+                "are for IP findings."
+            )
+        return "Only by fixing it: no waiver, baseline or reviewed decision settles this rule."
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """Yield this rule's findings for the audited tree (none when ``emitted_by`` is set)."""

@@ -31,6 +31,10 @@ COMMANDS = {
         "Build a shareable fingerprint index of proprietary code.",
     ),
     "baseline": ("openesx_license.cli.baseline:baseline", "Record today's findings as accepted."),
+    "decide": (
+        "openesx_license.cli.decide:decide",
+        "Record a reviewer's decision about a finding.",
+    ),
     "rules": ("openesx_license.cli.rules:rules", "List the rules."),
     "explain": ("openesx_license.cli.rules:explain", "Explain one rule, with fix guidance."),
 }

@@ -41,4 +41,5 @@ def explain(rule_id: str) -> int:
         click.echo(f"emitted by: {rule.emitted_by}")
     click.echo("\n" + textwrap.fill(rule.description, width=88))
     click.echo("\nHow to fix:\n" + textwrap.fill(rule.guidance, width=88))
+    click.echo("\nHow to settle:\n" + textwrap.fill(rule.settling(), width=88))
     return 0

@@ -40,12 +40,16 @@ def decisions_path(policy_file: Path, written: str) -> Path:
 
 def load_decisions(path: Path, *, display: str | None = None) -> tuple[Decision, ...]:
     """Read and validate the decisions file at ``path``; raises :class:`PolicyError` naming
-    the file (``display``, else the path) with every problem found."""
+    the file (``display``, else the path) with every problem found. A file that does not
+    exist yet holds no decisions (the first ``decide`` creates it): decisions only ever
+    settle findings, so a missing file fails closed."""
     name = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PolicyError(name, ["decisions file not found (policy key 'decisions')"]) from None
+        return ()
+    except IsADirectoryError:
+        raise PolicyError(name, ["is a folder, expected the TOML decisions file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(name, [f"cannot read the decisions file: {exc}"]) from None
     return parse_decisions(text, source=name)

@@ -167,6 +167,7 @@ def apply_decisions(
                 finding, status=FindingStatus.DECIDED, status_note=current.note, decision=current
             )
         out.append(finding)
+    out = _with_copy_crossings(out)
     extra = list(lapsed.values())
     for d in decisions:
         if d.index in used:
@@ -178,6 +179,41 @@ def apply_decisions(
             continue  # the licence it concludes is applied to the file (and may settle nothing)
         extra.append(_stale(d))
     return DecisionOutcome(findings=tuple(out), decision_findings=tuple(extra))
+
+
+def _with_copy_crossings(findings: list[Finding]) -> list[Finding]:
+    """A ``boundary-crossing`` made of one copy hop is the same fact as the ``copied-code``
+    finding about that copy: the copy's decision settles it too."""
+    copies = {
+        (f.path, f.target): f.decision
+        for f in findings
+        if f.rule == "copied-code" and f.decision is not None
+    }
+    if not copies:
+        return findings
+    out = []
+    for f in findings:
+        reached = str(f.data.get("target_file", ""))
+        if (
+            f.rule == "boundary-crossing"
+            and f.status is FindingStatus.NEW
+            and f.data.get("hops") == 1
+            and f.evidence
+            and f.evidence[0].kind == "copy"
+        ):
+            decision = next(
+                (
+                    d
+                    for (path, target), d in copies.items()
+                    if path == f.path and target and reached.endswith(target)
+                ),
+                None,
+            )
+            if decision is not None:
+                f = replace(f, status=FindingStatus.DECIDED, status_note=decision.note,
+                            decision=decision)  # fmt: skip
+        out.append(f)
+    return out
 
 
 def _settles_by_path(decision: Decision, finding: Finding) -> bool:

@@ -302,9 +302,7 @@ def find_copies(
                 if posting.file_id in sources:
                     by_file.setdefault(posting.file_id, []).append(posting)
             for file_id, ps in by_file.items():
-                per_file.setdefault(file_id, []).append(
-                    _Hit(pos, start, end, value, names, ps, h)
-                )
+                per_file.setdefault(file_id, []).append(_Hit(pos, start, end, value, names, ps, h))
         runs: list[CopyMatch] = []
         for file_id, hits in per_file.items():
             runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings, templates))

@@ -50,9 +50,7 @@ def test_unresolved_includes_belong_to_no_component_under_a_catch_all(
 
 def test_a_nested_proprietary_component_is_one_note(result: AuditResult) -> None:
     nested = [
-        f
-        for f in result.findings
-        if f.rule == "proprietary-code" and f.component == "secret"
+        f for f in result.findings if f.rule == "proprietary-code" and f.component == "secret"
     ]
     assert len(nested) == 1
     (note,) = nested

@@ -75,14 +75,18 @@ def _record(path: str, kind: FileKind, *detections: LicenseDetection) -> FileRec
         sha1="0" * 40,
         kind=kind,
         detections=detections,
-        detected_license_expression=" AND ".join(d.license_expression for d in detections)
-        or None,
+        detected_license_expression=" AND ".join(d.license_expression for d in detections) or None,
     )
 
 
 def _hit(expression: str, line: int, method: DetectionMethod) -> LicenseDetection:
-    return LicenseDetection(license_expression=expression, method=method, start_line=line,
-                            end_line=line, matched_text="... under a commercial license")  # fmt: skip
+    return LicenseDetection(
+        license_expression=expression,
+        method=method,
+        start_line=line,
+        end_line=line,
+        matched_text="... under a commercial license",
+    )
 
 
 def test_licence_prose_about_another_product_is_not_the_files_licence() -> None:
@@ -95,10 +99,14 @@ def test_licence_prose_about_another_product_is_not_the_files_licence() -> None:
             _hit("GPL-2.0-only", 1, DetectionMethod.SPDX_TAG),
             _hit(commercial, 3, DetectionMethod.LICENSE_TEXT),
         ),
-        _record("o/LICENSE.vendor", FileKind.LICENSE,
-                _hit(commercial, 1, DetectionMethod.LICENSE_TEXT)),  # fmt: skip
-        _record("o/tagged.c", FileKind.SOURCE,
-                _hit("LicenseRef-Acme-Proprietary", 1, DetectionMethod.SPDX_TAG)),  # fmt: skip
+        _record(
+            "o/LICENSE.vendor", FileKind.LICENSE, _hit(commercial, 1, DetectionMethod.LICENSE_TEXT)
+        ),  # fmt: skip
+        _record(
+            "o/tagged.c",
+            FileKind.SOURCE,
+            _hit("LicenseRef-Acme-Proprietary", 1, DetectionMethod.SPDX_TAG),
+        ),  # fmt: skip
     ]
     files = apply_components(records, ComponentMap(POLICY))
     ctx = CheckContext(policy=POLICY, files=files, graph=nx.MultiDiGraph())
