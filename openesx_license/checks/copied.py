@@ -26,14 +26,15 @@ class CopiedCode(Check):
     description = (
         "A region of an open file matches code of a proprietary component: the winnowed "
         "fingerprints of its token stream (identifiers, literals, comments and layout "
-        "abstracted away, so renaming and reformatting do not hide a copy) are found, in a run "
-        "covering at least [copied_code] min_tokens tokens or min_lines lines of code (or "
-        "min_tokens_with_values tokens when the literal values, messages and numbers, are "
-        "the same too, min_tokens_with_names when the names are; min_tokens_with_other_values "
-        "when the values all differ), in a proprietary "
-        "file: either one "
-        "of the policy's proprietary components in this tree, or a fingerprint index given with "
-        "--ip-index. Shapes that many open files share, and the known boilerplate of "
+        "abstracted away, so renaming and reformatting do not hide a copy) are found in a "
+        "proprietary file, either one of the policy's proprietary components in this tree or "
+        "a fingerprint index given with --ip-index, in a run with evidence beyond its shape: "
+        "min_tokens_with_values tokens whose literal values (messages, numbers) are the same, "
+        "or min_tokens_with_names tokens whose names are; a run that agrees only in its shape "
+        "needs [copied_code] min_tokens tokens (60), and min_tokens_with_other_values when "
+        "its values all differ. "
+        "Shapes that many open files share, templates the open tree repeats with other names "
+        "(registration code every plugin has), and the known boilerplate of "
         "rules/boilerplate.toml, do not count."
     )
     guidance = (

@@ -370,7 +370,7 @@ def _runs(
                 run, chosen = _without_template(run, chosen, templates)
                 if not run:
                     continue
-                match = _measure(index, fp, file_id, run, chosen, k, settings)
+                match = _measure(index, fp, file_id, run, chosen, k, settings, templates)
                 if match is not None:
                     yield match
         group = [hit] if hit is not None else []
@@ -435,7 +435,13 @@ def _measure(
     chosen: list[Posting],
     k: int,
     settings: CopySettings,
+    templates: Collection[int] = frozenset(),
 ) -> CopyMatch | None:
+    """The run as a :class:`CopyMatch`, or None when it is not big enough for the evidence it
+    has. Values or names agree as evidence only where the other open files do not share them
+    with this k-gram too (a libFLAC callback prototype, a helper every tool of the tree
+    repeats): what the open tree says in many places is its own vocabulary, not a trace of
+    the proprietary file."""
     covered = 0
     reach = -1
     for hit in run:  # union of the k-gram token intervals [pos, pos + k)
@@ -444,11 +450,15 @@ def _measure(
     value_matches = value_conflicts = name_matches = 0
     for h, p in zip(run, chosen, strict=True):
         if h.value and p.value:
-            if p.value == h.value:
-                value_matches += 1
-            else:
+            if p.value != h.value:
                 value_conflicts += 1
-        name_matches += bool(h.names) and p.names == h.names
+            elif with_evidence(h.fingerprint, h.value, _VALUES_SALT) not in templates:
+                value_matches += 1
+        name_matches += (
+            bool(h.names)
+            and p.names == h.names
+            and with_evidence(h.fingerprint, h.names, _NAMES_SALT) not in templates
+        )
     # a copy covers as much on both sides: many open hits on a few proprietary k-grams are a
     # repeated shape, not a copy
     source_covered = 0
