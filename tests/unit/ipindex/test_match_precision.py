@@ -109,3 +109,44 @@ def test_a_verbatim_copy_of_repeated_code_keeps_its_evidence(tmp_path: Path) -> 
     prints.append(_print("open/copy.c", REGISTRATION.format(n="vaultsync")))
     (copy,) = find_copies(index, prints, CopySettings())
     assert copy.path == "open/copy.c" and copy.name_matches
+
+
+
+#: a decoder client: its callback's prototype is what the library's typedef dictates, so every
+#: client of the API writes the same line with the same names
+CALLBACK = """
+typedef struct {{
+    {fields}
+}} {typ};
+
+static FLAC__StreamDecoderWriteStatus write_callback_(const FLAC__StreamDecoder *decoder, \
+const FLAC__Frame *frame, const FLAC__int32 * const buffer[], void *client_data)
+{{
+    {typ} *d = ({typ} *)client_data;
+    {body}
+}}
+"""
+
+
+def test_names_the_open_tree_repeats_with_a_shape_are_its_vocabulary(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    fields = "FLAC__bool error_occurred;\n    FLAC__StreamDecoderErrorStatus error_status;"
+    (secret / "tool.c").write_text(
+        CALLBACK.format(fields=fields, typ="ClientData", body="return vault_write(d, frame);")
+    )
+    index, _ = write_index(tmp_path, ["secret/tool.c"], lambda p: "secret", PARAMS, None)
+    clients = [
+        _print(f"open/c{i}.c", CALLBACK.format(fields=f, typ=t, body=b))
+        for i, (f, t, b) in enumerate(
+            [
+                ("uint32_t sample_rate;\n    FLAC__bool error;", "DecoderInstance",
+                 "return decode_frame(d, frame, buffer);"),
+                ("unsigned count;", "Counter", "d->count += frame->header.blocksize; return 0;"),
+            ]
+        )
+    ]  # fmt: skip
+    assert find_copies(index, clients, CopySettings()) == []
+    # alone, a client agrees with the proprietary tool on the API's names: a "copy"
+    (alone,) = find_copies(index, clients[:1], CopySettings())
+    assert alone.name_matches and alone.tokens < 60
