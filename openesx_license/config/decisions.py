@@ -146,6 +146,6 @@ def _decision(
 
 def spdx_problem(expression: str) -> str | None:
     """Why ``expression`` is not a valid SPDX licence expression (LicenseRef-* allowed)."""
-    from openesx_license.config.loader import _spdx_problem
+    from openesx_license._util.spdx import spdx_problem as problem  # built on first use
 
-    return _spdx_problem(expression)
+    return problem(expression)

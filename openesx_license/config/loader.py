@@ -382,15 +382,9 @@ def _known(names: set[str]) -> str:
 
 def _spdx_problem(expression: str) -> str | None:
     """Why ``expression`` is not a valid SPDX licence expression (LicenseRef-* allowed)."""
-    info = _licensing().validate(expression)
-    if not info.errors:
-        return None
-    unknown = [s for s in info.invalid_symbols if s and not _LICENSE_REF.match(str(s))]
-    if not unknown and info.invalid_symbols and all(info.invalid_symbols):
-        return None
-    if unknown:
-        return f"unknown SPDX license id(s) {', '.join(map(str, unknown))} in {expression!r}"
-    return f"invalid SPDX license expression {expression!r}"
+    from openesx_license._util.spdx import spdx_problem  # the licensing is built on first use
+
+    return spdx_problem(expression)
 
 
 #: what [licenses] deny/review entries may be besides SPDX ids: 'unknown', a licence category

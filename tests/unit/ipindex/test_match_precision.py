@@ -111,7 +111,6 @@ def test_a_verbatim_copy_of_repeated_code_keeps_its_evidence(tmp_path: Path) -> 
     assert copy.path == "open/copy.c" and copy.name_matches
 
 
-
 #: a decoder client: its callback's prototype is what the library's typedef dictates, so every
 #: client of the API writes the same line with the same names
 CALLBACK = """
