@@ -22,6 +22,7 @@ ORDER = [
     "gate",
     "licensing",
     "copied",
+    "precision",
     "report",
     "machine_reports",
 ]

@@ -44,7 +44,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-_LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
 _TOP_KEYS = (
     "schema", "release", "component", "rule", "licenses", "markers", "graph", "copied_code",
     "exclude", "waiver", "decisions",
@@ -416,9 +415,3 @@ def _relative_dir_problem(value: str) -> str | None:
     if not value.strip() or value.startswith("/") or ".." in value.split("/"):
         return f"expected a path relative to the audited root, got {value!r}"
     return None
-
-
-def _licensing() -> Any:
-    from openesx_license._util.spdx import spdx_licensing  # built on first use only
-
-    return spdx_licensing()
