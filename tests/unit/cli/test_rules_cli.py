@@ -34,3 +34,21 @@ def test_explain_unknown_rule_exits_2(capsys: pytest.CaptureFixture[str]) -> Non
     code, _, err = run(capsys, "explain", "boundary-crosing")
     assert code == 2
     assert "unknown rule 'boundary-crosing'; known rules: " in err and "boundary-crossing" in err
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ("copied-code", "decide FINGERPRINT --kind not-a-copy"),
+        ("proprietary-code", "--kind concluded-license"),
+        ("boundary-crossing", "waivable = true"),
+        ("gpl-only-symbol", "Only by fixing it"),
+        ("unknown-license", "[[waiver]]"),
+    ],
+)
+def test_explain_says_how_each_rule_is_settled(
+    capsys: pytest.CaptureFixture[str], rule: str, says: str
+) -> None:
+    code, out, _ = run(capsys, "explain", rule)
+    settle = out.split("How to settle:\n", 1)[1]
+    assert code == 0 and says in " ".join(settle.split())
