@@ -89,6 +89,14 @@ _RULE_PHRASES: dict[str, tuple[str, str]] = {
         "waiver no longer matches anything",
         "waivers no longer match anything",
     ),
+    "lapsed-decision": (
+        "reviewed decision lapsed: the code it judged changed",
+        "reviewed decisions lapsed: the code they judged changed",
+    ),
+    "stale-decision": (
+        "reviewed decision no longer matches anything",
+        "reviewed decisions no longer match anything",
+    ),
 }
 
 
