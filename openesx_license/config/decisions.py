@@ -65,10 +65,21 @@ def parse_decisions(text: str, *, source: str) -> tuple[Decision, ...]:
     reader = TableReader(top_keys=("decision",))
     reader.keys(data, "top level", ("decision",))
     out: list[Decision] = []
+    first: dict[tuple[str, str], int] = {}
     for index, (where, table) in enumerate(reader.tables(data, "decision"), start=1):
         decision = _decision(reader, where, table, index, source)
-        if decision is not None:
-            out.append(decision)
+        if decision is None:
+            continue
+        key = ("finding", decision.finding) if decision.finding else ("path", decision.path or "")
+        if key in first:
+            reader.problem(
+                f"{where} '{key[0]}'",
+                f"{key[1]!r} is already decided in [[decision]] #{first[key]}: one decision "
+                "per finding or file (remove the older one when recording a new review)",
+            )
+            continue
+        first[key] = index
+        out.append(decision)
     if reader.problems:
         raise PolicyError(source, reader.problems)
     return tuple(out)

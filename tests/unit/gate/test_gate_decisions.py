@@ -130,3 +130,17 @@ def test_the_decisions_file_lists_every_problem_with_table_and_key() -> None:
     assert "#1" not in message
     (good,) = parse_decisions(text.split('[[decision]]\nkind = "concluded')[0], source="d")
     assert good.kind is DecisionKind.OPEN_ORIGIN and good.date == "2026-12-01"
+
+
+def test_one_decision_per_finding() -> None:
+    table = (
+        '[[decision]]\nkind = "not-a-copy"\nfinding = "' + "a" * 32 + '"\n'
+        'content = "sha256:' + "b" * 64 + '"\nreviewer = "R"\ndate = 2026-12-01\nreason = "x"\n'
+    )
+    try:
+        parse_decisions(table + table, source="d.toml")
+    except PolicyError as exc:
+        assert "d.toml: [[decision]] #2 'finding': " in str(exc)
+        assert "already decided in [[decision]] #1" in str(exc)
+    else:
+        raise AssertionError("a second decision about the same finding was accepted")
