@@ -23,7 +23,7 @@ from pathlib import Path
 from openesx_license._util.run import default_jobs
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import Component, ComponentClass, Policy
-from openesx_license.copies.cache import CopyMatchCache, open_boilerplate, revive
+from openesx_license.copies.cache import CopyMatchCache, revive
 from openesx_license.ipindex.boilerplate import known_boilerplate
 from openesx_license.ipindex.build import write_index
 from openesx_license.ipindex.cache import cached_prints
@@ -286,9 +286,8 @@ def _monorepo_cached(
             cache.put_hash_sets(fresh_sets)
         ignored = cache.boilerplate(root, open_files, sets, copy_settings.boilerplate_threshold)
         ignored.update(known_boilerplate(k))
-        templates = open_boilerplate(
-            (sets[sha1] for _, sha1 in open_files), copy_settings.template_threshold
-        )
+        # counted like the boilerplate: from the previous audit's count when few files changed
+        templates = cache.boilerplate(root, open_files, sets, copy_settings.template_threshold)
         held = {h for p, _, _ in indexed for h in sets[files[p].sha1]}
         cache.set_scope(indexed, held, ignored, templates)
         keys = [cache.key(sha1, sets[sha1]) for _, sha1 in open_files]
