@@ -103,6 +103,8 @@ def scan_tree(
             [(str(root), chunk, marker_list) for chunk in _chunked(misses, _FILE_CHUNK)],
             bar,
         )
+        if "readers" in pools:  # done: their memory is not kept while the matchers work
+            pools.pop("readers").shutdown()
         new_facts, distinct = _detect(prepared, cache, executor, bar)
         fresh = zip(prepared, new_facts, strict=True)
         cache.put_many("files", {file_key[p.path]: f for p, f in fresh if _cacheable(p)})
