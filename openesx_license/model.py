@@ -448,3 +448,8 @@ class AuditResult:
     diff: DiffSummary | None = None  # set in diff mode (--since)
     #: --strict-baseline: stale baseline entries fail the gate too (reports state the verdict)
     strict_baseline: bool = False
+    #: how the policy was found: option | environment | tree-file | pyproject | built-in
+    policy_origin: str = "option"
+    #: the audited root's place in its git repository (``git rev-parse --show-prefix``, e.g.
+    #: ``hypervisor/``; '' at the top); None outside a git work tree
+    repository_prefix: str | None = None

@@ -12,19 +12,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
 
 from openesx_license import __version__
 from openesx_license._util.git import git_output
+from openesx_license._util.progress import ProgressSink, StageProgress
 from openesx_license._util.run import RunOptions
 from openesx_license.checks.boundaries import NodeComponents, edge_crosses
 from openesx_license.checks.context import CheckContext
 from openesx_license.checks.registry import all_checks
 from openesx_license.config.components import UNMAPPED, ComponentMap, apply_components
+from openesx_license.config.discovery import PolicyChoice, PolicyOrigin, load_chosen, locate_policy
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
 from openesx_license.copies.stage import analyse_copies, check_index, index_resolver
@@ -42,13 +45,19 @@ from openesx_license.model import (
     ScanResult,
 )
 
-Progress = Callable[[str], None]
-
 
 def read_policy(path: Path | None) -> Policy:
     """The policy at ``path`` (None: the built-in one), its waivers checked against the ids of
     the registered checks."""
     return load_policy(path, rule_ids=all_checks())
+
+
+def discover_policy(root: Path | None, explicit: Path | None) -> tuple[Policy, PolicyChoice]:
+    """The policy of a run on the tree ``root``: ``explicit`` (``--policy``), else the first of
+    ``$OPENESX_LICENSE_POLICY``, ``openesx-license.toml`` at the root, ``[tool.openesx-license]``
+    in its ``pyproject.toml``, the built-in one; with the choice, to say which was used."""
+    choice = locate_policy(root, explicit)
+    return load_chosen(choice, rule_ids=all_checks()), choice
 
 
 def run_audit(
@@ -62,31 +71,33 @@ def run_audit(
     since: str | None = None,
     ip_index: Path | None = None,
     today: dt.date | None = None,
-    progress: bool | Progress | None = None,
+    progress: bool | StageProgress | None = None,
+    policy_origin: PolicyOrigin | None = None,
 ) -> AuditResult:
     """Audit the tree at ``root`` against ``policy`` and return everything that was learned.
 
     Steps: scan (inventory + licence detection), component mapping (and declared licences),
-    dependency graph, every registered rule, then summaries. Raises
+    dependency graph, every registered rule, then summaries. ``progress`` receives each stage
+    (None: a bar on a terminal, nothing otherwise; False: nothing); ``policy_origin`` says how
+    the policy was found (default: built-in or given). Raises
     :class:`~openesx_license.errors.UsageError` when ``root`` is not a folder.
     """
     root = _check_root(root)
     run = RunOptions.resolve(jobs=jobs, cache_dir=cache_dir, use_cache=use_cache)
-    say = _reporter(progress)
+    stages = _stages(progress)
     today = today or dt.date.today()
     gate = prepare_gate(root, policy, baseline=baseline, since=since)  # fail fast, before scanning
     if ip_index is not None:
         check_index(ip_index, policy)  # a wrong index fails before minutes of scanning too
 
-    say("scanning files")
     components = component_map(policy)
-    scan = scan_step(root, policy, run, progress=progress)
+    scan = scan_step(root, policy, run, progress=stages)
     files = apply_components(scan.files, components)
     if policy.decisions:  # a reviewer's concluded licence is the file's concluded licence
         files = concluded_licenses(files, policy.decisions, root)
     scan = dataclasses.replace(scan, files=tuple(files.values()))
 
-    say("matching copied code")
+    stages.stage("matching copied code", len(files))
     copies = analyse_copies(
         root, policy, files, components, ip_index=ip_index, jobs=run.jobs, cache_dir=run.cache_dir
     )
@@ -94,7 +105,7 @@ def run_audit(
         files = with_errors(files, copies.unchecked)
         scan = dataclasses.replace(scan, files=tuple(files.values()))
 
-    say("building the dependency graph")
+    stages.stage("building the dependency graph", len(files))
     graph = graph_step(root, policy, files, components, run, extra_edges=copies.edges)
     unread = [(path, f"graph: {m}") for path, msgs in graph.graph.get("errors", {}).items()
               for m in msgs]  # fmt: skip
@@ -102,23 +113,29 @@ def run_audit(
         files = with_errors(files, unread)
         scan = dataclasses.replace(scan, files=tuple(files.values()))
 
-    say("running the rules")
+    stages.stage("checking the rules", len(files))
     ctx = CheckContext(
         policy=policy, files=files, graph=graph, components=components, copies=copies, today=today
     )
     findings = check_step(ctx)
 
-    say("applying waivers, baseline and --since")
+    stages.stage("waivers, baseline, --since", len(findings), unit="findings")
     outcome = gate.apply(findings, today=today)
+    stages.close()
+    if policy_origin is None:
+        is_default = policy.source == "<default>"
+        policy_origin = PolicyOrigin.BUILT_IN if is_default else PolicyOrigin.OPTION
 
     return AuditResult(
         tool_version=__version__,
         root=str(root),
         policy_path=None if policy.source == "<default>" else policy.source,
+        policy_origin=str(policy_origin),
         release_name=policy.release.name,
         release_license=policy.release.license,
         generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         tree_hash=tree_hash(root, files),
+        repository_prefix=repository_prefix(root),
         scan=scan,
         findings=tuple(sorted(outcome.findings, key=finding_order)),
         components=component_summaries(policy, files),
@@ -139,10 +156,13 @@ def _check_root(root: Path) -> Path:
     return root.resolve()
 
 
-def _reporter(progress: bool | Progress | None) -> Progress:
-    if callable(progress):
-        return progress
-    return lambda _message: None
+def _stages(progress: bool | StageProgress | None) -> StageProgress:
+    """The sink of a run's stages: the caller's, else a bar on a terminal (None, True), else
+    nothing."""
+    if progress is None or isinstance(progress, bool):
+        on_tty = progress is not False and sys.stderr.isatty()
+        return StageProgress("bar" if on_tty else "off")
+    return progress
 
 
 def component_map(policy: Policy) -> ComponentMap:
@@ -152,7 +172,7 @@ def component_map(policy: Policy) -> ComponentMap:
 
 
 def scan_step(
-    root: Path, policy: Policy, run: RunOptions, *, progress: bool | Progress | None = None
+    root: Path, policy: Policy, run: RunOptions, *, progress: bool | ProgressSink | None = None
 ) -> ScanResult:
     """Inventory and licence detection, with the policy's exclusions and markers."""
     from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
@@ -164,7 +184,7 @@ def scan_step(
         jobs=run.jobs,
         cache_dir=run.cache_dir,
         use_cache=run.use_cache,
-        progress=progress if isinstance(progress, bool) else None,
+        progress=progress,
     )
 
 
@@ -298,6 +318,14 @@ def tree_hash(root: Path, files: Mapping[str, FileRecord]) -> str:
     for path in sorted(files):
         digest.update(f"{path}\0{files[path].sha1}\n".encode())
     return f"sha1:{digest.hexdigest()}"
+
+
+def repository_prefix(root: Path) -> str | None:
+    """``root``'s folder inside its git work tree (``'sub/dir/'``, ``''`` at the top), None
+    when ``root`` is not inside one (SARIF locates results from the repository's top)."""
+    if git_output(root, "rev-parse", "--is-inside-work-tree") != "true":
+        return None
+    return git_output(root, "rev-parse", "--show-prefix")
 
 
 def dependency_graph(

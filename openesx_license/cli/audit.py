@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.cli.gate_notes import gate_lines
+from openesx_license.cli.stdout_report import check_stdout_formats, write_stdout_report
 from openesx_license.gate.verdict import gate_verdict
 from openesx_license.model import AuditResult, FailOn, FindingStatus
-from openesx_license.pipeline import read_policy, run_audit
+from openesx_license.pipeline import discover_policy, run_audit
 from openesx_license.reports import parse_formats, write_reports
 
 DEFAULT_OUT = "openesx-license-report"
@@ -22,14 +24,18 @@ TOP_FINDINGS = 10
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-@policy_option()
+@policy_option(
+    "TOML policy (default: $OPENESX_LICENSE_POLICY, else openesx-license.toml at the tree "
+    "root, else [tool.openesx-license] in its pyproject.toml, else the built-in policy)."
+)
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path, file_okay=False, allow_dash=True),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Folder for the reports.",
+    help="Folder for the reports; '-' writes findings.json to stdout (the summary then goes "
+    "to stderr).",
 )
 @click.option(
     "--format",
@@ -96,8 +102,12 @@ def audit(
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/input error,
     3 internal error.
     """
-    parse_formats(formats)  # an unknown format is exit 2 before minutes of scanning
-    policy = read_policy(policy_path)
+    chosen = parse_formats(formats)  # an unknown format is exit 2 before minutes of scanning
+    to_stdout = str(out_dir) == "-"
+    if to_stdout:
+        check_stdout_formats(chosen)
+    policy, choice = discover_policy(path, policy_path)
+    verbosity.detail(f"openesx-license: policy {choice.describe()}")
     result = run_audit(
         path,
         policy,
@@ -108,13 +118,31 @@ def audit(
         since=since,
         ip_index=ip_index,
         today=today.date() if today else None,
+        progress=verbosity.stage_progress(prefix="openesx-license: "),
+        policy_origin=choice.origin,
     )
     # the reports state the verdict of this run's threshold (the pipeline does not know it)
     result = dataclasses.replace(result, fail_on=FailOn(fail_on), strict_baseline=strict_baseline)
-    written = write_reports(result, out_dir, formats)
+    if to_stdout:
+        write_stdout_report(result)
+        written: list[Path] = []
+    else:
+        written = write_reports(result, out_dir, formats)
     code = gate_verdict(result).exit_code
-    click.echo(summary(result, written, fail_on, code, strict_baseline=strict_baseline))
+    text = summary(result, written, fail_on, code, strict_baseline=strict_baseline)
+    # the summary shares stdout with nothing but --format github's annotations; with
+    # findings.json on stdout it goes to stderr, and -q drops it
+    verbosity.info(text, err=to_stdout)
     return code
+
+
+def policy_phrase(result: AuditResult) -> str:
+    """Which policy the audit used and how it was found."""
+    from openesx_license.config.discovery import PolicyChoice, PolicyOrigin
+
+    origin = PolicyOrigin(result.policy_origin)
+    path = Path(result.policy_path) if result.policy_path else None
+    return PolicyChoice(origin=origin, path=path).describe()
 
 
 #: files with errors named in the summary (all of them are in the JSON report)
@@ -146,7 +174,8 @@ def summary(
     lines = [
         f"openesx-license {result.tool_version}: {result.root} "
         f"({len(result.scan.files)} files, release {result.release_name} "
-        f"under {result.release_license})"
+        f"under {result.release_license})",
+        f"Policy: {policy_phrase(result)}",
     ]
     findings = result.findings
     if not findings:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import BaselineError
 from openesx_license.gate import Baseline, load_baseline, record_baseline
 from openesx_license.gate.baseline import write_baseline
 from openesx_license.model import FindingStatus
-from openesx_license.pipeline import read_policy, run_audit
+from openesx_license.pipeline import discover_policy, run_audit
 
 SHOWN = 20
 
@@ -62,7 +63,8 @@ def baseline(
     Exit 0 when every finding was recorded, 1 when some could not be (they still fail the
     gate), 2 on a usage, policy or input error.
     """
-    policy = read_policy(policy_path)
+    policy, choice = discover_policy(path, policy_path)
+    verbosity.detail(f"openesx-license: policy {choice.describe()}")
     day = today.date() if today else dt.date.today()
     result = run_audit(
         path,
@@ -72,6 +74,8 @@ def baseline(
         use_cache=not no_cache,
         ip_index=ip_index,
         today=day,
+        progress=verbosity.stage_progress(prefix="openesx-license: "),
+        policy_origin=choice.origin,
     )
     candidates = [f for f in result.findings if f.status is FindingStatus.NEW]
     recorded, refused = record_baseline(
@@ -84,10 +88,9 @@ def baseline(
     )
     write_baseline(recorded, output)
     waived = len(result.findings) - len(candidates)
-    click.echo(
+    verbosity.info(
         f"openesx-license baseline: recorded {len(recorded.entries)} finding(s) in {output}"
-        + (f" ({waived} waived finding(s) left to their waivers)" if waived else ""),
-        err=True,
+        + (f" ({waived} waived finding(s) left to their waivers)" if waived else "")
     )
     if not refused:
         return 0

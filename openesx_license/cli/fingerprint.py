@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license._util.run import default_jobs
 from openesx_license.cli.common import policy_option
 from openesx_license.config.model import CopiedCodeSettings
 from openesx_license.errors import UsageError
@@ -36,8 +37,7 @@ from openesx_license.ipindex.store import IndexParameters
     "--window", type=click.IntRange(min=1), help="Winnowing window in k-grams (default: 8)."
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1, max=64), default=2, show_default=True,
-    help="Worker processes.",
+    "--jobs", type=click.IntRange(min=1, max=64), help="Worker processes (default: CPUs).",
 )  # fmt: skip
 def fingerprint(
     tree: Path,
@@ -46,7 +46,7 @@ def fingerprint(
     component: str | None,
     k: int | None,
     window: int | None,
-    jobs: int,
+    jobs: int | None,
 ) -> int:
     """Fingerprint the proprietary source TREE into an index that holds no source text.
 
@@ -89,7 +89,12 @@ def fingerprint(
 
     params = IndexParameters(k=k or settings.k, window=window or settings.window)
     summary = build_index(
-        tree, output, params, component_of=component_of, exclude=exclude, jobs=jobs
+        tree,
+        output,
+        params,
+        component_of=component_of,
+        exclude=exclude,
+        jobs=jobs or default_jobs(),
     )
     for error in summary.errors:
         click.echo(f"openesx-license: warning: {error}", err=True)

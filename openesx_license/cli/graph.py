@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import UsageError
-from openesx_license.pipeline import dependency_graph, read_policy
+from openesx_license.pipeline import dependency_graph, discover_policy
 
 
 @click.command()
@@ -46,7 +47,8 @@ def graph(
     from openesx_license.graph.export import export_graph
     from openesx_license.reports import atomic_write_text
 
-    policy = read_policy(policy_path)
+    policy, choice = discover_policy(path, policy_path)
+    verbosity.detail(f"openesx-license: policy {choice.describe()}")
     g = dependency_graph(path, policy, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache)
     text = export_graph(g, fmt, level)
     if output is None:
@@ -56,8 +58,7 @@ def graph(
         atomic_write_text(output, text)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write the graph: {exc.strerror or exc}") from exc
-    click.echo(
-        f"{output}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges ({level}, {fmt})",
-        err=True,
+    verbosity.info(
+        f"{output}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges ({level}, {fmt})"
     )
     return 0

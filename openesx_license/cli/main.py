@@ -16,6 +16,7 @@ import traceback
 import click
 
 from openesx_license import __version__
+from openesx_license.cli.verbosity import add_verbosity
 from openesx_license.errors import OpenesxError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -52,7 +53,7 @@ class LazyGroup(click.Group):
         module_name, attr = COMMANDS[cmd_name][0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
-        return command
+        return add_verbosity(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in sorted(COMMANDS.items())]
@@ -61,15 +62,20 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="openesx-license")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="openesx-license", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Audit a hypervisor source tree before its open-source release.
 
     Licence inventory, IP-boundary checks against proprietary components, licence
     compatibility with the release licence, and reports for legal reviewers and CI.
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/input error,
-    3 internal error.
+    3 internal error. Shell completion: see docs/cli.md.
     """
+
+
+add_verbosity(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

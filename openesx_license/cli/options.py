@@ -13,11 +13,12 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.config.model import ComponentClass, Policy
 from openesx_license.licensing.options import is_proprietary_blocker
 from openesx_license.model import SCHEMA_VERSION, Blocker, FileRecord, ReleaseOption
-from openesx_license.pipeline import read_policy, release_options_of_tree
+from openesx_license.pipeline import discover_policy, release_options_of_tree
 from openesx_license.reports.json_report import option_to_dict
 from openesx_license.serialize import tool_to_dict
 
@@ -43,7 +44,8 @@ def options(
 
     Proprietary code inside the tree blocks every candidate until it is removed.
     """
-    policy = read_policy(policy_path)
+    policy, choice = discover_policy(path, policy_path)
+    verbosity.detail(f"openesx-license: policy {choice.describe()}")
     rows, files = release_options_of_tree(
         path, policy, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache
     )

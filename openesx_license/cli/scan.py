@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import check_globs, engine_options
 from openesx_license.errors import UsageError
 from openesx_license.model import ScanResult
@@ -75,7 +76,7 @@ def scan(
         jobs=jobs,
         cache_dir=cache_dir,
         use_cache=not no_cache,
-        progress=progress,
+        progress=False if verbosity.quiet() else progress,
     )
     if json_path is not None:
         document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False) + "\n"
@@ -83,7 +84,8 @@ def scan(
             click.echo(document, nl=False)
             return 0
         write_atomic(json_path, document)
-    print_table(result, to_stderr=json_path is not None and str(json_path) == "-")
+    if not verbosity.quiet():
+        print_table(result, to_stderr=json_path is not None and str(json_path) == "-")
     return 0
 
 

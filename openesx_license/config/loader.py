@@ -90,6 +90,18 @@ def parse_policy(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(display or source, [f"TOML syntax error: {exc}"]) from None
+    return policy_from_data(data, source=source, display=display, rule_ids=rule_ids)
+
+
+def policy_from_data(
+    data: dict[str, Any],
+    *,
+    source: str,
+    display: str | None = None,
+    rule_ids: Collection[str] = (),
+) -> Policy:
+    """Validate an already parsed policy table (e.g. ``[tool.openesx-license]`` of a
+    ``pyproject.toml``); arguments as in :func:`parse_policy`."""
     reader = _PolicyReader(rule_ids)
     policy = reader.read(data, source)
     if reader.problems or policy is None:

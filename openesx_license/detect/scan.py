@@ -14,14 +14,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openesx_license._util.run import default_cache_dir
+from openesx_license._util.progress import ProgressSink
+from openesx_license._util.run import default_cache_dir, default_jobs
 from openesx_license.detect import engine
 from openesx_license.detect.assemble import Facts, build_record, error_record, file_facts
 from openesx_license.detect.cache import DetectionCache
@@ -52,14 +52,15 @@ def scan_tree(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
-    progress: bool | None = None,
+    progress: bool | ProgressSink | None = None,
 ) -> ScanResult:
     """Licence, copyright and marker inventory of every file below ``root``.
 
     ``markers`` defaults to :data:`~openesx_license.detect.prepare.DEFAULT_MARKERS`;
     ``jobs`` to the number of cores; ``cache_dir`` to :func:`default_cache_dir`;
     ``use_cache=False`` neither reads nor writes the cache; ``progress=None`` draws a bar only
-    when stderr is a terminal. Raises :class:`UsageError` for a missing ``root``.
+    when stderr is a terminal (a :class:`ProgressSink` receives the stages instead). Raises
+    :class:`UsageError` for a missing ``root``.
     """
     started = time.perf_counter()
     root = Path(root)
@@ -70,11 +71,13 @@ def scan_tree(
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {jobs}")
     marker_list = tuple(DEFAULT_MARKERS if markers is None else markers)
-    bar = ProgressBar(progress)
+    bar: ProgressSink = (
+        ProgressBar(progress) if progress is None or isinstance(progress, bool) else progress
+    )
     cache = DetectionCache(
         (cache_dir or default_cache_dir()) if use_cache else None, engine.engine_fingerprint()
     )
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or default_jobs()
     pools: dict[str, ProcessPoolExecutor] = {}
     try:
         bar.phase("inventory", 1)
@@ -153,7 +156,7 @@ def _detect(
     prepared: list[PreparedFile],
     cache: DetectionCache,
     executor: Callable[[int, int], Executor | None],
-    bar: ProgressBar,
+    bar: ProgressSink,
 ) -> tuple[list[Facts], int]:
     """Engine results for the distinct blocks and groups of ``prepared``; facts per file."""
     block_text = {b.key: b.text for p in prepared for b in p.blocks}
@@ -219,7 +222,7 @@ def _run_chunks(
     pool: Executor | None,
     func: Callable[..., tuple[int, Any]],
     tasks: list[tuple[Any, ...]],
-    bar: ProgressBar,
+    bar: ProgressSink,
 ) -> list[Any]:
     """Run ``func`` on each task (in ``pool`` or here), in order; flatten list results."""
     results: list[Any] = [None] * len(tasks)

@@ -155,6 +155,7 @@ def audit_to_dict(result: AuditResult) -> dict[str, Any]:
         "root": result.root,
         "policy": {
             "path": result.policy_path,
+            "origin": result.policy_origin,
             "release": {"name": result.release_name, "license": result.release_license},
         },
         "run": {

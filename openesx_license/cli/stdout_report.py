@@ -1,0 +1,32 @@
+"""``audit --out -``: findings.json on standard output, for pipes (``| jq``) and wrappers.
+
+Only the JSON report can go there: every other file format needs a folder, and ``github``
+annotations would interleave with the JSON. The check runs before the scan, so a wrong
+combination costs nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from openesx_license.errors import UsageError
+from openesx_license.model import AuditResult
+from openesx_license.reports import ReportFormat, formatter_class
+
+
+def check_stdout_formats(formats: Sequence[ReportFormat]) -> None:
+    """Raise :class:`UsageError` unless ``formats`` is just ``json``."""
+    others = [f.value for f in formats if f is not ReportFormat.JSON]
+    if others:
+        raise UsageError(
+            f"--out -: only the json report can be written to stdout, not {', '.join(others)}; "
+            "give --out a folder for the other formats"
+        )
+
+
+def write_stdout_report(result: AuditResult) -> None:
+    """Write findings.json's text to standard output."""
+    text = formatter_class(ReportFormat.JSON)().render(result)
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,64 @@
+"""StageProgress: a bar with rate and ETA on a terminal, one line per stage in a log, or
+nothing."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from openesx_license._util import progress as progress_mod
+from openesx_license._util.progress import StageProgress, auto_mode
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_lines_mode_writes_one_line_per_stage_with_rate() -> None:
+    out = io.StringIO()
+    sink = StageProgress("lines", stream=out, prefix="x: ")
+    sink.phase("inventory", 1)
+    sink.advance()
+    sink.phase("reading files", 300, unit="files")
+    sink.advance(150)
+    time.sleep(0.06)
+    sink.advance(150)
+    sink.stage("building the graph", 300)
+    sink.close()
+    sink.close()  # a second close writes nothing more
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("x: inventory: ") and lines[0].endswith(" s")
+    assert lines[1].startswith("x: reading files: 300 files in ") and "files/s)" in lines[1]
+    assert lines[2].startswith("x: building the graph: 300 files in ")
+    assert "\r" not in out.getvalue()
+
+
+def test_bar_mode_shows_rate_and_eta_then_clears(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+    monkeypatch.setattr(progress_mod.time, "monotonic", lambda: now[0])
+    out = _Tty()
+    sink = StageProgress("bar", stream=out)
+    sink.phase("matching licences", 100)
+    now[0] += 10.0
+    sink.advance(25)  # 2.5 per second: 75 left take 30 s
+    drawn = out.getvalue().split("\r\033[K")[-1]
+    assert "25/100" in drawn and "2/s" in drawn and "ETA 0:30" in drawn
+    sink.close()
+    assert out.getvalue().endswith("\r\033[K")
+
+
+def test_off_mode_and_auto_mode() -> None:
+    out = io.StringIO()
+    sink = StageProgress("off", stream=out)
+    sink.phase("a", 10)
+    sink.advance(10)
+    sink.stage("b", 5)
+    sink.close()
+    assert out.getvalue() == ""
+    assert auto_mode(io.StringIO()) == "lines"
+    assert auto_mode(_Tty()) == "bar"
+    assert auto_mode(_Tty(), quiet=True) == "off"
