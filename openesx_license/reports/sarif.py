@@ -1,10 +1,18 @@
 """``findings.sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 Every registered rule is described in ``tool.driver.rules`` (guidance as help text and
-markdown); each finding is a result located relative to ``SRCROOT`` (the audited root), with a
-``partialFingerprints`` entry that ignores line numbers, the dependency chain as
-``relatedLocations`` and a ``codeFlows`` thread flow (one location per hop), and a
-``suppressions`` entry when a waiver or the baseline accepted it.
+markdown, ``helpUri`` at its section of docs/rules.md, a ``security-severity`` so that GitHub
+ranks the alerts); each finding is a result with a ``partialFingerprints`` entry that ignores
+line numbers, the dependency chain as ``relatedLocations`` and a ``codeFlows`` thread flow (one
+location per hop), and a ``suppressions`` entry when a waiver or the baseline accepted it.
+
+Locations: when the audited folder lies inside a git work tree, paths are relative to the
+repository's top (``REPOROOT``; the folder's ``git rev-parse --show-prefix`` is put in front),
+because code scanning resolves them against the checkout: an audit of ``hypervisor/`` must put
+its alerts on ``hypervisor/vmkernel/x.c``. ``SRCROOT`` (the audited folder) is then declared
+relative to ``REPOROOT``. Outside git, paths are relative to ``SRCROOT`` as before.
+``automationDetails.id`` (``openesx-license/<folder>/<run>``) keeps the alerts of audits of
+different folders of one repository apart.
 
 GitHub's documented limits are respected: at most 25,000 results per run (the worst are kept
 and ``run.properties`` says how many were dropped), 1,000 locations per result, 10,000 thread
@@ -15,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -28,6 +37,7 @@ from openesx_license.reports.registry import Formatter, ReportFormat
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/openesx/openesx-license"
+RULES_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"  # + "#<rule-id>": the rule's section
 FINGERPRINT_KEY = "openesxFingerprint/v1"
 
 MAX_RESULTS = 25_000
@@ -39,7 +49,32 @@ MAX_TEXT = 4_000  # characters of one message; longer evidence text is cut with 
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 
-#: rule id -> tags besides "license-compliance" (GitHub shows them as filters)
+#: GitHub's security severity (0-10: 9+ critical, 7+ high, 4+ medium, else low) per rule; a
+#: rule not listed gets its default severity's. Leaking proprietary code is the worst outcome
+#: of a release (legal exposure that cannot be undone), a licence conflict the next.
+SECURITY_SEVERITY = {
+    "proprietary-code": 9.5,
+    "copied-code": 9.5,
+    "boundary-crossing": 8.5,
+    "license-conflict": 7.5,
+    "outbound-incompatible": 7.5,
+    "denied-license": 7.5,
+    "gpl-only-symbol": 7.0,
+    "unknown-license": 5.0,
+    "expired-waiver": 5.0,
+    "unmapped-file": 3.0,
+    "stale-waiver": 2.0,
+}
+_DEFAULT_SECURITY_SEVERITY = {Severity.ERROR: 7.0, Severity.WARNING: 4.0, Severity.NOTE: 1.0}
+
+
+def security_severity(rule_id: str, severity: Severity) -> str:
+    """The ``security-severity`` of a rule, as the string GitHub expects (``"9.5"``)."""
+    return f"{SECURITY_SEVERITY.get(rule_id, _DEFAULT_SECURITY_SEVERITY[severity]):.1f}"
+
+
+#: rule id -> tags besides "license-compliance" and "security" (GitHub shows them as filters;
+#: "security" makes GitHub read the security-severity)
 _TAGS = {
     "proprietary-code": ("ip-boundary",),
     "boundary-crossing": ("ip-boundary", "dependency"),
@@ -76,7 +111,7 @@ def rule_descriptors(result: AuditResult) -> list[dict[str, Any]]:
 
     descriptors: dict[str, dict[str, Any]] = {}
     for rule_id, rule in all_checks().items():
-        tags = ["license-compliance", *_TAGS.get(rule_id, ())][:MAX_TAGS]
+        tags = ["license-compliance", "security", *_TAGS.get(rule_id, ())][:MAX_TAGS]
         descriptors[rule_id] = {
             "id": rule_id,
             "name": _rule_name(rule_id),
@@ -90,8 +125,14 @@ def rule_descriptors(result: AuditResult) -> list[dict[str, Any]]:
                     f"Details: `openesx-license explain {rule_id}`."
                 ),
             },
+            "helpUri": f"{RULES_URI}#{rule_id}",
             "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-            "properties": {"tags": tags, "precision": "high", "waivable": rule.waivable},
+            "properties": {
+                "tags": tags,
+                "precision": "high",
+                "security-severity": security_severity(rule_id, rule.severity),
+                "waivable": rule.waivable,
+            },
         }
     for finding in result.findings:
         if finding.rule not in descriptors:
@@ -100,14 +141,59 @@ def rule_descriptors(result: AuditResult) -> list[dict[str, Any]]:
                 "name": _rule_name(finding.rule),
                 "shortDescription": {"text": finding.rule},
                 "defaultConfiguration": {"level": _LEVEL[finding.severity]},
-                "properties": {"tags": ["license-compliance", *_TAGS.get(finding.rule, ())]},
+                "properties": {
+                    "tags": ["license-compliance", "security", *_TAGS.get(finding.rule, ())],
+                    "security-severity": security_severity(finding.rule, finding.severity),
+                },
             }
     return [descriptors[k] for k in sorted(descriptors)]
 
 
-def _physical(path: str, line: int | None) -> dict[str, Any]:
+@dataclass(frozen=True, kw_only=True)
+class UriBase:
+    """How result paths (relative to the audited root) become artifact URIs: ``prefix`` put
+    in front, relative to the base id ``base_id``."""
+
+    prefix: str = ""
+    base_id: str = "SRCROOT"
+
+    def uri(self, path: str) -> str:
+        """The artifact URI of ``path`` (a path leaving the root is not prefixed)."""
+        if self.prefix and not path.startswith(("/", "../")):
+            path = self.prefix + path
+        return artifact_uri(path)
+
+
+AUDITED_ROOT = UriBase()
+
+
+def uri_base(result: AuditResult) -> UriBase:
+    """Repository-relative paths when the audited root is inside a git work tree."""
+    if result.repository_prefix is None:
+        return AUDITED_ROOT
+    return UriBase(prefix=result.repository_prefix, base_id="REPOROOT")
+
+
+def original_uri_base_ids(result: AuditResult) -> dict[str, Any]:
+    """``REPOROOT`` (the repository's top) and ``SRCROOT`` (the audited folder, relative to it)
+    inside git; ``SRCROOT`` alone outside."""
+    root = Path(result.root).resolve()
+    prefix = result.repository_prefix
+    audited = {"description": {"text": "the audited source tree"}}
+    if prefix is None:
+        return {"SRCROOT": {"uri": root.as_uri().rstrip("/") + "/", **audited}}
+    top = root
+    for _part in PurePosixPath(prefix).parts:
+        top = top.parent
+    repo = {"uri": top.as_uri().rstrip("/") + "/", "description": {"text": "the git repository"}}
+    if not prefix:
+        return {"REPOROOT": repo, "SRCROOT": {"uri": top.as_uri().rstrip("/") + "/", **audited}}
+    return {"REPOROOT": repo, "SRCROOT": {"uri": quote(prefix), "uriBaseId": "REPOROOT", **audited}}
+
+
+def _physical(path: str, line: int | None, base: UriBase = AUDITED_ROOT) -> dict[str, Any]:
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": "SRCROOT"}
+        "artifactLocation": {"uri": base.uri(path), "uriBaseId": base.base_id}
     }
     if line is not None and line >= 1:
         physical["region"] = {"startLine": line}
@@ -139,15 +225,20 @@ def _message(finding: Finding) -> str:
 
 
 def result_object(
-    finding: Finding, rule_index: dict[str, int], *, with_baseline: bool, flows: bool = True
+    finding: Finding,
+    rule_index: dict[str, int],
+    *,
+    with_baseline: bool,
+    flows: bool = True,
+    base: UriBase = AUDITED_ROOT,
 ) -> dict[str, Any]:
-    """One finding as a SARIF ``result``."""
+    """One finding as a SARIF ``result``, its paths made URIs by ``base``."""
     obj: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index[finding.rule],
         "level": _LEVEL[finding.severity],
         "message": {"text": _message(finding)},
-        "locations": [{"physicalLocation": _physical(finding.path, finding.line)}],
+        "locations": [{"physicalLocation": _physical(finding.path, finding.line, base)}],
         "partialFingerprints": {FINGERPRINT_KEY: stable_fingerprint(finding)},
         "properties": {
             "component": finding.component,
@@ -158,7 +249,7 @@ def result_object(
     hops = finding.evidence[:MAX_LOCATIONS]
     if flows and hops:
         obj["relatedLocations"] = [
-            {"id": i, "physicalLocation": _physical(ev.path, ev.line), "message": {"text": m}}
+            {"id": i, "physicalLocation": _physical(ev.path, ev.line, base), "message": {"text": m}}
             for i, (ev, m) in enumerate(((ev, _hop_message(ev)) for ev in hops), start=1)
         ]
     if flows and len(finding.evidence) > 1:
@@ -170,7 +261,7 @@ def result_object(
                         "locations": [
                             {
                                 "location": {
-                                    "physicalLocation": _physical(ev.path, ev.line),
+                                    "physicalLocation": _physical(ev.path, ev.line, base),
                                     "message": {"text": _hop_message(ev)},
                                 },
                                 "kinds": [ev.kind],
@@ -228,7 +319,8 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
             f"{len(findings) - len(kept)} of {len(findings)} findings left out (GitHub accepts "
             f"at most {max_results} results per run); findings.json has them all"
         )
-    root_uri = Path(result.root).resolve().as_uri().rstrip("/") + "/"
+    base = uri_base(result)
+    category = "openesx-license" + (f"/{base.prefix.rstrip('/')}" if base.prefix else "")
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -239,12 +331,16 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
                 "rules": rules,
             }
         },
-        "originalUriBaseIds": {
-            "SRCROOT": {"uri": root_uri, "description": {"text": "the audited source tree"}}
+        "automationDetails": {
+            "id": f"{category}/{result.generated_at or result.tree_hash}",
+            "description": {"text": f"openesx-license audit of {base.prefix or 'the tree'}"},
         },
+        "originalUriBaseIds": original_uri_base_ids(result),
         "invocations": [{"executionSuccessful": True, "endTimeUtc": result.generated_at or None}],
         "columnKind": "unicodeCodePoints",
-        "results": [result_object(f, rule_index, with_baseline=with_baseline) for f in kept],
+        "results": [
+            result_object(f, rule_index, with_baseline=with_baseline, base=base) for f in kept
+        ],
         "properties": properties,
     }
     if not result.generated_at:

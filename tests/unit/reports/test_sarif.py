@@ -5,12 +5,18 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from openesx_license.checks.registry import all_checks
 from openesx_license.model import AuditResult, Evidence, Finding, Severity
-from openesx_license.reports.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
+from openesx_license.pipeline import repository_prefix
+from openesx_license.reports.sarif import FINGERPRINT_KEY, RULES_URI, render_sarif, sarif_log
+from tests.helpers.report_fixtures import build_awkward_result
 from tests.helpers.schema_checks import sarif_schema, validate
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _run(result: AuditResult) -> dict[str, Any]:
@@ -160,3 +166,64 @@ def test_gzip_limit_trims_flows_then_results(awkward_result: AuditResult) -> Non
     assert all("Path: [" not in r["message"]["text"] for r in run["results"])
     assert run["properties"]["resultsTruncated"] is True
     validate(json.loads(text), sarif_schema())
+
+
+def test_rules_have_help_uri_at_their_docs_section_and_security_severity(
+    awkward_result: AuditResult,
+) -> None:
+    from openesx_license.cli.rules import rules_markdown
+
+    docs = (REPO / "docs" / "rules.md").read_text()
+    assert docs == rules_markdown(), "regenerate: openesx-license rules --markdown > docs/rules.md"
+    headings = {line[3:] for line in docs.splitlines() if line.startswith("## ")}
+    rules = _run(awkward_result)["tool"]["driver"]["rules"]
+    for rule in rules:
+        uri = rule.get("helpUri")
+        if rule["id"] in all_checks():
+            assert uri == f"{RULES_URI}#{rule['id']}"
+            assert rule["id"] in headings  # the anchor GitHub makes of "## <id>"
+        severity = float(rule["properties"]["security-severity"])
+        assert 0.0 < severity <= 10.0
+        assert "security" in rule["properties"]["tags"]  # GitHub reads the severity only then
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["proprietary-code"]["properties"]["security-severity"] == "9.5"
+    assert float(by_id["stale-waiver"]["properties"]["security-severity"]) < 4.0
+
+
+def test_automation_details_name_the_run(awkward_result: AuditResult) -> None:
+    run = _run(awkward_result)
+    assert run["automationDetails"]["id"] == f"openesx-license/{awkward_result.generated_at}"
+    inside = dataclasses.replace(awkward_result, repository_prefix="hypervisor/")
+    assert _run(inside)["automationDetails"]["id"].startswith("openesx-license/hypervisor/")
+
+
+def test_paths_relative_to_the_repository_top_for_a_subfolder(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = repo / "hypervisor" / "core"
+    root.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert repository_prefix(root) == "hypervisor/core/"
+    assert repository_prefix(repo) == ""
+    assert repository_prefix(tmp_path) is None
+    result = dataclasses.replace(
+        build_awkward_result(), root=str(root), repository_prefix="hypervisor/core/"
+    )
+    log = json.loads(render_sarif(result))
+    validate(log, sarif_schema())
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["REPOROOT"]["uri"] == repo.resolve().as_uri() + "/"
+    assert run["originalUriBaseIds"]["SRCROOT"] == {
+        "uri": "hypervisor/core/",
+        "uriBaseId": "REPOROOT",
+        "description": {"text": "the audited source tree"},
+    }
+    res = next(r for r in run["results"] if r["ruleId"] == "boundary-crossing")
+    loc = res["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert loc == {"uri": "hypervisor/core/vmkernel/sched.c", "uriBaseId": "REPOROOT"}
+    hops = [r["physicalLocation"]["artifactLocation"]["uri"] for r in res["relatedLocations"]]
+    assert hops[-1] == "hypervisor/core/vmotion/migrate.c"
+    top = dataclasses.replace(result, root=str(repo), repository_prefix="")
+    run = json.loads(render_sarif(top))["runs"][0]
+    res = next(r for r in run["results"] if r["ruleId"] == "boundary-crossing")
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "vmkernel/sched.c"
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == repo.resolve().as_uri() + "/"
