@@ -44,7 +44,7 @@ TOP_FINDINGS = 10
     default=("json",),
     show_default=True,
     help="Report formats, comma-separated or repeated: html, json, sarif, spdx, cyclonedx, "
-    "notice, md, github.",
+    "notice, md, github, gitlab.",
 )
 @click.option(
     "--baseline",

@@ -32,6 +32,7 @@ class ReportFormat(str, Enum):
     NOTICE = "notice"
     MD = "md"
     GITHUB = "github"
+    GITLAB = "gitlab"
 
 
 class Formatter(ABC):
@@ -60,6 +61,7 @@ FORMATS: dict[ReportFormat, str] = {
     ReportFormat.NOTICE: "openesx_license.reports.notice:NoticeFormatter",
     ReportFormat.MD: "openesx_license.reports.markdown:MarkdownFormatter",
     ReportFormat.GITHUB: "openesx_license.reports.github:GithubFormatter",
+    ReportFormat.GITLAB: "openesx_license.reports.gitlab:GitlabFormatter",
 }
 
 
