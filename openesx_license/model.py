@@ -392,6 +392,11 @@ class ComponentSummary:
     declared_license: str | None
     files: int
     licenses: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    #: SBOM identity from the policy ([[component]] version, supplier, purl, cpe)
+    version: str | None = None
+    supplier: str | None = None  # "Organization: X" or "Person: X"
+    purl: str | None = None
+    cpe: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -258,6 +258,10 @@ def component_summaries(
             declared_license=c.license,
             files=sum(licenses[c.name].values()),
             licenses=dict(licenses[c.name].most_common()),
+            version=c.identity.version,
+            supplier=c.identity.supplier,
+            purl=c.identity.purl,
+            cpe=c.identity.cpe,
         )
         for c in policy.components
     ]

@@ -20,6 +20,7 @@ from typing import Any
 
 from openesx_license._util.globs import glob_problem
 from openesx_license.config.decisions import decisions_path, load_decisions
+from openesx_license.config.identity import read_identity
 from openesx_license.config.model import (
     BoundaryRule,
     Component,
@@ -181,7 +182,11 @@ class _PolicyReader(TableReader):
         seen_names: dict[str, str] = {}
         seen_globs: dict[str, str] = {}
         for where, table in self.tables(data, "component"):
-            self.keys(table, where, ("name", "class", "paths", "license"))
+            self.keys(
+                table,
+                where,
+                ("name", "class", "paths", "license", "version", "supplier", "purl", "cpe"),
+            )
             name = self.typed(table, where, "name", str, required=True)
             klass = self.enum(table, where, "class", ComponentClass, required=True)
             paths = self.strings(
@@ -207,9 +212,16 @@ class _PolicyReader(TableReader):
                         "the same glob cannot belong to two components",
                     )
                 seen_globs[glob] = f"{where} ({name})"
+            identity = read_identity(self, table, where)
             if name and klass is not None and paths:
                 out.append(
-                    Component(name=name, component_class=klass, paths=paths, license=license_)
+                    Component(
+                        name=name,
+                        component_class=klass,
+                        paths=paths,
+                        license=license_,
+                        identity=identity,
+                    )
                 )
         return out
 

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
+from openesx_license.config.identity import ComponentIdentity
 from openesx_license.detect.prepare import DEFAULT_MARKERS
 from openesx_license.ipindex.match import CopySettings
 from openesx_license.model import EDGE_KINDS, Decision, Severity
@@ -39,6 +40,8 @@ class Component:
     component_class: ComponentClass
     paths: tuple[str, ...]
     license: str | None = None  # declared licence (SPDX expression)
+    #: SBOM identity: version, supplier, purl, cpe (config/identity.py)
+    identity: ComponentIdentity = field(default_factory=ComponentIdentity)
 
 
 @dataclass(frozen=True, kw_only=True)

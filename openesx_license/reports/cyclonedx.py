@@ -1,12 +1,13 @@
 """``sbom.cdx.json``: a CycloneDX 1.6 BOM of the open release, built with cyclonedx-python-lib.
 
 ``metadata.component`` is the release; each open or third-party component of the policy is a
-top-level component, and its files are nested ``file`` components with their SHA-1, the
-concluded licence (``licenses``, acknowledgement ``concluded``) and, as ``evidence``, the
-licence stated in the file (acknowledgement ``declared``) and its copyright statements.
-Proprietary components and unclaimed files are left out; a ``metadata.properties`` entry
-(``openesx:scope``) says so. Component edges between released components become
-``dependencies``.
+top-level component (with a version, a supplier, and the purl and CPE the policy gives, so that
+Dependency-Track can match it; defaults in :mod:`openesx_license.reports.sbom_identity`), and
+its files are nested ``file`` components with their SHA-1, the concluded licence (``licenses``,
+acknowledgement ``concluded``) and, as ``evidence``, the licence stated in the file
+(acknowledgement ``declared``) and its copyright statements. Proprietary components and
+unclaimed files are left out; a ``metadata.properties`` entry (``openesx:scope``) says so.
+Component edges between released components become ``dependencies``.
 
 CycloneDX 1.6 allows one licence *expression* per ``licenses`` list and does not parse it:
 expressions are normalised to SPDX first (``WITH`` kept, unknown ids as ``LicenseRef-``), which
@@ -25,15 +26,24 @@ from cyclonedx.model import Copyright, HashAlgorithm, HashType, Property
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.component_evidence import ComponentEvidence
+from cyclonedx.model.contact import OrganizationalEntity
 from cyclonedx.model.license import LicenseAcknowledgement, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
+from packageurl import PackageURL
 
-from openesx_license.model import AuditResult, FileRecord
+from openesx_license.model import AuditResult, ComponentSummary, FileRecord
 from openesx_license.reports.common import release_scope
 from openesx_license.reports.license_data import spdx_expression
 from openesx_license.reports.registry import Formatter, ReportFormat
+from openesx_license.reports.sbom_identity import (
+    component_supplier,
+    component_version,
+    release_supplier,
+    release_version,
+    split_supplier,
+)
 
 _NAMESPACE = uuid.UUID("6f1c1a52-3b8e-4b8a-9a55-0e5b6f0e5a11")  # serial numbers: uuid5 in here
 
@@ -72,13 +82,35 @@ def _file_component(rec: FileRecord) -> Component:
     )
 
 
+def _supplier(supplier: str | None) -> OrganizationalEntity | None:
+    return OrganizationalEntity(name=split_supplier(supplier)[1]) if supplier else None
+
+
+def _component(
+    comp: ComponentSummary, result: AuditResult, scope_files: tuple[FileRecord, ...]
+) -> Component:
+    return Component(
+        type=ComponentType.LIBRARY,
+        name=comp.name,
+        version=component_version(comp, result),
+        supplier=_supplier(component_supplier(comp, result)),
+        purl=PackageURL.from_string(comp.purl) if comp.purl else None,
+        cpe=comp.cpe,
+        bom_ref=f"component:{comp.name}",
+        licenses=_licenses(comp.declared_license, LicenseAcknowledgement.DECLARED),
+        components=[_file_component(rec) for rec in scope_files],
+        properties=[Property(name="openesx:class", value=comp.component_class)],
+    )
+
+
 def cyclonedx_bom(result: AuditResult) -> Bom:
     """The CycloneDX BOM of the open release."""
     scope = release_scope(result)
     release = Component(
         type=ComponentType.APPLICATION,
         name=result.release_name or "release",
-        version=result.tree_hash or None,
+        version=release_version(result),
+        supplier=_supplier(release_supplier(result)),
         bom_ref="release",
         description=scope.comment(result.release_name),
         licenses=_licenses(result.release_license, LicenseAcknowledgement.DECLARED),
@@ -97,15 +129,7 @@ def cyclonedx_bom(result: AuditResult) -> Bom:
         ],
     )
     components = [
-        Component(
-            type=ComponentType.LIBRARY,
-            name=comp.name,
-            bom_ref=f"component:{comp.name}",
-            licenses=_licenses(comp.declared_license, LicenseAcknowledgement.DECLARED),
-            components=[_file_component(rec) for rec in scope.files.get(comp.name, ())],
-            properties=[Property(name="openesx:class", value=comp.component_class)],
-        )
-        for comp in scope.components
+        _component(comp, result, scope.files.get(comp.name, ())) for comp in scope.components
     ]
     serial = uuid.uuid5(
         _NAMESPACE, f"{result.release_name}\0{result.tree_hash}\0{result.generated_at}"

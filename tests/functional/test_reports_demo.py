@@ -87,6 +87,7 @@ def test_every_format_written_atomically(demo_reports: tuple[Path, list[Path], s
             "NOTICE.txt",
             "findings.json",
             "findings.sarif",
+            "gl-code-quality.json",
             "report.html",
             "sbom.cdx.json",
             "sbom.spdx.json",

@@ -98,8 +98,8 @@ def test_spdx_structure(spdx: dict[str, Any]) -> None:
         (r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"])
         for r in spdx["relationships"]
     }
-    assert ("SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Release-OpenESX") in rels
-    assert ("SPDXRef-Release-OpenESX", "CONTAINS", "SPDXRef-Package-vmkernel") in rels
+    assert ("SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Package-release-OpenESX") in rels
+    assert ("SPDXRef-Package-release-OpenESX", "CONTAINS", "SPDXRef-Package-vmkernel") in rels
     packages = {p["name"]: p for p in spdx["packages"]}
     assert packages["linux-uapi"]["licenseDeclared"] == WITH_EXPR
     assert packages["vmkernel"]["packageVerificationCode"]["packageVerificationCodeValue"]
