@@ -35,9 +35,10 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
-    """One finding as a workflow command line (without the newline)."""
-    props = [f"file={escape_property(finding.path)}"]
+def annotation(finding: Finding, prefix: str = "") -> str:
+    """One finding as a workflow command line (without the newline); ``prefix`` is the audited
+    folder's place in the repository (GitHub reads ``file=`` from the repository's top)."""
+    props = [f"file={escape_property(prefix + finding.path)}"]
     if finding.line:
         props.append(f"line={finding.line}")
     title = f"{finding.rule} ({finding.component})" if finding.component else finding.rule
@@ -56,7 +57,7 @@ def annotation(finding: Finding) -> str:
 def annotation_lines(result: AuditResult) -> list[str]:
     """Every new finding as a workflow command, worst first, then an overflow notice if due."""
     new = [f for f in sorted_findings(result) if f.status is FindingStatus.NEW]
-    lines = [annotation(f) for f in new]
+    lines = [annotation(f, result.repository_prefix or "") for f in new]
     per_kind = Counter(_COMMAND[f.severity] for f in new)
     overflow = {kind: n for kind, n in per_kind.items() if n > ANNOTATIONS_PER_KIND}
     if overflow:

@@ -5,7 +5,7 @@ The sdist and the wheel are built with setuptools' PEP 517 backend in a copy of 
 repository (no network: the build runs without isolation, on this environment's setuptools,
 which must satisfy ``build-system.requires``). The fresh venv gets the wheel alone
 (``pip install --no-deps``); its dependencies (ScanCode and the rest, hundreds of megabytes)
-come from this environment's site-packages through a ``.pth`` file. The test then runs
+come from this environment's site-packages (:mod:`tests.helpers.fresh_venv`). The test then runs
 ``openesx-license --version`` and the demo audit from an unrelated folder, so the rules and
 report templates must come from inside the wheel.
 """
@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tarfile
 import zipfile
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from openesx_license import __version__
+from tests.helpers.fresh_venv import OFFLINE_PIP_ARGS, clean_env, make_fresh_venv
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.scancode
@@ -103,18 +103,11 @@ def test_wheel_metadata_is_complete(dist: dict[str, Path]) -> None:
 @pytest.fixture(scope="module")
 def fresh_venv(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("fresh") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    # dependencies from this environment, after the venv's own site-packages
-    (Path(site) / "shared-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    bin_dir = make_fresh_venv(venv)
     proc = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(dist["wheel"])],
-        capture_output=True, text=True, env=env, check=False,
+        [str(bin_dir / "python"), "-m", "pip", "install", "-q", *OFFLINE_PIP_ARGS.split(),
+         str(dist["wheel"])],
+        capture_output=True, text=True, env=clean_env(bin_dir), check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     return venv
