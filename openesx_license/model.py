@@ -210,6 +210,7 @@ class ScanStats:
     files: int = 0
     detected: int = 0  # files whose text went through the engines in this run
     cached: int = 0  # files answered from the cache
+    imported: int = 0  # files answered by a ScanCode JSON scan (--from-scancode)
     distinct_blocks: int = 0  # distinct licence blocks sent to ScanCode
     seconds: float = 0.0
 

@@ -16,6 +16,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -45,6 +46,9 @@ from openesx_license.model import (
     ScanResult,
 )
 
+if TYPE_CHECKING:  # detect loads lazily (ScanCode's import takes seconds)
+    from openesx_license.detect.scancode_import import ImportedScan
+
 
 def read_policy(path: Path | None) -> Policy:
     """The policy at ``path`` (None: the built-in one), its waivers checked against the ids of
@@ -73,13 +77,15 @@ def run_audit(
     today: dt.date | None = None,
     progress: bool | StageProgress | None = None,
     policy_origin: PolicyOrigin | None = None,
+    from_scancode: Path | None = None,
 ) -> AuditResult:
     """Audit the tree at ``root`` against ``policy`` and return everything that was learned.
 
     Steps: scan (inventory + licence detection), component mapping (and declared licences),
     dependency graph, every registered rule, then summaries. ``progress`` receives each stage
     (None: a bar on a terminal, nothing otherwise; False: nothing); ``policy_origin`` says how
-    the policy was found (default: built-in or given). Raises
+    the policy was found (default: built-in or given); ``from_scancode`` is a ScanCode JSON
+    scan whose detections answer the files it covers. Raises
     :class:`~openesx_license.errors.UsageError` when ``root`` is not a folder.
     """
     root = _check_root(root)
@@ -89,9 +95,10 @@ def run_audit(
     gate = prepare_gate(root, policy, baseline=baseline, since=since)  # fail fast, before scanning
     if ip_index is not None:
         check_index(ip_index, policy)  # a wrong index fails before minutes of scanning too
+    imported = read_scancode_scan(from_scancode, root)
 
     components = component_map(policy)
-    scan = scan_step(root, policy, run, progress=stages)
+    scan = scan_step(root, policy, run, progress=stages, imported=imported)
     files = apply_components(scan.files, components)
     if policy.decisions:  # a reviewer's concluded licence is the file's concluded licence
         files = concluded_licenses(files, policy.decisions, root)
@@ -171,8 +178,23 @@ def component_map(policy: Policy) -> ComponentMap:
     return ComponentMap(policy, resolvers=(index_resolver(policy),))
 
 
+def read_scancode_scan(path: Path | None, root: Path) -> ImportedScan | None:
+    """The ScanCode JSON scan of ``--from-scancode`` (None without one); a bad file is a
+    :class:`~openesx_license.errors.UsageError` before anything is scanned."""
+    if path is None:
+        return None
+    from openesx_license.detect.scancode_import import load_scancode_json
+
+    return load_scancode_json(path, root)
+
+
 def scan_step(
-    root: Path, policy: Policy, run: RunOptions, *, progress: bool | ProgressSink | None = None
+    root: Path,
+    policy: Policy,
+    run: RunOptions,
+    *,
+    progress: bool | ProgressSink | None = None,
+    imported: ImportedScan | None = None,
 ) -> ScanResult:
     """Inventory and licence detection, with the policy's exclusions and markers."""
     from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
@@ -185,6 +207,7 @@ def scan_step(
         cache_dir=run.cache_dir,
         use_cache=run.use_cache,
         progress=progress,
+        imported=imported,
     )
 
 

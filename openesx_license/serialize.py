@@ -98,6 +98,7 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
             "files": result.stats.files,
             "detected": result.stats.detected,
             "cached": result.stats.cached,
+            "imported": result.stats.imported,
             "distinct_blocks": result.stats.distinct_blocks,
             "seconds": round(result.stats.seconds, 3),
         },

@@ -75,6 +75,12 @@ TOP_FINDINGS = 10
     help="Fingerprint index of proprietary code (from `fingerprint`) to find copied code.",
 )
 @click.option(
+    "--from-scancode",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Reuse a ScanCode JSON scan of PATH (`scancode -l -c --json`): its detections answer "
+    "the files it covers; the others are scanned.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice([f.value for f in FailOn]),
     default="error",
@@ -92,6 +98,7 @@ def audit(
     since: str | None,
     today: dt.datetime | None,
     ip_index: Path | None,
+    from_scancode: Path | None,
     fail_on: str,
     jobs: int | None,
     no_cache: bool,
@@ -120,6 +127,7 @@ def audit(
         today=today.date() if today else None,
         progress=verbosity.stage_progress(prefix="openesx-license: "),
         policy_origin=choice.origin,
+        from_scancode=from_scancode,
     )
     # the reports state the verdict of this run's threshold (the pipeline does not know it)
     result = dataclasses.replace(result, fail_on=FailOn(fail_on), strict_baseline=strict_baseline)

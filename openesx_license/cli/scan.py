@@ -51,6 +51,12 @@ TABLE_ROWS = 15
     "'Proprietary and Confidential').",
 )
 @click.option(
+    "--from-scancode",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Reuse a ScanCode JSON scan of PATH (`scancode -l -c --json`): its detections answer "
+    "the files it covers; the others are scanned.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar on stderr (default: only when stderr is a terminal).",
@@ -63,12 +69,15 @@ def scan(
     cache_dir: Path | None,
     exclude: tuple[str, ...],
     markers: tuple[str, ...],
+    from_scancode: Path | None,
     progress: bool | None,
 ) -> int:
     """List every file of PATH with its licence (SPDX), copyright holders and proprietary
     markers, with the evidence of each (method, lines, score, matched rule)."""
     from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
+    from openesx_license.detect.scancode_import import load_scancode_json
 
+    imported = load_scancode_json(from_scancode, path) if from_scancode else None
     result = scan_tree(
         path,
         exclude=exclude,
@@ -77,6 +86,7 @@ def scan(
         cache_dir=cache_dir,
         use_cache=not no_cache,
         progress=False if verbosity.quiet() else progress,
+        imported=imported,
     )
     if json_path is not None:
         document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False) + "\n"

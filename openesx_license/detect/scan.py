@@ -29,6 +29,7 @@ from openesx_license.detect.index_server import matcher_context, stop_index_serv
 from openesx_license.detect.prepare import DEFAULT_MARKERS, PreparedFile, prepare_file
 from openesx_license.detect.progress import ProgressBar
 from openesx_license.detect.resolve import apply_governing_files, resolve_references
+from openesx_license.detect.scancode_import import ImportedScan
 from openesx_license.errors import UsageError
 from openesx_license.inventory import list_files
 from openesx_license.inventory.classify import language_of
@@ -53,14 +54,17 @@ def scan_tree(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     progress: bool | ProgressSink | None = None,
+    imported: ImportedScan | None = None,
 ) -> ScanResult:
     """Licence, copyright and marker inventory of every file below ``root``.
 
     ``markers`` defaults to :data:`~openesx_license.detect.prepare.DEFAULT_MARKERS`;
     ``jobs`` to the number of cores; ``cache_dir`` to :func:`default_cache_dir`;
     ``use_cache=False`` neither reads nor writes the cache; ``progress=None`` draws a bar only
-    when stderr is a terminal (a :class:`ProgressSink` receives the stages instead). Raises
-    :class:`UsageError` for a missing ``root``.
+    when stderr is a terminal (a :class:`ProgressSink` receives the stages instead);
+    ``imported`` (a ScanCode JSON scan) answers the files it covers instead of the engine
+    (they are read for tags and markers, not cached). Raises :class:`UsageError` for a
+    missing ``root``.
     """
     started = time.perf_counter()
     root = Path(root)
@@ -87,8 +91,12 @@ def scan_tree(
         marker_id = hashlib.sha1("\0".join(marker_list).encode(), usedforsecurity=False)
         file_key = {e.path: f"{e.sha1}:{marker_id.hexdigest()[:12]}" for e in entries}
         scannable = [e for e in entries if e.sha1 and e.kind is not FileKind.BINARY]
-        known = cache.get_many("files", (file_key[e.path] for e in scannable))
-        misses = [e for e in scannable if file_key[e.path] not in known]
+        covered = [e for e in scannable if imported is not None and imported.covers(e)]
+        from_scan = {e.path for e in covered}
+        known = cache.get_many(
+            "files", (file_key[e.path] for e in scannable if e.path not in from_scan)
+        )
+        misses = [e for e in scannable if e.path not in from_scan and file_key[e.path] not in known]
 
         def executor(units: int, threshold: int, role: str = "matchers") -> Executor | None:
             """A pool for ``units`` of work, or None when this process should do it."""
@@ -99,13 +107,14 @@ def scan_tree(
                 pools[role] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             return pools[role]
 
-        bar.phase("reading files", len(misses))
-        prepared = _run_chunks(
-            executor(len(misses), POOL_MIN_FILES, "readers"),
+        bar.phase("reading files", len(misses) + len(covered))
+        read = _run_chunks(
+            executor(len(misses) + len(covered), POOL_MIN_FILES, "readers"),
             _prepare_chunk,
-            [(str(root), chunk, marker_list) for chunk in _chunked(misses, _FILE_CHUNK)],
+            [(str(root), chunk, marker_list) for chunk in _chunked(misses + covered, _FILE_CHUNK)],
             bar,
         )
+        prepared, reused = read[: len(misses)], read[len(misses) :]
         if "readers" in pools:  # done: their memory is not kept while the matchers work
             pools.pop("readers").shutdown()
         new_facts, distinct = _detect(prepared, cache, executor, bar)
@@ -122,13 +131,16 @@ def scan_tree(
         e.path: known[file_key[e.path]] for e in scannable if file_key[e.path] in known
     }
     facts_by_path.update({p.path: f for p, f in zip(prepared, new_facts, strict=True)})
+    if imported is not None:
+        facts_by_path.update({p.path: imported.facts(p) for p in reused})
     resolved = resolve_references(facts_by_path)
     records = [_record(e, resolved.get(e.path)) for e in entries]
     records = apply_governing_files(records)
     stats = ScanStats(
         files=len(entries),
         detected=len(misses),
-        cached=len(scannable) - len(misses),
+        cached=len(scannable) - len(misses) - len(covered),
+        imported=len(covered),
         distinct_blocks=distinct,
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -179,6 +179,7 @@ def audit_to_dict(result: AuditResult) -> dict[str, Any]:
                 "files": stats.files,
                 "detected": stats.detected,
                 "cached": stats.cached,
+                "imported": stats.imported,
                 "distinct_blocks": stats.distinct_blocks,
                 "seconds": round(stats.seconds, 3),
             },
