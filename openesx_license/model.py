@@ -77,6 +77,7 @@ class LicenseSource(Label):
     DETECTED = "detected"  # the file's own text or SPDX tag
     LICENSE_FILE = "license-file"  # the COPYING/LICENSE file governing its folder
     DECLARED = "declared"  # its policy component's declared licence
+    REUSE = "reuse"  # a REUSE.toml annotation or .reuse/dep5 paragraph naming the file
     DECISION = "decision"  # a reviewer's concluded-license decision (docs/decisions.md)
     NONE = "none"  # nothing: the licence is unknown
 

@@ -66,6 +66,7 @@ def license_evidence(record: FileRecord, ids: tuple[str, ...] = ()) -> tuple[Evi
         how = {
             "declared": "declared by its component in the policy",
             "license-file": "from the governing licence file",
+            "reuse": "declared in REUSE.toml or .reuse/dep5",
         }.get(record.license_source, record.license_source)
         out.append(
             Evidence(

@@ -29,6 +29,7 @@ from openesx_license.detect.index_server import matcher_context, stop_index_serv
 from openesx_license.detect.prepare import DEFAULT_MARKERS, PreparedFile, prepare_file
 from openesx_license.detect.progress import ProgressBar
 from openesx_license.detect.resolve import apply_governing_files, resolve_references
+from openesx_license.detect.reuse import apply_reuse
 from openesx_license.detect.scancode_import import ImportedScan
 from openesx_license.errors import UsageError
 from openesx_license.inventory import list_files
@@ -135,7 +136,7 @@ def scan_tree(
         facts_by_path.update({p.path: imported.facts(p) for p in reused})
     resolved = resolve_references(facts_by_path)
     records = [_record(e, resolved.get(e.path)) for e in entries]
-    records = apply_governing_files(records)
+    records = apply_reuse(root, apply_governing_files(records))
     stats = ScanStats(
         files=len(entries),
         detected=len(misses),

@@ -86,6 +86,7 @@ _SOURCE_NOTE = {
     "detected": "concluded from the licence stated in the file",
     "license-file": "concluded from the governing licence file {governing}",
     "declared": "concluded from the component's declared licence in the policy",
+    "reuse": "concluded from a REUSE declaration (REUSE.toml or .reuse/dep5)",
     "none": "no licence found",
 }
 
