@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from openesx_license._util.run import default_jobs
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import policy_option
 from openesx_license.config.model import CopiedCodeSettings
 from openesx_license.errors import UsageError
@@ -99,7 +100,7 @@ def fingerprint(
     for error in summary.errors:
         click.echo(f"openesx-license: warning: {error}", err=True)
     parts = ", ".join(f"{name} {n}" for name, n in summary.components.items()) or "none"
-    click.echo(
+    verbosity.info(
         f"{output}: {summary.files} files ({parts}), {summary.fingerprints} fingerprints, "
         f"{summary.symbols} exported symbols, {summary.headers} headers; k={params.k}, "
         f"window={params.window}; {summary.seconds:.1f} s"
@@ -107,7 +108,8 @@ def fingerprint(
             f"; {summary.skipped} files of no proprietary component skipped"
             if summary.skipped
             else ""
-        )
+        ),
+        err=False,
     )
     if summary.files == 0:
         click.echo("openesx-license: warning: no C or C++ file was indexed", err=True)
