@@ -13,6 +13,7 @@ every step and each step names its stages. It has three modes:
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from typing import Literal, Protocol, TextIO
@@ -136,8 +137,7 @@ class StageProgress:
         text = f"{self._label:<22}"
         if not self._counted:
             unit = f" {self._unit}" if self._unit else ""
-            self.stream.write(f"\r\033[K{self.prefix}{text} ({self._total:,}{unit}) ...")
-            self.stream.flush()
+            self._write(f"{text} ({self._total:,}{unit}) ...")
             return
         if self._total > 0:
             share = min(1.0, self._done / self._total)
@@ -145,12 +145,18 @@ class StageProgress:
             text += f" [{'#' * filled}{'-' * (24 - filled)}] {self._done:,}/{self._total:,}"
         if elapsed >= 0.5 and self._done:
             rate = self._done / elapsed
-            text += f" {rate:,.0f}{' ' + self._unit if self._unit else ''}/s"
+            shown = f"{rate:,.1f}" if rate < 10 else f"{rate:,.0f}"
+            text += f" {shown}{' ' + self._unit if self._unit else ''}/s"
             if self._total > self._done:
                 text += f" ETA {_clock((self._total - self._done) / rate)}"
         else:
             text += f" {_clock(elapsed)}"
-        self.stream.write("\r\033[K" + self.prefix + text)
+        self._write(text)
+
+    def _write(self, text: str) -> None:
+        # a line wider than the terminal wraps, and \r would then redraw only its last row
+        width = shutil.get_terminal_size((100, 24)).columns - 1
+        self.stream.write("\r\033[K" + (self.prefix + text)[:width])
         self.stream.flush()
 
 

@@ -4,6 +4,7 @@ nothing."""
 from __future__ import annotations
 
 import io
+import os
 import time
 
 import pytest
@@ -46,9 +47,21 @@ def test_bar_mode_shows_rate_and_eta_then_clears(monkeypatch: pytest.MonkeyPatch
     now[0] += 10.0
     sink.advance(25)  # 2.5 per second: 75 left take 30 s
     drawn = out.getvalue().split("\r\033[K")[-1]
-    assert "25/100" in drawn and "2/s" in drawn and "ETA 0:30" in drawn
+    assert "25/100" in drawn and "2.5/s" in drawn and "ETA 0:30" in drawn
     sink.close()
     assert out.getvalue().endswith("\r\033[K")
+
+
+def test_bar_never_wider_than_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        progress_mod.shutil, "get_terminal_size", lambda fallback: os.terminal_size((40, 24))
+    )
+    out = _Tty()
+    sink = StageProgress("bar", stream=out, prefix="openesx-license: ")
+    sink.phase("matching licences", 1000)
+    sink.stage("building the dependency graph", 20_313)
+    for drawn in out.getvalue().split("\r\033[K"):
+        assert len(drawn) <= 39
 
 
 def test_off_mode_and_auto_mode() -> None:
