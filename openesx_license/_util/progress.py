@@ -5,7 +5,9 @@
 every step and each step names its stages. It has three modes:
 
 - ``bar`` (stderr is a terminal): one line redrawn at most five times a second, with the stage,
-  units done of the total, units per second and an ETA;
+  units done of the total, units per second and an ETA; a stage that does not count its units
+  (:meth:`StageProgress.stage`: the graph, the rules) shows its size and a clock, redrawn
+  every second by a background thread, so that a long step never looks hung;
 - ``lines`` (a log, a CI job): one line per stage when it ends, with its count, time and rate,
   so a job log shows where the minutes went without a line per file;
 - ``off`` (``-q``): nothing.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 import time
 from typing import Literal, Protocol, TextIO
 
@@ -77,6 +80,9 @@ class StageProgress:
         self._drawn = 0.0
         self._open = False
         self._counted = True
+        self._lock = threading.Lock()
+        self._ticker: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def phase(self, label: str, total: int, *, unit: str = "") -> None:
         """End the current stage (if any) and start ``label`` with ``total`` units, counted
@@ -85,8 +91,17 @@ class StageProgress:
 
     def stage(self, label: str, size: int, *, unit: str = "files") -> None:
         """End the current stage and start ``label``, a step over ``size`` units that does
-        not count them one by one: the bar shows its size and, when it ends, its rate."""
+        not count them one by one: the bar shows its size and the time it has taken so far
+        (redrawn every second), and, when it ends, its rate."""
         self._begin(label, size, unit, counted=False)
+        if self.mode == "bar":
+            self._stop = threading.Event()
+            self._ticker = threading.Thread(target=self._tick, args=(self._stop,), daemon=True)
+            self._ticker.start()
+
+    def _tick(self, stop: threading.Event) -> None:
+        while not stop.wait(1.0):
+            self._draw(force=True)
 
     def _begin(self, label: str, total: int, unit: str, *, counted: bool) -> None:
         self.close()
@@ -105,12 +120,17 @@ class StageProgress:
 
     def close(self) -> None:
         """End the current stage: clear the bar, or write the stage's line."""
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join()
+            self._ticker = None
         if not self._open:
             return
         self._open = False
         if self.mode == "bar":
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+            with self._lock:
+                self.stream.write("\r\033[K")
+                self.stream.flush()
         elif self.mode == "lines":
             self.stream.write(self.prefix + self.summary_line() + "\n")
             self.stream.flush()
@@ -137,7 +157,7 @@ class StageProgress:
         text = f"{self._label:<22}"
         if not self._counted:
             unit = f" {self._unit}" if self._unit else ""
-            self._write(f"{text} ({self._total:,}{unit}) ...")
+            self._write(f"{text} ({self._total:,}{unit}) {_clock(elapsed)}")
             return
         if self._total > 0:
             share = min(1.0, self._done / self._total)
@@ -156,8 +176,10 @@ class StageProgress:
     def _write(self, text: str) -> None:
         # a line wider than the terminal wraps, and \r would then redraw only its last row
         width = shutil.get_terminal_size((100, 24)).columns - 1
-        self.stream.write("\r\033[K" + (self.prefix + text)[:width])
-        self.stream.flush()
+        with self._lock:
+            if self._open:
+                self.stream.write("\r\033[K" + (self.prefix + text)[:width])
+                self.stream.flush()
 
 
 def silent() -> StageProgress:

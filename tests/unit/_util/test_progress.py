@@ -75,3 +75,18 @@ def test_off_mode_and_auto_mode() -> None:
     assert auto_mode(io.StringIO()) == "lines"
     assert auto_mode(_Tty()) == "bar"
     assert auto_mode(_Tty(), quiet=True) == "off"
+
+
+def test_an_uncounted_stage_shows_a_running_clock() -> None:
+    out = _Tty()
+    sink = StageProgress("bar", stream=out)
+    sink.stage("building the dependency graph", 3_097)
+    time.sleep(1.3)
+    sink.close()
+    draws = [d for d in out.getvalue().split("\r\033[K") if d]
+    assert draws[0].endswith("(3,097 files) 0:00")
+    assert any(d.endswith("(3,097 files) 0:01") for d in draws[1:])
+    assert out.getvalue().endswith("\r\033[K")
+    size = len(out.getvalue())
+    time.sleep(1.1)
+    assert len(out.getvalue()) == size  # the clock stopped with the stage
