@@ -149,3 +149,15 @@ def test_scan_command_takes_licences_from_the_scan(
         main(["scan", str(tree), "--from-scancode", str(tmp_path / "none.json")])
     assert info.value.code == 2
     assert "none.json: no such file (--from-scancode)" in capsys.readouterr().err
+
+
+def test_strip_root_and_full_root_paths(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    stripped = {"headers": [{"options": {"--license": True, "--strip-root": True}}],
+                "files": [_file("sub/a.c", "MIT")]}  # fmt: skip
+    full = {"headers": [{"options": {"--license": True, "--full-root": True}}],
+            "files": [_file(f"{root.resolve()}/sub/a.c", "MIT")]}  # fmt: skip
+    for number, doc in enumerate((stripped, full)):
+        path = tmp_path / f"scan-{number}.json"
+        path.write_text(json.dumps(doc))
+        assert list(load_scancode_json(path, root).files) == ["sub/a.c"]
