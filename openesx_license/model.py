@@ -350,6 +350,9 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     #: the reviewed decision that settles it (status DECIDED)
     decision: Decision | None = None
+    #: under ``--since``: True when this change introduced the finding, False when it was
+    #: already in the tree (kept because it can never be accepted); None without ``--since``
+    introduced: bool | None = None
 
     def report_data(self) -> dict[str, Any]:
         """``data`` as reports write it, with ``policy_rule`` when the finding has one."""
@@ -369,6 +372,19 @@ class Blocker:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ComponentBlock:
+    """How one component stands in the way of one candidate licence (a cell of the matrix)."""
+
+    component: str
+    proprietary_files: int = 0  # proprietary code: blocks every candidate until removed
+    license_files: int = 0  # files whose licence does not allow the candidate
+    #: the licence expressions of the ``license_files``, most files first
+    licenses: tuple[str, ...] = ()
+    #: one blocking file of the component (licence blockers first), to point at
+    example: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReleaseOption:
     """One row of the release-licence options table."""
 
@@ -383,6 +399,14 @@ class ReleaseOption:
     #: of ``blocking_files``, those that are proprietary code (block every candidate until
     #: removed); the rest block this candidate by their licence
     proprietary_files: int = 0
+    #: every blocking component with its counts, in name order (the candidate x component
+    #: matrix of the reports)
+    components: tuple[ComponentBlock, ...] = ()
+
+    @property
+    def allowed_once_removed(self) -> bool:
+        """True when only proprietary code blocks this candidate (it goes once that is out)."""
+        return self.blocking_files == self.proprietary_files
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -409,7 +433,10 @@ class ComponentEdge:
     target: str
     kinds: tuple[str, ...]
     count: int
-    crossing: bool  # a forbidden boundary (drawn in red)
+    crossing: bool  # some edge of the pair crosses a boundary rule of the policy
+    #: the worst severity of the rules crossed: error (forbidden, drawn in red) or warning
+    #: (a layering or facade rule of warning level, drawn apart); None when not crossing
+    crossing_severity: Severity | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -460,3 +487,6 @@ class AuditResult:
     #: the audited root's place in its git repository (``git rev-parse --show-prefix``, e.g.
     #: ``hypervisor/``; '' at the top); None outside a git work tree
     repository_prefix: str | None = None
+    #: --redact-proprietary (or ``[reports] redact_proprietary``): no report shows a line of
+    #: proprietary code; each excerpt becomes its location and a hash
+    redact_proprietary: bool = False

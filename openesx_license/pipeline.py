@@ -44,6 +44,7 @@ from openesx_license.model import (
     Finding,
     ReleaseOption,
     ScanResult,
+    Severity,
 )
 
 if TYPE_CHECKING:  # detect loads lazily (ScanCode's import takes seconds)
@@ -152,6 +153,7 @@ def run_audit(
         since=since,
         stale_baseline=outcome.stale_baseline,
         diff=outcome.diff,
+        redact_proprietary=policy.reports.redact_proprietary,
     )
 
 
@@ -303,12 +305,13 @@ def component_summaries(
 
 def component_edges(components: ComponentMap, graph: nx.MultiDiGraph) -> tuple[ComponentEdge, ...]:
     """File edges condensed to component pairs; ``crossing`` when any edge of the pair is one
-    a policy [[rule]] forbids (direct edges; the findings carry the transitive paths)."""
+    a policy [[rule]] forbids (direct edges; the findings carry the transitive paths), with the
+    worst severity of the rules it crosses (a warning-level layering is not a forbidden leak)."""
     policy = components.policy
     comp = NodeComponents(components, graph)
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     counts: Counter[tuple[str, str]] = Counter()
-    crossing: set[tuple[str, str]] = set()
+    worst: dict[tuple[str, str], Severity] = {}
     for source, target, data in graph.edges(data=True):
         s, t = comp(source), comp(target)
         if s is None or t is None or s.name == t.name:
@@ -317,17 +320,20 @@ def component_edges(components: ComponentMap, graph: nx.MultiDiGraph) -> tuple[C
         kind = str(data.get("kind"))
         kinds[pair].add(kind)
         counts[pair] += 1
-        if pair not in crossing and any(
-            kind in rule.edges and edge_crosses(rule, s, t, target) for rule in policy.rules
-        ):
-            crossing.add(pair)
+        if worst.get(pair) is Severity.ERROR:
+            continue
+        for rule in policy.rules:
+            if kind in rule.edges and edge_crosses(rule, s, t, target):
+                if pair not in worst or rule.severity.rank > worst[pair].rank:
+                    worst[pair] = rule.severity
     return tuple(
         ComponentEdge(
             source=s,
             target=t,
             kinds=tuple(sorted(kinds[(s, t)])),
             count=counts[(s, t)],
-            crossing=(s, t) in crossing,
+            crossing=(s, t) in worst,
+            crossing_severity=worst.get((s, t)),
         )
         for s, t in sorted(counts)
     )

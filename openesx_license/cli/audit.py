@@ -13,7 +13,7 @@ from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.cli.gate_notes import gate_lines
 from openesx_license.cli.stdout_report import check_stdout_formats, write_stdout_report
-from openesx_license.gate.verdict import gate_verdict
+from openesx_license.gate.verdict import AuditVerdict, audit_verdict
 from openesx_license.model import AuditResult, FailOn, FindingStatus
 from openesx_license.pipeline import discover_policy, run_audit
 from openesx_license.reports import parse_formats, write_reports
@@ -87,6 +87,13 @@ TOP_FINDINGS = 10
     show_default=True,
     help="Exit 1 when a new finding is at or above this severity.",
 )
+@click.option(
+    "--redact-proprietary",
+    is_flag=True,
+    help="Show no proprietary code in any report: every excerpt of a proprietary file (or of "
+    "a file with a proprietary marker) becomes its location and a hash. Policy default: "
+    "[reports] redact_proprietary.",
+)
 @engine_options
 def audit(
     path: Path,
@@ -100,6 +107,7 @@ def audit(
     ip_index: Path | None,
     from_scancode: Path | None,
     fail_on: str,
+    redact_proprietary: bool,
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
@@ -130,18 +138,23 @@ def audit(
         from_scancode=from_scancode,
     )
     # the reports state the verdict of this run's threshold (the pipeline does not know it)
-    result = dataclasses.replace(result, fail_on=FailOn(fail_on), strict_baseline=strict_baseline)
+    result = dataclasses.replace(
+        result,
+        fail_on=FailOn(fail_on),
+        strict_baseline=strict_baseline,
+        redact_proprietary=redact_proprietary or policy.reports.redact_proprietary,
+    )
     if to_stdout:
         write_stdout_report(result)
         written: list[Path] = []
     else:
         written = write_reports(result, out_dir, formats)
-    code = gate_verdict(result).exit_code
-    text = summary(result, written, fail_on, code, strict_baseline=strict_baseline)
+    verdict = audit_verdict(result)
+    text = summary(result, written, verdict, strict_baseline=strict_baseline)
     # the summary shares stdout with nothing but --format github's annotations; with
     # findings.json on stdout it goes to stderr, and -q drops it
     verbosity.info(text, err=to_stdout)
-    return code
+    return verdict.gate.exit_code
 
 
 def policy_phrase(result: AuditResult) -> str:
@@ -172,13 +185,12 @@ def _error_lines(result: AuditResult) -> list[str]:
 def summary(
     result: AuditResult,
     written: list[Path],
-    fail_on: str,
-    code: int,
+    verdict: AuditVerdict,
     *,
     strict_baseline: bool = False,
 ) -> str:
     """The text printed after an audit: counts by rule and severity, the top findings, where
-    the reports are, and the gate's verdict."""
+    the reports are, and the verdict (release and gate, said separately, as in every report)."""
     lines = [
         f"openesx-license {result.tool_version}: {result.root} "
         f"({len(result.scan.files)} files, release {result.release_name} "
@@ -216,6 +228,46 @@ def summary(
     lines.extend(gate_lines(result, strict_baseline=strict_baseline))
     if written:
         lines.append("Reports: " + ", ".join(str(p) for p in written))
-    verdict = "FAIL" if code else "pass"
-    lines.append(f"Gate (--fail-on {fail_on}): {verdict}")
+    lines.extend(verdict_lines(verdict))
     return "\n".join(lines)
+
+
+def verdict_lines(verdict: AuditVerdict) -> list[str]:
+    """The verdict in the words of every report: ``Release: ... · Gate: ...`` and why."""
+    c = verdict.counts
+    release = f"Release under {verdict.release_license}: {verdict.release_label}"
+    why = []
+    if c.blocking:
+        why.append(f"{c.blocking} unresolved error(s)")
+    if verdict.license_blocked and verdict.option is not None:
+        why.append(f"{verdict.option.blocking_files} file(s) do not allow the licence")
+    if why:
+        release += " (" + "; ".join(why) + ")"
+    if verdict.license_blocked and verdict.option is not None and verdict.option.proprietary_files:
+        left = verdict.blocked_once_removed
+        release += (
+            f"; once the proprietary code is removed: still blocked by {left} file(s)"
+            if left
+            else "; allowed once the proprietary code is removed"
+        )
+    gate = verdict.gate
+    if gate.off:
+        gate_text = "Gate: off (--fail-on never)"
+    else:
+        gate_text = f"Gate (--fail-on {gate.fail_on}): {gate.label}"
+        if gate.failing:
+            gate_text += f" ({gate.failing} new finding(s) at or above {gate.fail_on})"
+    lines = [release, gate_text]
+    if c.forbidden_crossings or c.warning_crossings:
+        lines.insert(
+            1,
+            f"Boundary crossings: {c.forbidden_crossings} forbidden, "
+            f"{c.warning_crossings} warning-level",
+        )
+    if c.introduced is not None:
+        lines.insert(
+            1,
+            f"Under --since: {c.introduced} finding(s) introduced by this change, "
+            f"{c.already_there} already in the tree (IP findings: they block every merge)",
+        )
+    return lines

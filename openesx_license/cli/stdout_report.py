@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from openesx_license.errors import UsageError
 from openesx_license.model import AuditResult
 from openesx_license.reports import ReportFormat, formatter_class
+from openesx_license.reports.redact import redact_result
 
 
 def check_stdout_formats(formats: Sequence[ReportFormat]) -> None:
@@ -26,7 +27,7 @@ def check_stdout_formats(formats: Sequence[ReportFormat]) -> None:
 
 
 def write_stdout_report(result: AuditResult) -> None:
-    """Write findings.json's text to standard output."""
-    text = formatter_class(ReportFormat.JSON)().render(result)
+    """Write findings.json's text to standard output (redacted under --redact-proprietary)."""
+    text = formatter_class(ReportFormat.JSON)().render(redact_result(result))
     sys.stdout.write(text)
     sys.stdout.flush()

@@ -31,6 +31,7 @@ from openesx_license.config.model import (
     Markers,
     Policy,
     Release,
+    ReportSettings,
     RuleType,
     Selector,
     Waiver,
@@ -47,7 +48,7 @@ else:  # pragma: no cover - Python 3.10
 
 _TOP_KEYS = (
     "schema", "release", "component", "rule", "licenses", "markers", "graph", "copied_code",
-    "exclude", "waiver", "decisions",
+    "reports", "exclude", "waiver", "decisions",
 )  # fmt: skip
 DEFAULT_POLICY = "default.toml"
 
@@ -133,6 +134,7 @@ class _PolicyReader(TableReader):
         markers = self.markers(self.table(data, "markers"))
         graph = self.graph(self.table(data, "graph"))
         copied = self.copied_code(self.table(data, "copied_code"))
+        reports = self.reports(self.table(data, "reports"))
         exclude = self.strings(data, "top level", "exclude", check=glob_problem)
         waivers = self.waivers(data, rules)
         decisions = self.typed(data, "top level", "decisions", str)
@@ -149,6 +151,7 @@ class _PolicyReader(TableReader):
             markers=markers,
             graph=graph,
             copied_code=copied,
+            reports=reports,
             exclude=exclude,
             waivers=tuple(waivers),
             schema=schema,
@@ -328,6 +331,11 @@ class _PolicyReader(TableReader):
         if cc is not None and _relative_dir_problem(cc):
             self.problem("[graph] 'compile_commands'", _relative_dir_problem(cc) or "")
         return GraphSettings(include_dirs=dirs, compile_commands=cc)
+
+    def reports(self, table: Mapping[str, Any]) -> ReportSettings:
+        self.keys(table, "[reports]", ("redact_proprietary",))
+        redact = self.typed(table, "[reports]", "redact_proprietary", bool, False)
+        return ReportSettings(redact_proprietary=bool(redact))
 
     def copied_code(self, table: Mapping[str, Any]) -> CopiedCodeSettings:
         names = (

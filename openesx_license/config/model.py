@@ -118,6 +118,14 @@ class GraphSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReportSettings:
+    """The ``[reports]`` table."""
+
+    #: the default of ``audit --redact-proprietary``: no report shows proprietary code
+    redact_proprietary: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class CopiedCodeSettings(CopySettings):
     """The ``[copied_code]`` table: the matcher's :class:`CopySettings` (the size a copy must
     reach, what is boilerplate) and the winnowing parameters an index is built with."""
@@ -151,6 +159,7 @@ class Policy:
     markers: Markers = field(default_factory=Markers)
     graph: GraphSettings = field(default_factory=GraphSettings)
     copied_code: CopiedCodeSettings = field(default_factory=CopiedCodeSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
     exclude: tuple[str, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     schema: int = 1

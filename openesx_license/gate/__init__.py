@@ -16,6 +16,8 @@ findings count against ``--fail-on``. In order:
    that opens a long transitive path to proprietary code is caught — its evidence starts in
    the changed file. Findings of non-waivable rules (IP leaks) and the gate's own findings
    (expired or stale waivers, which the clock or the policy introduce) are always kept.
+   Every kept finding says whether this change introduced it (``introduced``): an IP finding
+   already in the tree still fails the gate, but reports show it as already there, not new.
 
 Non-waivable findings therefore always count: no baseline, waiver or ``--since`` hides them.
 """
@@ -158,7 +160,7 @@ def apply_gate(
     if changed is not None:
         kept = [f for f in current if _kept_in_diff(f, changed, policy)]
         unchanged = len(current) - len(kept)
-        current = kept
+        current = [replace(f, introduced=_introduced(f, changed)) for f in kept]
     return GateOutcome(findings=tuple(current), stale_baseline=stale, unchanged=unchanged)
 
 
@@ -202,6 +204,13 @@ def _apply_baseline(
 def introduced_since(finding: Finding, changed: Collection[str]) -> bool:
     """True when ``finding``'s path or any of its evidence paths changed (see the module doc)."""
     return finding.path in changed or any(hop.path in changed for hop in finding.evidence)
+
+
+def _introduced(finding: Finding, changed: Collection[str]) -> bool:
+    """Did this change introduce ``finding``? The gate's own findings (an expired or stale
+    waiver) are news of this run; the rest by :func:`introduced_since`."""
+    rule = get_check(finding.rule)
+    return (rule is not None and rule.emitted_by == "gate") or introduced_since(finding, changed)
 
 
 def _kept_in_diff(finding: Finding, changed: Collection[str], policy: Policy) -> bool:

@@ -12,13 +12,13 @@ COPYING file is the text of a licence, not code under it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from openesx_license.config.model import ComponentClass, Policy
 from openesx_license.licensing.expression import outbound_verdict
 from openesx_license.licensing.knowledge import LicenseKnowledge
-from openesx_license.model import Blocker, FileKind, FileRecord, ReleaseOption
+from openesx_license.model import Blocker, ComponentBlock, FileKind, FileRecord, ReleaseOption
 
 #: how many grouped blockers of each sort (proprietary, licence) a row keeps, worst first
 TOP_BLOCKERS = 10
@@ -125,4 +125,30 @@ def _row(
         blockers=tuple(_ranked(proprietary, top) + _ranked(licence, top)),
         undetermined_files=undetermined,
         proprietary_files=len(removed),
+        components=_cells(proprietary, licence),
+    )
+
+
+def _cells(
+    proprietary: Mapping[_Group, list[str]], licence: Mapping[_Group, list[str]]
+) -> tuple[ComponentBlock, ...]:
+    """Per blocking component: its proprietary files, its licence blockers and their licences."""
+    owned: dict[str, set[str]] = defaultdict(set)
+    blocked: dict[str, set[str]] = defaultdict(set)
+    licences: dict[str, Counter[str]] = defaultdict(Counter)
+    for (component, _, _), paths in proprietary.items():
+        owned[component or "(unmapped)"].update(paths)
+    for (component, expression, _), paths in licence.items():
+        blocked[component or "(unmapped)"].update(paths)
+        licences[component or "(unmapped)"][expression or "no licence"] += len(paths)
+    return tuple(
+        ComponentBlock(
+            component=name,
+            proprietary_files=len(owned[name]),
+            # a file with a marker and a bad licence is counted once, as proprietary
+            license_files=len(blocked[name] - owned[name]),
+            licenses=tuple(lic for lic, _ in licences[name].most_common()),
+            example=min(blocked[name] - owned[name] or owned[name]),
+        )
+        for name in sorted(set(owned) | set(blocked))
     )

@@ -23,6 +23,7 @@ from typing import TextIO
 
 from openesx_license.errors import UsageError
 from openesx_license.model import AuditResult
+from openesx_license.reports.redact import redact_result
 from openesx_license.reports.registry import (
     FORMATS,
     Formatter,
@@ -88,6 +89,7 @@ def write_reports(
     ``stream`` (default ``sys.stdout``) and add no path to the result.
     """
     chosen = formatters(formats)
+    result = redact_result(result)  # --redact-proprietary: before any formatter sees it
     if any(f.filename for f in chosen):
         try:
             out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,11 @@ Rendered with jinja2 (autoescaping on) from the templates and static files in th
 request and allows only the page's own script and style, by hash, so that even a path or
 holder that slipped past escaping could not run.
 
-The page opens with a verdict in plain words — can the release go out under its licence, and
-if not, why — built by :func:`plain_verdict`.
+The page opens with the answer in plain words — can the release go out under its licence; if
+not, what blocks it now and what still blocks it once the proprietary code is removed — built
+by :func:`plain_verdict` on the one verdict every format states
+(:func:`~openesx_license.gate.verdict.audit_verdict`), then the candidate x component blocker
+matrix (:func:`blocker_matrix`).
 """
 
 from __future__ import annotations
@@ -25,13 +28,14 @@ import jinja2
 from markupsafe import Markup
 
 from openesx_license.checks.registry import all_checks
-from openesx_license.gate.verdict import fails_gate
+from openesx_license.gate.verdict import AuditVerdict, audit_verdict
 from openesx_license.model import (
     AuditResult,
+    ComponentBlock,
     ComponentSummary,
-    FailOn,
     Finding,
     FindingStatus,
+    ReleaseOption,
     Severity,
 )
 from openesx_license.reports import html_charts
@@ -43,6 +47,7 @@ from openesx_license.reports.html_data import (
     inventory_payload,
     license_counts,
 )
+from openesx_license.reports.redact import proprietary_paths
 from openesx_license.reports.registry import Formatter, ReportFormat
 from openesx_license.resources import data_dir
 
@@ -107,9 +112,24 @@ class PlainVerdict:
     state: str  # 'pass' | 'review' | 'fail'
     headline: str
     paragraph: str
-    blocking: int  # unresolved findings at or above the threshold
-    review: int  # unresolved findings below it
-    accepted: int  # waived or baselined
+    verdict: AuditVerdict  # the one verdict every format states
+    now: str = ""  # what blocks the release licence now
+    later: str = ""  # what still blocks it once the proprietary code is removed
+
+    @property
+    def blocking(self) -> int:
+        """Unresolved error-level findings."""
+        return self.verdict.counts.blocking
+
+    @property
+    def review(self) -> int:
+        """Unresolved findings below error level."""
+        return self.verdict.counts.review
+
+    @property
+    def accepted(self) -> int:
+        """Waived or baselined findings."""
+        return self.verdict.counts.accepted
 
 
 def _phrase(rule: str, n: int) -> str:
@@ -128,24 +148,69 @@ def _rule_summary(findings: list[Finding]) -> str:
     return _join([_phrase(rule, n) for rule, n in sorted(counts.items(), key=lambda i: -i[1])])
 
 
+def _files(n: int) -> str:
+    return f"{n:,} file" + ("" if n == 1 else "s")
+
+
+def licence_blockers(option: ReleaseOption) -> str:
+    """``2 files in drivers (Apache-2.0, e.g. drivers/nvme/Kbuild)``: the licence blockers."""
+    parts = [
+        f"{_files(c.license_files)} in {c.component} ({', '.join(c.licenses[:3])}"
+        + (f", e.g. {c.example}" if c.example else "")
+        + ")"
+        for c in option.components
+        if c.license_files
+    ]
+    return _join(parts)
+
+
+def blocker_sentences(result: AuditResult, verdict: AuditVerdict) -> tuple[str, str]:
+    """What blocks the release licence now, and what still does once proprietary code is out."""
+    option, lic = verdict.option, result.release_license
+    if option is None:
+        return "", ""
+    now_parts = []
+    owned = [c for c in option.components if c.proprietary_files]
+    if owned:
+        names = _join([f"{c.component} ({c.proprietary_files:,})" for c in owned])
+        now_parts.append(f"{_files(option.proprietary_files)} of proprietary code in {names}")
+    later_files = option.blocking_files - option.proprietary_files
+    if later_files:
+        now_parts.append(
+            f"{_files(later_files)} whose licence does not allow {lic}: {licence_blockers(option)}"
+        )
+    now = f"Blocks {lic} now: {_join(now_parts)}." if now_parts else f"Nothing blocks {lic}."
+    if not option.proprietary_files:
+        return now, ""
+    others = [o.license for o in result.options if o.allowed_once_removed and o.license != lic]
+    then = f" Candidates allowed then: {', '.join(others)}." if others else ""
+    if later_files:
+        later = (
+            f"Once the proprietary code is removed, {lic} is still blocked by "
+            f"{_files(later_files)}: {licence_blockers(option)}.{then}"
+        )
+    else:
+        later = f"Once the proprietary code is removed, {lic} is allowed.{then}"
+    return now, later
+
+
 def plain_verdict(result: AuditResult) -> PlainVerdict:
     """Can the release go out under its licence? One plain-language paragraph, and why.
 
-    Unresolved (new) findings at or above the ``--fail-on`` threshold block the release, as
-    does a release-licence option the audit found not allowed. With ``--fail-on never`` the
-    CI gate never fails, but the reader still needs the legal answer: errors are used then.
+    Built on :func:`~openesx_license.gate.verdict.audit_verdict`, the verdict every format
+    states: unresolved error-level findings, or files that do not allow the release licence,
+    make it *not ready*, whatever ``--fail-on`` says about the CI gate.
     """
-    threshold = FailOn.ERROR if result.fail_on is FailOn.NEVER else result.fail_on
-    blocking = [f for f in result.findings if fails_gate(f, threshold)]
-    review = [
-        f for f in result.findings if f.status is FindingStatus.NEW and not fails_gate(f, threshold)
-    ]
-    accepted = len(result.findings) - len(blocking) - len(review)
+    verdict = audit_verdict(result)
+    unresolved = [f for f in result.findings if f.status is FindingStatus.NEW]
+    blocking = [f for f in unresolved if f.severity is Severity.ERROR]
+    review = [f for f in unresolved if f.severity is not Severity.ERROR]
+    accepted = verdict.counts.accepted
     name, lic = result.release_name or "The release", result.release_license
     files = len(result.scan.files)
-    option = next((o for o in result.options if o.license == lic), None)
-    option_blocked = option is not None and not option.allowed
+    option = verdict.option
     others = [o.license for o in result.options if o.allowed and o.license != lic]
+    now, later = blocker_sentences(result, verdict)
     tail = []
     decided = sum(f.status is FindingStatus.DECIDED for f in result.findings)
     accepted -= decided
@@ -163,7 +228,7 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
         )
     if others:
         tail.append(f"Other candidate licences the tree would allow today: {', '.join(others)}.")
-    if blocking or option_blocked:
+    if not verdict.ready:
         why = []
         if blocking:
             why.append(
@@ -171,7 +236,7 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
                 f"{'problem' if len(blocking) == 1 else 'problems'} that block it: "
                 f"{_rule_summary(blocking)}"
             )
-        if option_blocked and option is not None:
+        if verdict.license_blocked and option is not None:
             comps = ", ".join(option.blocking_components) or "the tree"
             one = option.blocking_files == 1
             what = "file whose licence does" if one else "files whose licences do"
@@ -184,19 +249,19 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
             "Each problem is listed below under Findings, with the evidence and what to do "
             "about it; a problem can only be set aside by fixing it or by a documented waiver."
         )
-        headline = f"Not ready: {name} cannot be released under {lic} yet"
+        headline = f"{name} cannot be released under {lic} yet"
         state = "fail"
     elif review:
-        headline = f"Ready, with points to review: {name} under {lic}"
+        headline = f"{name} can be released under {lic}, with points to review"
         paragraph = (
             f"Yes, with points to review. Nothing found in the {files:,} files audited blocks "
             f"the release of {name} under {lic}, but {len(review):,} "
-            f"{'finding' if len(review) == 1 else 'findings'} below the blocking threshold "
+            f"{'finding' if len(review) == 1 else 'findings'} below the blocking level "
             f"should be looked at: {_rule_summary(review)}."
         )
         state = "review"
     else:
-        headline = f"Ready: {name} can be released under {lic}"
+        headline = f"{name} can be released under {lic}"
         paragraph = (
             f"Yes. As far as this audit can tell, {name} can be released under {lic}: "
             f"no unresolved problem was found in the {files:,} files audited."
@@ -209,10 +274,37 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
         state=state,
         headline=headline,
         paragraph=paragraph,
-        blocking=len(blocking),
-        review=len(review),
-        accepted=accepted,
+        verdict=verdict,
+        now=now,
+        later=later,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatrixRow:
+    """One component of the blocker matrix: its cell under each candidate (None: no block)."""
+
+    component: str
+    component_class: str
+    cells: tuple[ComponentBlock | None, ...]
+
+
+def blocker_matrix(result: AuditResult) -> list[MatrixRow]:
+    """Candidate x component: every component that blocks some candidate, proprietary first."""
+    classes = {c.name: c.component_class for c in result.components}
+    names = sorted(
+        {c.component for o in result.options for c in o.components},
+        key=lambda n: (classes.get(n) != "proprietary", n),
+    )
+    rows = []
+    for name in names:
+        cells = tuple(
+            next((c for c in o.components if c.component == name), None) for o in result.options
+        )
+        rows.append(
+            MatrixRow(component=name, component_class=classes.get(name, "unmapped"), cells=cells)
+        )
+    return rows
 
 
 def _components(result: AuditResult) -> list[ComponentSummary]:
@@ -267,8 +359,9 @@ def report_context(result: AuditResult) -> dict[str, Any]:
     rules = _rule_texts()
     components = _components(result)
     lic_counts = license_counts(result.scan.files)
+    hidden = proprietary_paths(result) if result.redact_proprietary else frozenset()
     data = {
-        **findings_payload(findings, files, Path(result.root), rules),
+        **findings_payload(findings, files, Path(result.root), rules, hidden=hidden),
         "inventory": inventory_payload(result),
         "holders": [[h, n, list(c)] for h, n, c in holder_rows(result.scan.files)],
     }
@@ -276,6 +369,9 @@ def report_context(result: AuditResult) -> dict[str, Any]:
     return {
         "r": result,
         "verdict": plain_verdict(result),
+        "matrix": blocker_matrix(result),
+        "redacted": len(hidden) if result.redact_proprietary else None,
+        "already_there": sum(f.introduced is False for f in result.findings),
         "severities": severities,
         "statuses": [s.value for s in FindingStatus],
         "decided": [f for f in findings if f.decision is not None],

@@ -2,7 +2,8 @@
 
 Two pictures: the licence distribution (horizontal bars, biggest first) and the component
 dependency picture (components in one column per class, arrows with counts and edge kinds,
-forbidden boundary crossings in red *and* dashed, so that colour is never the only cue). Every
+forbidden boundary crossings in red *and* dashed, warning-level ones (layering, facades) in
+orange and dotted, so that colour is never the only cue). Every
 text that comes from the audit goes through :func:`markupsafe.escape`.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from openesx_license.model import ComponentEdge, ComponentSummary
+from openesx_license.model import ComponentEdge, ComponentSummary, Severity
 
 #: column order of the component picture; unknown classes go last
 #: third-party left of open and proprietary right of it, so that the edges that matter most
@@ -145,6 +146,16 @@ def pictured_counts(
     return len(kept), len(drawn)
 
 
+def crossing_state(edge: ComponentEdge) -> str:
+    """``bad`` (a forbidden, error-level crossing), ``warn`` (a warning-level one: a layering
+    or facade rule) or ``""`` (no boundary crossed)."""
+    if not edge.crossing:
+        return ""
+    if edge.crossing_severity is None or edge.crossing_severity is Severity.ERROR:
+        return "bad"
+    return "warn"
+
+
 def _edge_path(a: _Box, b: _Box, index: int) -> tuple[str, float, float]:
     """SVG path from box ``a`` to box ``b`` and the point where its label goes."""
     ay, by = a.y + _BOX_H / 2, b.y + _BOX_H / 2
@@ -217,7 +228,10 @@ def component_graph(
         'class="arrowhead"/></marker>'
         '<marker id="arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'class="arrowhead bad"/></marker></defs>',
+        'class="arrowhead bad"/></marker>'
+        '<marker id="arrow-warn" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        'class="arrowhead warn"/></marker></defs>',
     ]
     for label, x in headings:
         parts.append(
@@ -225,23 +239,28 @@ def component_graph(
             f"{escape(label)}</text>"
         )
     labels: list[str] = []
-    ordered = sorted(edges, key=lambda e: (e.crossing, e.source, e.target))
+    order = {"": 0, "warn": 1, "bad": 2}
+    ordered = sorted(edges, key=lambda e: (order[crossing_state(e)], e.source, e.target))
+    placed: list[tuple[float, float]] = []
     for i, edge in enumerate(ordered):
         a, b = boxes[edge.source], boxes[edge.target]
         path, lx, ly = _edge_path(a, b, i)
-        css = "edge bad" if edge.crossing else "edge"
-        marker = "arrow-bad" if edge.crossing else "arrow"
+        state = crossing_state(edge)
+        css = f"edge {state}".strip()
+        marker = f"arrow-{state}" if state else "arrow"
         kinds = ", ".join(edge.kinds)
-        what = "FORBIDDEN boundary crossing: " if edge.crossing else ""
-        title = f"{what}{edge.source} → {edge.target}: {edge.count} ({kinds})"
+        what = {"bad": "FORBIDDEN boundary crossing: ", "warn": "warning-level crossing: "}
+        title = f"{what.get(state, '')}{edge.source} → {edge.target}: {edge.count} ({kinds})"
         parts.append(
             f'<path class="{css}" d="{path}" marker-end="url(#{marker})">'
             f"<title>{escape(title)}</title></path>"
         )
-        text = f"{'✖ ' if edge.crossing else ''}{edge.count} {_clip(kinds, 26)}"
+        mark = {"bad": "✖ ", "warn": "▲ "}.get(state, "")
+        text = f"{mark}{edge.count} {_clip(kinds, 26)}"
+        lx, ly = _free_spot(placed, lx, ly - 4)
         labels.append(
-            f'<text class="elabel{" bad" if edge.crossing else ""}" x="{_fmt(lx)}" '
-            f'y="{_fmt(ly - 4)}" text-anchor="middle">{escape(text)}</text>'
+            f'<text class="elabel {state}" x="{_fmt(lx)}" '
+            f'y="{_fmt(ly)}" text-anchor="middle">{escape(text)}</text>'
         )
     for box in boxes.values():
         cls = box.cls if box.cls in CLASS_ORDER else "other"
@@ -260,14 +279,27 @@ def component_graph(
     return Markup("".join(parts))
 
 
+def _free_spot(placed: list[tuple[float, float]], x: float, y: float) -> tuple[float, float]:
+    """Move an edge label down until it does not sit on a label already placed."""
+    for _ in range(8):
+        if all(abs(x - px) > 110 or abs(y - py) > 14 for px, py in placed):
+            break
+        y += 15
+    placed.append((x, y))
+    return x, y
+
+
 def graph_legend() -> Markup:
     """A small SVG legend for the component picture."""
     return Markup(
-        '<svg class="legend" role="img" width="560" height="30" viewBox="0 0 560 30" '
+        '<svg class="legend" role="img" width="760" height="30" viewBox="0 0 760 30" '
         'aria-label="Legend: grey solid arrow is a dependency; red dashed arrow with a cross '
-        'is a forbidden boundary crossing">'
-        '<path class="edge" d="M5,15 L55,15" marker-end="url(#arrow)"/>'
-        '<text x="62" y="19">dependency (count, kinds)</text>'
-        '<path class="edge bad" d="M250,15 L300,15" marker-end="url(#arrow-bad)"/>'
-        '<text x="307" y="19">✖ forbidden boundary crossing</text></svg>'
+        "is a forbidden boundary crossing; orange dotted arrow with a triangle is a "
+        'warning-level crossing (layering or facade rule)">'
+        '<path class="edge" d="M5,15 L45,15" marker-end="url(#arrow)"/>'
+        '<text x="52" y="19">dependency (count, kinds)</text>'
+        '<path class="edge bad" d="M225,15 L265,15" marker-end="url(#arrow-bad)"/>'
+        '<text x="272" y="19">✖ forbidden boundary crossing</text>'
+        '<path class="edge warn" d="M480,15 L520,15" marker-end="url(#arrow-warn)"/>'
+        '<text x="527" y="19">▲ warning-level crossing</text></svg>'
     )

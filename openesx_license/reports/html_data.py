@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from openesx_license.model import AuditResult, FileRecord, Finding
+from openesx_license.reports.html_copies import side_by_side
 from openesx_license.reports.html_source import SourceExcerpts
 
 #: longest evidence text or matched licence text kept in the page (the JSON report has it all)
@@ -86,9 +87,13 @@ def findings_payload(
     rules: Mapping[str, Mapping[str, str]],
     *,
     excerpt_limit: int = 20_000,
+    hidden: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Findings, their code excerpts, the licence detections of their files, rule guidance."""
-    excerpts = SourceExcerpts(root, limit=excerpt_limit)
+    """Findings, their code excerpts, the licence detections of their files, rule guidance.
+
+    ``hidden`` files (``--redact-proprietary``) give no excerpt: their location and a hash.
+    """
+    excerpts = SourceExcerpts(root, limit=excerpt_limit, hidden=hidden)
     rows: list[dict[str, Any]] = []
     for f in findings:
         evidence = [
@@ -110,7 +115,13 @@ def findings_payload(
         extras = (("sn", f.status_note), ("t", f.target), ("fp", f.fingerprint))
         row.update({key: value for key, value in extras if value})
         if data := f.report_data():
-            row["d"] = {str(k): _cap(_plain(v)) for k, v in data.items()}
+            row["d"] = data_in_words(data)
+        if f.introduced is not None:
+            row["in"] = 1 if f.introduced else 0
+        if f.rule == "copied-code":
+            pair = side_by_side(f, excerpts)
+            if pair is not None:
+                row["cp"] = pair
         rows.append(row)
     # files without any detection are left out: the page reads their concluded licence from
     # the inventory rows (at 10,000 unknown-license findings this saves most of a megabyte)
@@ -127,6 +138,61 @@ def findings_payload(
         "files": detections,
         "rules": rules,
     }
+
+
+#: the words a reviewer reads for the keys of findings' ``data`` (others: the key, spaced)
+DATA_LABELS = {
+    "open_lines": "Lines of the open file",
+    "proprietary_lines": "Lines of the proprietary file",
+    "proprietary_path": "Proprietary file",
+    "proprietary_component": "Proprietary component",
+    "similarity": "Similarity",
+    "tokens": "Tokens of code that match",
+    "matched_fingerprints": "Matching code fingerprints",
+    "value_matches": "Literal values that match (numbers, strings)",
+    "value_conflicts": "Literal values that differ",
+    "name_matches": "Names that match",
+    "other_sources": "Other proprietary files with the same code",
+    "index": "Where the proprietary code was found",
+    "hops": "Steps of the dependency path",
+    "policy_rule": "Policy rule",
+    "rule_type": "Kind of boundary rule",
+    "target_file": "File reached on the other side",
+    "waivable": "Can be waived",
+    "license": "Licence",
+    "release_license": "Release licence",
+    "reason": "Why",
+    "source": "Source of the licence rule",
+    "chosen": "Licence branch chosen",
+    "edge_kind": "Kind of dependency",
+    "symbol": "Symbol",
+    "exporter": "Exported by",
+    "why": "Why it is not allowed",
+}
+
+
+def _in_words(key: str, value: object) -> str:
+    if key.endswith("_lines") and isinstance(value, list | tuple) and len(value) == 2:
+        return f"{value[0]}–{value[1]}"
+    if key == "similarity" and isinstance(value, int | float):
+        return f"{value * 100:.0f}%" if value <= 1 else f"{value:.0f}%"
+    if key == "index" and value == "<monorepo>":
+        return "in this tree itself (its proprietary components)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "—"
+    return _plain(value)
+
+
+def data_in_words(data: Mapping[str, object]) -> list[list[str | None]]:
+    """A finding's ``data`` as ``[label, value]`` pairs in plain words, known keys first."""
+    known = [k for k in DATA_LABELS if k in data]
+    rest = sorted(str(k) for k in data if k not in DATA_LABELS)
+    return [
+        [DATA_LABELS.get(k, k.replace("_", " ").capitalize()), _cap(_in_words(k, data[k]))]
+        for k in (*known, *rest)
+    ]
 
 
 def _plain(value: object) -> str:

@@ -10,8 +10,11 @@ the line, and caps every excerpt so that a 20,000-file audit still gives a reaso
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+
+from openesx_license.reports.redact import redaction
 
 #: lines shown before and after the evidence line
 CONTEXT_LINES = 3
@@ -45,12 +48,21 @@ class Excerpt:
 class SourceExcerpts:
     """Reads excerpts from the scanned tree, at most ``limit`` of them, deduplicated by location."""
 
-    def __init__(self, root: Path, *, context: int = CONTEXT_LINES, limit: int = 20_000) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        context: int = CONTEXT_LINES,
+        limit: int = 20_000,
+        hidden: Collection[str] = (),
+    ) -> None:
         self._root = root.resolve() if root.exists() else root
         #: the whole tree is gone (report re-rendered elsewhere): no excerpt, one note, not many
         self.tree_missing = not root.is_dir()
         self._context = context
         self._limit = limit
+        #: files whose code is never shown (--redact-proprietary): location and hash instead
+        self.hidden = frozenset(hidden)
         self._files: OrderedDict[str, list[str] | str] = OrderedDict()
         self._index: dict[tuple[str, int], int] = {}
         self.excerpts: list[Excerpt] = []
@@ -88,7 +100,27 @@ class SourceExcerpts:
             )
         first = max(1, line - self._context)
         last = min(len(lines), line + self._context)
-        return Excerpt(path=path, line=line, start=first, lines=tuple(lines[first - 1 : last]))
+        shown = tuple(lines[first - 1 : last])
+        if path in self.hidden:
+            return Excerpt(
+                path=path, line=line, note=redaction(path, first, "\n".join(shown), last)
+            )
+        return Excerpt(path=path, line=line, start=first, lines=shown)
+
+    def region(self, path: str, first: int, last: int) -> tuple[str, ...] | str:
+        """Lines ``first``..``last`` of ``path`` (at most 400), or why there are none."""
+        if self.tree_missing or not _looks_like_tree_path(path):
+            return "the file is not in the scanned tree"
+        lines = self._lines(path)
+        if isinstance(lines, str):
+            return lines
+        last = min(last, len(lines), first + 399)
+        if first < 1 or first > last:
+            return f"lines {first}-{last} are not in the file any more"
+        shown = tuple(lines[first - 1 : last])
+        if path in self.hidden:
+            return redaction(path, first, "\n".join(shown), last)
+        return shown
 
     def _lines(self, path: str) -> list[str] | str:
         cached = self._files.get(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from openesx_license.gate.verdict import gate_verdict
+from openesx_license.gate.verdict import audit_verdict
 from openesx_license.model import (
     SCHEMA_VERSION,
     AuditResult,
@@ -41,8 +41,9 @@ def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """One finding with its evidence chain, fingerprint and gate status."""
-    return {
+    """One finding with its evidence chain, fingerprint and gate status (and, under
+    ``--since``, whether this change ``introduced`` it)."""
+    out = {
         "rule": finding.rule,
         "severity": finding.severity.value,
         "path": finding.path,
@@ -74,6 +75,9 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         "file": decision.source,
         "index": decision.index,
     }
+    if finding.introduced is not None:
+        out["introduced"] = finding.introduced
+    return out
 
 
 def component_to_dict(comp: ComponentSummary) -> dict[str, Any]:
@@ -95,6 +99,7 @@ def component_edge_to_dict(edge: ComponentEdge) -> dict[str, Any]:
         "kinds": list(edge.kinds),
         "count": edge.count,
         "crossing": edge.crossing,
+        "crossing_severity": edge.crossing_severity.value if edge.crossing_severity else None,
     }
 
 
@@ -118,6 +123,16 @@ def option_to_dict(option: ReleaseOption) -> dict[str, Any]:
         "undetermined_files": option.undetermined_files,
         "proprietary_files": option.proprietary_files,
         "blockers": [blocker_to_dict(b) for b in option.blockers],
+        "components": [
+            {
+                "component": c.component,
+                "proprietary_files": c.proprietary_files,
+                "license_files": c.license_files,
+                "licenses": list(c.licenses),
+                "example": c.example,
+            }
+            for c in option.components
+        ],
     }
 
 
@@ -127,8 +142,9 @@ def stale_entry_to_dict(entry: StaleBaselineEntry) -> dict[str, Any]:
 
 
 def summary_to_dict(result: AuditResult) -> dict[str, Any]:
-    """Counts by rule, severity, status and licence, and the gate's verdict."""
-    gate = gate_verdict(result)
+    """Counts by rule, severity, status and licence, the gate's verdict and the release's."""
+    verdict = audit_verdict(result)
+    gate = verdict.gate
     return {
         "files": len(result.scan.files),
         "findings": len(result.findings),
@@ -143,6 +159,7 @@ def summary_to_dict(result: AuditResult) -> dict[str, Any]:
             "stale_failing": gate.stale_failing,
             "verdict": gate.label,
         },
+        "verdict": verdict.to_dict(),
     }
 
 
