@@ -25,20 +25,20 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from openesx_license.checks.registry import all_checks
 from openesx_license.gate.verdict import AuditVerdict, audit_verdict
+from openesx_license.licensing.options import is_proprietary_blocker
 from openesx_license.model import (
     AuditResult,
-    ComponentBlock,
     ComponentSummary,
     Finding,
     FindingStatus,
-    ReleaseOption,
     Severity,
 )
 from openesx_license.reports import html_charts
+from openesx_license.reports.answer import blocker_matrix, blocker_sentences
 from openesx_license.reports.common import counts_by_rule_and_severity, sorted_findings
 from openesx_license.reports.html_data import (
     embed_json,
@@ -148,52 +148,6 @@ def _rule_summary(findings: list[Finding]) -> str:
     return _join([_phrase(rule, n) for rule, n in sorted(counts.items(), key=lambda i: -i[1])])
 
 
-def _files(n: int) -> str:
-    return f"{n:,} file" + ("" if n == 1 else "s")
-
-
-def licence_blockers(option: ReleaseOption) -> str:
-    """``2 files in drivers (Apache-2.0, e.g. drivers/nvme/Kbuild)``: the licence blockers."""
-    parts = [
-        f"{_files(c.license_files)} in {c.component} ({', '.join(c.licenses[:3])}"
-        + (f", e.g. {c.example}" if c.example else "")
-        + ")"
-        for c in option.components
-        if c.license_files
-    ]
-    return _join(parts)
-
-
-def blocker_sentences(result: AuditResult, verdict: AuditVerdict) -> tuple[str, str]:
-    """What blocks the release licence now, and what still does once proprietary code is out."""
-    option, lic = verdict.option, result.release_license
-    if option is None:
-        return "", ""
-    now_parts = []
-    owned = [c for c in option.components if c.proprietary_files]
-    if owned:
-        names = _join([f"{c.component} ({c.proprietary_files:,})" for c in owned])
-        now_parts.append(f"{_files(option.proprietary_files)} of proprietary code in {names}")
-    later_files = option.blocking_files - option.proprietary_files
-    if later_files:
-        now_parts.append(
-            f"{_files(later_files)} whose licence does not allow {lic}: {licence_blockers(option)}"
-        )
-    now = f"Blocks {lic} now: {_join(now_parts)}." if now_parts else f"Nothing blocks {lic}."
-    if not option.proprietary_files:
-        return now, ""
-    others = [o.license for o in result.options if o.allowed_once_removed and o.license != lic]
-    then = f" Candidates allowed then: {', '.join(others)}." if others else ""
-    if later_files:
-        later = (
-            f"Once the proprietary code is removed, {lic} is still blocked by "
-            f"{_files(later_files)}: {licence_blockers(option)}.{then}"
-        )
-    else:
-        later = f"Once the proprietary code is removed, {lic} is allowed.{then}"
-    return now, later
-
-
 def plain_verdict(result: AuditResult) -> PlainVerdict:
     """Can the release go out under its licence? One plain-language paragraph, and why.
 
@@ -280,33 +234,6 @@ def plain_verdict(result: AuditResult) -> PlainVerdict:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class MatrixRow:
-    """One component of the blocker matrix: its cell under each candidate (None: no block)."""
-
-    component: str
-    component_class: str
-    cells: tuple[ComponentBlock | None, ...]
-
-
-def blocker_matrix(result: AuditResult) -> list[MatrixRow]:
-    """Candidate x component: every component that blocks some candidate, proprietary first."""
-    classes = {c.name: c.component_class for c in result.components}
-    names = sorted(
-        {c.component for o in result.options for c in o.components},
-        key=lambda n: (classes.get(n) != "proprietary", n),
-    )
-    rows = []
-    for name in names:
-        cells = tuple(
-            next((c for c in o.components if c.component == name), None) for o in result.options
-        )
-        rows.append(
-            MatrixRow(component=name, component_class=classes.get(name, "unmapped"), cells=cells)
-        )
-    return rows
-
-
 def _components(result: AuditResult) -> list[ComponentSummary]:
     """The policy's components, plus any component a file names that the summary lacks."""
     known = {c.name for c in result.components}
@@ -345,6 +272,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.tests["proprietary_blocker"] = is_proprietary_blocker
+    # a path may break after a '/', never inside a name
+    env.filters["wbr"] = lambda path: Markup("/<wbr>").join(escape(p) for p in path.split("/"))
     return env
 
 

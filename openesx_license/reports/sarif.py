@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from openesx_license.gate.verdict import gate_verdict
+from openesx_license.gate.verdict import audit_verdict
 from openesx_license.model import AuditResult, Evidence, Finding, FindingStatus, Severity
 from openesx_license.reports.common import sorted_findings, stable_fingerprint
 from openesx_license.reports.json_report import decision_to_dict
@@ -246,6 +246,8 @@ def result_object(
             "target": finding.target,
         },
     }
+    if finding.introduced is not None:  # --since: did this change introduce it?
+        obj["properties"]["introduced"] = finding.introduced
     hops = finding.evidence[:MAX_LOCATIONS]
     if flows and hops:
         obj["relatedLocations"] = [
@@ -294,7 +296,8 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
     findings = sorted_findings(result)  # worst first, so truncation drops the mildest
     kept = findings[:max_results]
     with_baseline = result.baseline_path is not None
-    gate = gate_verdict(result)
+    verdict = audit_verdict(result)
+    gate = verdict.gate
     properties: dict[str, Any] = {
         "release": {"name": result.release_name, "license": result.release_license},
         "policy": result.policy_path,
@@ -306,6 +309,10 @@ def sarif_log(result: AuditResult, *, max_results: int = MAX_RESULTS) -> dict[st
         "staleBaselineEntries": len(result.stale_baseline),
         "findings": len(findings),
         "resultsTruncated": len(kept) < len(findings),
+        # the one verdict of every report: release readiness and the gate, said apart
+        "releaseVerdict": verdict.release_label,
+        "verdictWords": verdict.words,
+        "counts": verdict.to_dict(),
     }
     if result.diff is not None:
         properties["diff"] = {

@@ -157,6 +157,52 @@
 
   function location(path, line) { return line ? path + ":" + line : path; }
 
+  /* A path in a <code> that may break only after a "/" (never inside a name). */
+  function pathCode(path, line) {
+    var code = el("code", { className: "path" });
+    var parts = location(path, line).split("/");
+    parts.forEach(function (p, k) {
+      code.appendChild(document.createTextNode(k < parts.length - 1 ? p + "/" : p));
+      if (k < parts.length - 1) code.appendChild(el("wbr"));
+    });
+    return code;
+  }
+
+  /* Copied code: the open region and the proprietary one, aligned, shared tokens marked. */
+  function segmentsCell(segs) {
+    var td = el("td", { className: segs ? "code" : "code gap" });
+    (segs || []).forEach(function (s) {
+      td.appendChild(s[1] ? el("mark", { text: s[0] }) : document.createTextNode(s[0]));
+    });
+    if (!segs) td.textContent = " ";
+    return td;
+  }
+
+  function pairView(cp) {
+    var box = el("div");
+    var a = cp.a, b = cp.b;
+    box.appendChild(el("p", null, "Left: the open file ", pathCode(a.p), ", lines " + a.s + "–" + a.e +
+      ". Right: the proprietary file ", pathCode(b.p), ", lines " + b.s + "–" + b.e +
+      ". Highlighted: code the two have in common" +
+      (cp.shared && cp.shared[1] ? " (" + fmt(cp.shared[0]) + " of " + fmt(cp.shared[1]) + " tokens of the open side)." : ".")));
+    if (a.n) box.appendChild(el("p", { className: "nocode", text: "Open side not shown: " + a.n + "." }));
+    if (b.n) box.appendChild(el("p", { className: "nocode", text: "Proprietary side not shown: " + b.n + "." }));
+    if (!cp.rows.length) return box;
+    var table = el("table", { className: "pair" },
+      el("thead", null, el("tr", null,
+        el("th", { scope: "col", colSpan: 2, text: "Open code (" + a.p + ")" }),
+        el("th", { scope: "col", colSpan: 2, text: "Proprietary code (" + b.p + ")" }))));
+    var tbody = el("tbody");
+    cp.rows.forEach(function (r) {
+      tbody.appendChild(el("tr", null,
+        el("td", { className: "ln", text: r[0] === null ? "" : String(r[0]) }), segmentsCell(r[1]),
+        el("td", { className: "ln", text: r[2] === null ? "" : String(r[2]) }), segmentsCell(r[3])));
+    });
+    table.appendChild(tbody);
+    box.appendChild(el("div", { className: "scrollbox" }, table));
+    return box;
+  }
+
   function evidenceBody(f) {
     var box = el("div", { className: "evidence-body" });
     var rule = D.rules[f.r] || {};
@@ -164,12 +210,19 @@
     if (f.x !== undefined && f.x >= 0) {
       box.append(el("h4", { text: "Code at " + location(f.p, f.l) }), codeBlock(f.x));
     }
+    if (f.cp) {
+      box.append(el("h4", { text: "The two pieces of code side by side" }), pairView(f.cp));
+    }
+    if (f.in !== undefined) {
+      box.appendChild(el("p", { className: "tag-old", text: f.in ? "Introduced by this change" :
+        "Already in the tree before this change: not new to it, but it blocks every merge until fixed" }));
+    }
     if (f.e.length) {
       box.appendChild(el("h4", { text: f.e.length > 1 ? "Evidence, step by step" : "Evidence" }));
       var ol = el("ol", { className: "hops" });
       f.e.forEach(function (e) {
         var li = el("li", null, el("span", { className: "kind", text: e[3] }), " ",
-          el("code", { text: location(e[0], e[1]) }));
+          pathCode(e[0], e[1]));
         if (e[2]) li.appendChild(el("pre", { className: "evtext", text: e[2] }));
         if (e[4] >= 0) li.appendChild(codeBlock(e[4]));
         ol.appendChild(li);
@@ -193,7 +246,7 @@
     }
     if (f.d) {
       var dl = el("dl", { className: "data" });
-      Object.keys(f.d).forEach(function (k) { dl.append(el("dt", { text: k }), el("dd", { text: f.d[k] })); });
+      f.d.forEach(function (kv) { dl.append(el("dt", { text: kv[0] }), el("dd", { text: kv[1] === null ? "—" : kv[1] })); });
       box.append(el("h4", { text: "Details" }), dl);
     }
     if (rule.guidance || rule.description) {
@@ -225,13 +278,14 @@
     var id = "ev-" + f.i;
     var btn = el("button", { type: "button", className: "toggle", "aria-expanded": String(open), "aria-controls": id,
       text: open ? "Hide evidence" : "Show evidence" });
+    var status = f.st + (f.in === 0 ? " · already in the tree" : f.in === 1 ? " · introduced" : "");
     var tr = el("tr", { className: "finding sev-" + f.s + " st-" + f.st },
-      el("td", null, el("span", { className: "sev " + f.s, text: SEV_ICON[f.s] + " " + f.s })),
-      el("td", null, el("code", { text: f.r })),
-      el("td", { className: "path" }, el("code", { text: location(f.p, f.l) })),
-      el("td", { text: f.c || "—" }),
-      el("td", { text: f.m }),
-      el("td", null, el("span", { className: "status " + f.st, text: f.st })),
+      el("td", { "data-label": "Severity" }, el("span", { className: "sev " + f.s, text: SEV_ICON[f.s] + " " + f.s })),
+      el("td", { "data-label": "Rule" }, el("code", { text: f.r })),
+      el("td", { className: "path", "data-label": "Location" }, pathCode(f.p, f.l)),
+      el("td", { "data-label": "Component", text: f.c || "—" }),
+      el("td", { className: "msg", text: f.m }),
+      el("td", { "data-label": "Status" }, el("span", { className: "status " + f.st, text: status })),
       el("td", null, btn));
     var ev = el("tr", { className: "evidence", id: id, hidden: !open });
     var cell = el("td", { colSpan: 7 });
@@ -256,6 +310,7 @@
     var rows = findings.filter(function (f) {
       return (!v.rule || f.r === v.rule) && (!v.severity || f.s === v.severity) &&
         (!v.component || f.c === v.component) && (!v.status || f.st === v.status) &&
+        (!v.introduced || String(f.in) === v.introduced) &&
         (!q || findingText(f).indexOf(q) >= 0);
     });
     if (fState.key) {
@@ -349,7 +404,7 @@
     }
     var lic = inv.lic[row[2]];
     frag.appendChild(el("tr", row[2] < 0 ? { className: "nolicense" } : null,
-      el("td", { className: "path" }, el("code", { text: row[0] })),
+      el("td", { className: "path" }, pathCode(row[0])),
       el("td", { text: inv.comp[row[1]] || "—" }),
       el("td", null, lic ? el("code", { text: lic }) : el("span", { className: "warn", text: "▲ " + NO_LICENSE })),
       el("td", { text: inv.src[row[3]] || "" }),
@@ -426,6 +481,51 @@
     });
     fPager.go(fPager.page);
   });
+
+  /* ------------------- print, CSV, zoom of the component picture ------------------- */
+  function csvCell(v) {
+    var t = v === null || v === undefined ? "" : String(v);
+    if (/^[=+\-@\t\r]/.test(t)) t = "'" + t; /* no formula injection in a spreadsheet */
+    return /[",\n\r]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+  }
+  function findingsCsv(rows) {
+    var head = ["severity", "rule", "path", "line", "component", "message", "status", "introduced", "fingerprint"];
+    var lines = [head.join(",")];
+    rows.forEach(function (f) {
+      lines.push([f.s, f.r, f.p, f.l, f.c, f.m, f.st, f.in === undefined ? "" : f.in ? "true" : "false", f.fp]
+        .map(csvCell).join(","));
+    });
+    return lines.join("\r\n") + "\r\n";
+  }
+  window.findingsCsv = function () { return findingsCsv(fPager.rows); };
+  document.getElementById("print-button").addEventListener("click", function () { window.print(); });
+  document.getElementById("csv-button").addEventListener("click", function () {
+    var blob = new Blob(["\ufeff" + findingsCsv(fPager.rows)], { type: "text/csv;charset=utf-8" });
+    var a = el("a", { href: URL.createObjectURL(blob), download: "findings.csv" });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  });
+  var picture = document.getElementById("component-picture");
+  if (picture) {
+    var svg = picture.querySelector("svg.graph");
+    var base = svg ? Number(svg.getAttribute("width")) : 0;
+    var zoom = 1;
+    var setZoom = function (z) {
+      zoom = Math.min(4, Math.max(0.25, z));
+      picture.classList.remove("fit");
+      svg.style.width = Math.round(base * zoom) + "px";
+      svg.style.height = "auto";
+    };
+    document.querySelectorAll("[data-zoom]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var how = b.getAttribute("data-zoom");
+        if (how === "fit") { picture.classList.add("fit"); svg.style.width = ""; zoom = 1; }
+        else setZoom(zoom * (how === "in" ? 1.25 : 0.8));
+      });
+    });
+    if (svg) picture.classList.add("fit");
+  }
 
   applyFindings();
   applyFiles();
