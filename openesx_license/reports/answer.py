@@ -49,7 +49,7 @@ def blocker_sentences(result: AuditResult, verdict: AuditVerdict) -> tuple[str, 
         now_parts.append(
             f"{_files(later_files)} whose licence does not allow it ({licence_blockers(option)})"
         )
-    now = f"{lic} is blocked by {_join(now_parts)}." if now_parts else f"Nothing blocks {lic}."
+    now = f"{lic} is blocked by {_join(now_parts)}." if now_parts else ""
     if not option.proprietary_files:
         return now, ""
     others = [o.license for o in result.options if o.allowed_once_removed and o.license != lic]

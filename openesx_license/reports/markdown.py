@@ -140,7 +140,7 @@ def render_markdown(result: AuditResult) -> str:
     counts = verdict.counts
     findings = sorted_findings(result)
     base = file_link_base()
-    mark = "✅" if verdict.ready else "❌"
+    mark = "✅" if verdict.ready and gate.label != "fail" else "❌"
     out = [f"## {mark} openesx-license: {md_text(result.release_name)} — {verdict.words}", ""]
     if gate.stale_failing and not gate.failing:
         gate_line = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from openesx_license.model import AuditResult, Finding, Severity
+from openesx_license.model import AuditResult, Finding, FindingStatus, Severity
 from openesx_license.reports.github import (
     ANNOTATIONS_PER_KIND,
     annotation_lines,
@@ -76,11 +76,12 @@ def test_notice_without_other_licenses(awkward_result: AuditResult) -> None:
 
 def test_markdown_verdict_and_tables(awkward_result: AuditResult) -> None:
     md = render_markdown(awkward_result)
-    assert md.startswith("## openesx-license: OpenESX — ❌ fail\n")
+    assert md.startswith("## ❌ openesx-license: OpenESX — Release: not ready · Gate: fail\n")
     assert "**1 new finding at or above `error`** fails the gate" in md
     assert "| `boundary-crossing` | 1 | 0 | 0 | 1 | 0 | 0 |" in md
     assert "| **Total** | **2** | **1** | **1** | **2** | **1** | **1** |" in md
-    assert "| `Apache-2.0` | ❌ no | 2 | 0 | vmkernel |" in md
+    assert "| `Apache-2.0` | ❌ 2 files | ❌ 2 files | 0 | vmkernel |" in md
+    assert "<details><summary>Top findings (4 of 4)</summary>" in md
     assert "| `unmapped-file` | `old/gone.c` | `eeeeeeeeeeeeeeee` |" in md
     # the new findings come first in the top table
     rows = [line for line in md.splitlines() if line.startswith("| 🔴") or "| 🟠" in line]
@@ -89,8 +90,19 @@ def test_markdown_verdict_and_tables(awkward_result: AuditResult) -> None:
 
 def test_markdown_passes_when_everything_accepted(awkward_result: AuditResult) -> None:
     result = dataclasses.replace(awkward_result, fail_on="never")
-    assert "— ✅ pass" in render_markdown(result)
+    # the gate is off, but the release is still not ready: the two are said apart
+    assert "— Release: not ready · Gate: off\n" in render_markdown(result)
     assert "the gate is off" in render_markdown(result)
+    accepted = dataclasses.replace(
+        awkward_result,
+        options=(),
+        findings=tuple(
+            dataclasses.replace(f, status=FindingStatus.WAIVED) for f in awkward_result.findings
+        ),
+    )
+    assert render_markdown(accepted).startswith(
+        "## ✅ openesx-license: OpenESX — Release: ready · Gate: pass\n"
+    )
 
 
 def test_markdown_escapes_hostile_text(awkward_result: AuditResult) -> None:
@@ -206,7 +218,7 @@ def test_strict_baseline_fails_on_stale_entries_everywhere(awkward_result: Audit
 
     clean = dataclasses.replace(awkward_result, findings=(), strict_baseline=True)
     md = render_markdown(clean)
-    assert "— ❌ fail" in md
+    assert "— Release: ready · Gate: fail\n" in md  # nothing blocks the release; the gate fails
     assert "**1 stale baseline entry fails the gate** (`--strict-baseline`)" in md
     gate = audit_to_dict(clean)["summary"]["gate"]
     assert gate == {
