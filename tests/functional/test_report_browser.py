@@ -226,3 +226,128 @@ def test_print_layout_opens_all_evidence(hostile: OpenedReport) -> None:
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     assert page.locator("#findings-table tr.evidence:visible").count() == 0
+
+
+#: every element outside a box that scrolls sideways, whose right edge passes the viewport
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const node of document.querySelectorAll('body *')) {
+    const box = node.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (node.closest('.skip, .sr')) continue;  // off-screen until focused, by design
+    let up = node.parentElement, boxed = false;
+    while (up && up !== document.body) {
+      const o = getComputedStyle(up).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') { boxed = true; break; }
+      up = up.parentElement;
+    }
+    if (!boxed && (box.right > width + 0.5 || box.left < -0.5)) {
+      out.push(node.tagName.toLowerCase() + (node.id ? '#' + node.id : '') + ' ' +
+               Math.round(box.left) + '..' + Math.round(box.right));
+    }
+  }
+  return {width: width, scrollWidth: document.documentElement.scrollWidth, out: out};
+}"""
+
+
+def _opened_at(browser: Any, report: Path, width: int) -> OpenedReport:
+    opened = OpenedReport.__new__(OpenedReport)
+    opened.url = report.resolve().as_uri()
+    opened.requests, opened.errors = [], []
+    opened.context = browser.new_context(viewport={"width": width, "height": 900})
+    opened.page = opened.context.new_page()
+    opened.page.on("request", lambda req: opened.requests.append(req.url))
+    opened.page.on("console", lambda m: m.type == "error" and opened.errors.append(m.text))
+    opened.page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
+    opened.page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url == opened.url else route.abort(),
+    )
+    opened.page.goto(opened.url)
+    opened.page.wait_for_selector("html[data-ready='1']", timeout=30_000)
+    return opened
+
+
+def _no_overflow(page: Any) -> None:
+    measured = page.evaluate(OVERFLOW_JS)
+    assert measured["scrollWidth"] <= measured["width"], measured
+    assert measured["out"] == [], measured
+
+
+@pytest.mark.scancode
+@pytest.mark.parametrize("width", [1400, 390])
+def test_demo_fits_the_screen_and_answers_first(
+    browser: Any, demo_report: Path, width: int
+) -> None:
+    demo = _opened_at(browser, demo_report, width)
+    page = demo.page
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        # docs/report-1400.png and docs/report-390.png are copies of these
+        page.screenshot(path=str(ARTIFACTS / f"report-{width}.png"))
+        _no_overflow(page)
+        # the first screen: the verdict words, what blocks it, and the blocker matrix
+        words = page.locator("#verdict-words")
+        assert words.inner_text().startswith("Release: not ready · Gate: fail (--fail-on error")
+        assert words.bounding_box()["y"] < 900
+        matrix = page.locator("#blocker-matrix")
+        assert matrix.bounding_box()["y"] < 900, "the matrix should start on the first screen"
+        assert "Once the proprietary components are removed:" in page.locator("#verdict").inner_text()
+        heads = matrix.locator("thead th").all_inner_texts()
+        assert heads[1].startswith("GPL-2.0-only") and len(heads) == 7
+        assert matrix.locator("tbody tr").count() < 12  # one row per component, not per blocker
+        # filters and evidence at this width (cards below 800 px)
+        page.select_option("#finding-filters select[name=rule]", "copied-code")
+        expect(page.locator("#findings-count")).to_have_text(re.compile(r"^1 of "))
+        if width < 800:
+            assert page.locator("#findings-table thead").is_hidden()  # cards, not a table
+        page.locator("#findings-table button.toggle").first.click()
+        pair = page.locator("#findings-table tr.evidence table.pair")
+        expect(pair).to_be_visible()
+        assert pair.locator("mark").count() >= 10  # shared tokens marked on both sides
+        head = pair.locator("thead").inner_text()
+        assert "Open code (vmkernel/mem/dirty_track.c)" in head
+        assert "Proprietary code (vmotion/dirtylog.c)" in head
+        details = page.locator("#findings-table tr.evidence dl.data").inner_text()
+        assert "Similarity" in details and "open_lines" not in details
+        _no_overflow(page)  # the opened evidence fits too (its code scrolls in its box)
+        page.click("#finding-filters button[type=reset]")
+        expect(page.locator("#findings-count")).to_have_text(re.compile(r"^16 of 16"))
+        _no_overflow(page)
+        assert demo.requests == [demo.url] and demo.errors == []
+    finally:
+        demo.context.close()
+
+
+@pytest.mark.scancode
+def test_demo_csv_zoom_and_signoff(browser: Any, demo_report: Path) -> None:
+    demo = _opened_at(browser, demo_report, 1400)
+    page = demo.page
+    try:
+        page.select_option("#finding-filters select[name=severity]", "warning")
+        with page.expect_download() as info:
+            page.click("#csv-button")
+        download = info.value
+        assert download.suggested_filename == "findings.csv"
+        rows = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert rows[0].startswith("severity,rule,path,line")
+        assert len(rows) == 4 and all(r.startswith("warning,") for r in rows[1:])
+        svg = page.locator("#component-picture svg.graph")
+        before = svg.bounding_box()["width"]
+        page.click("[data-zoom=in]")
+        page.click("[data-zoom=in]")
+        assert svg.bounding_box()["width"] > before * 1.2
+        page.click("[data-zoom=fit]")
+        # warning-level crossings are drawn apart from forbidden ones
+        assert page.locator("#component-picture path.edge.warn").count() == 2
+        assert page.locator("#component-picture path.edge.bad").count() >= 4
+        page.fill("#signoff-form input[name=reviewer]", "A. Reviewer")
+        page.check("#signoff-form input[value=conditions]")
+        page.emulate_media(media="print")
+        assert page.locator("#signoff").is_visible()
+        assert page.locator("#csv-button").is_hidden()
+        _no_overflow(page)
+        assert demo.requests == [demo.url] and demo.errors == []
+    finally:
+        demo.context.close()
