@@ -293,7 +293,7 @@ def report_context(result: AuditResult) -> dict[str, Any]:
     data = {
         **findings_payload(findings, files, Path(result.root), rules, hidden=hidden),
         "inventory": inventory_payload(result),
-        "holders": [[h, n, list(c)] for h, n, c in holder_rows(result.scan.files)],
+        "holders": [[h, n, list(c), list(s)] for h, n, c, s in holder_rows(result.scan.files)],
     }
     severities = [s.value for s in sorted(Severity, key=lambda s: -s.rank)]
     return {

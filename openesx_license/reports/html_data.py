@@ -10,7 +10,7 @@ so a path such as ``</script><script>alert(1)</script>`` stays data.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from openesx_license.model import AuditResult, FileRecord, Finding
+from openesx_license.reports.holders import merge_holders, merged_holders
 from openesx_license.reports.html_copies import side_by_side
 from openesx_license.reports.html_source import SourceExcerpts
 
@@ -208,13 +209,14 @@ def inventory_payload(result: AuditResult) -> dict[str, Any]:
     """Every file as a compact row: path, component, licence, source, holders, kind, findings."""
     comps, lics, holders, sources, kinds = (StringTable() for _ in range(5))
     per_file = Counter(f.path for f in result.findings)
+    shown = merge_holders(h.holder for rec in result.scan.files for h in rec.holders)
     rows = [
         [
             rec.path,
             comps.ref(rec.component),
             lics.ref(rec.license_expression),
             sources.ref(rec.license_source),
-            sorted({holders.ref(h.holder) for h in rec.holders}),
+            sorted({holders.ref(shown.get(h.holder.strip(), h.holder)) for h in rec.holders}),
             kinds.ref(rec.kind.value),
             per_file.get(rec.path, 0),
         ]
@@ -231,17 +233,14 @@ def inventory_payload(result: AuditResult) -> dict[str, Any]:
     }
 
 
-def holder_rows(files: Iterable[FileRecord]) -> list[tuple[str, int, tuple[str, ...]]]:
-    """Copyright holders: (holder, number of files, components), most files first."""
-    counts: Counter[str] = Counter()
-    components: defaultdict[str, set[str]] = defaultdict(set)
-    for rec in files:
-        for holder in {h.holder for h in rec.holders}:
-            counts[holder] += 1
-            components[holder].add(rec.component or "(none)")
+def holder_rows(
+    files: Iterable[FileRecord],
+) -> list[tuple[str, int, tuple[str, ...], tuple[str, ...]]]:
+    """Copyright holders merged across spellings (:mod:`.holders`): (holder, number of files,
+    components, other spellings), most files first."""
     return [
-        (holder, n, tuple(sorted(components[holder])))
-        for holder, n in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        (h.name, h.files, h.components, tuple(s for s in h.spellings if s != h.name))
+        for h in merged_holders(files)
     ]
 
 

@@ -189,6 +189,7 @@
     if (b.n) box.appendChild(el("p", { className: "nocode", text: "Proprietary side not shown: " + b.n + "." }));
     if (!cp.rows.length) return box;
     var table = el("table", { className: "pair" },
+      el("colgroup", null, el("col", { className: "ln" }), el("col"), el("col", { className: "ln" }), el("col")),
       el("thead", null, el("tr", null,
         el("th", { scope: "col", colSpan: 2, text: "Open code (" + a.p + ")" }),
         el("th", { scope: "col", colSpan: 2, text: "Proprietary code (" + b.p + ")" }))));
@@ -444,12 +445,16 @@
   var hState = { key: null, dir: 1 };
   var holderForm = document.getElementById("holder-filters");
   var hPager = new Pager("holders-table", function (h, frag) {
-    frag.appendChild(el("tr", null, el("td", { text: h[0] }), el("td", { className: "n", text: fmt(h[1]) }),
+    var name = el("td", null, h[0]);
+    if (h[3] && h[3].length) name.appendChild(el("span", { className: "sub spellings", text: " (also written: " + h[3].join("; ") + ")" }));
+    frag.appendChild(el("tr", null, name, el("td", { className: "n", text: fmt(h[1]) }),
       el("td", { text: h[2].join(", ") })));
   }, 25);
   function applyHolders() {
     var q = formValues(holderForm).q.toLowerCase();
-    var rows = holders.filter(function (h) { return !q || h[0].toLowerCase().indexOf(q) >= 0; });
+    var rows = holders.filter(function (h) {
+      return !q || (h[0] + "\n" + (h[3] || []).join("\n")).toLowerCase().indexOf(q) >= 0;
+    });
     if (hState.key !== null) {
       var k = Number(hState.key);
       rows.sort(function (a, b) { return cmp(a[k], b[k]) * hState.dir; });
