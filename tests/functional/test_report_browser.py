@@ -293,7 +293,9 @@ def test_demo_fits_the_screen_and_answers_first(
         assert words.bounding_box()["y"] < 900
         matrix = page.locator("#blocker-matrix")
         assert matrix.bounding_box()["y"] < 900, "the matrix should start on the first screen"
-        assert "Once the proprietary components are removed:" in page.locator("#verdict").inner_text()
+        assert (
+            "Once the proprietary components are removed:" in page.locator("#verdict").inner_text()
+        )
         heads = matrix.locator("thead th").all_inner_texts()
         assert heads[1].startswith("GPL-2.0-only") and len(heads) == 7
         assert matrix.locator("tbody tr").count() < 12  # one row per component, not per blocker

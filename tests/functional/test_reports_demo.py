@@ -159,16 +159,24 @@ def test_cyclonedx_is_valid_and_leaves_proprietary_out(
     assert {p["value"] for p in zlib["properties"]} == {"third-party"}
 
 
-def test_notice_attributes_third_party_with_scancode_texts(
+def test_notice_quotes_the_texts_the_files_carry(
     demo_reports: tuple[Path, list[Path], str],
 ) -> None:
     notice = (demo_reports[0] / "NOTICE.txt").read_text(encoding="utf-8")
     assert "zlib (third-party): Zlib" in notice and "Jean-loup Gailly" in notice
     assert "jsmn (third-party): MIT" in notice and "Serge Zaitsev" in notice
-    for spdx_id in ("Zlib", "MIT", "GPL-2.0-only"):
-        known = license_text(spdx_id)
-        assert known is not None
-        assert "\n".join(line.rstrip() for line in known.text.splitlines()) in notice
+    # the notices as the files carry them, with their real copyright lines
+    assert "Notice, as third_party/jsmn/LICENSE carries it (lines 1-19):" in notice
+    assert "    Copyright (c) 2010 Serge Zaitsev\n" in notice
+    assert "    (C) 1995-2022 Jean-loup Gailly and Mark Adler\n" in notice
+    assert "Text as COPYING carries it" in notice  # the release licence, from the tree
+    # ScanCode's template texts only where no file carries one
+    mit = license_text("MIT")
+    assert mit is not None and mit.text.splitlines()[1] not in notice  # MIT from jsmn's LICENSE
+    assert "Text from ScanCode Toolkit's licence data (key apache-2.0)" in notice
+    # licence references and the licences a README names are not pulled in
+    for key in ("unknown-license-reference", "GPL-3.0-only", "GPL-1.0-or-later"):
+        assert key not in notice
     for folder in LEFT_OUT[:3]:
         assert folder not in notice
 
