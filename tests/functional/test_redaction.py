@@ -5,8 +5,9 @@ once as it is, once with ``--redact-proprietary``. The proprietary files are fou
 tool: the folders of the policy's proprietary components, and every file that carries one of
 the policy's proprietary markers. Each distinctive line of them (8 characters or more once
 stripped, and not also found in the text of an open file) is searched in every report — in its
-text, its HTML-unescaped text and every string of the JSON it carries. The plain run must leak some (or
-the search proves nothing); the redacted run must leak none, and its HTML must say it redacted.
+text, its HTML-unescaped text and every string of the JSON it carries. The plain run must leak
+some (or the search proves nothing); the redacted run must leak none, and its HTML must say it
+redacted.
 """
 
 from __future__ import annotations
