@@ -134,7 +134,7 @@ def test_evidence_excerpts_highlight_the_line_and_explain_gaps(page: str) -> Non
     assert notes[2] is None and notes[3] is None  # ../ and <stdio.h>: no excerpt at all
     blob = next(f for f in data["findings"] if f["r"] == "unmapped-file")
     assert "binary" in data["excerpts"][blob["x"]]["n"]
-    assert ["Sources", "[\"FSF\", \"OSI\"]"] in conflict["d"]  # data keys in words
+    assert ["Sources", '["FSF", "OSI"]'] in conflict["d"]  # data keys in words
     assert data["files"]["lib/crc32.c"]["det"][0]["t"].endswith("OR BSD-3-Clause")
     assert "guidance" in data["rules"]["boundary-crossing"]
 
