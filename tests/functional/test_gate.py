@@ -116,6 +116,39 @@ def test_since_reports_exactly_what_the_commit_introduced(
     assert {f["rule"] for f in ws.findings()} == {"unmapped-file", "boundary-crossing"}
 
 
+def test_since_says_which_findings_the_change_introduced(
+    ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mem = (ws.repo / "vmkernel/mem.c").read_text()
+    ws.write("vmkernel/mem.c", mem.replace('#include "sched.h"\n', '#include "sched.h"\n' + LEAK))
+    ws.commit("an IP leak that is already in the tree")
+    e1000 = (ws.repo / "drivers/net/e1000.c").read_text()
+    ws.write("drivers/net/e1000.c", LEAK + e1000)
+    ws.commit("a new one")
+    argv = ("--since", "HEAD~1", "--fail-on", "error", "--format", "json,md,html")
+    code, text = ws.run(capsys, "audit", *argv)
+    assert code == 1
+    found = {(f["rule"], f["path"]): f.get("introduced") for f in ws.findings()}
+    assert found == {
+        ("boundary-crossing", "drivers/net/e1000.c"): True,
+        # the old leak still fails the gate, but is not new to this change
+        ("boundary-crossing", "vmkernel/mem.c"): False,
+    }
+    verdict = ws.report()["summary"]["verdict"]
+    assert (verdict["introduced"], verdict["already_there"]) == (1, 1)
+    assert "Under --since: 1 finding(s) introduced by this change, 1 already in the tree" in text
+    md = (ws.out / "summary.md").read_text()
+    assert "### Introduced by this change (1)" in md
+    assert "<details><summary>Already in the tree: blocks every merge (1)</summary>" in md
+    page = (ws.out / "report.html").read_text()
+    assert '<section id="already-there"' in page
+    already = page.split('id="already-list"', 1)[1].split("</ul>", 1)[0]
+    assert "vmkernel/<wbr>mem.c" in already and "e1000" not in already
+    # without --since no finding carries the field
+    ws.run(capsys, "audit", "--fail-on", "never")
+    assert all("introduced" not in f for f in ws.findings())
+
+
 def test_since_needs_git_and_a_known_revision(
     ws: Workspace, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -228,3 +228,16 @@ def test_copied_code_sizes_load_and_must_be_positive() -> None:
     assert names.copied_code.min_tokens_with_names == 40
     (msg,) = problems(GOOD + "\n[copied_code]\nmin_tokens_with_names = 'few'\n")
     assert msg.startswith("[copied_code] 'min_tokens_with_names'")
+
+
+def test_reports_table_sets_the_redaction_default() -> None:
+    assert parse_policy(GOOD, source="p.toml").reports.redact_proprietary is False
+    on = parse_policy(GOOD + "\n[reports]\nredact_proprietary = true\n", source="p.toml")
+    assert on.reports.redact_proprietary is True
+    assert problems(GOOD + "\n[reports]\nredact_proprietary = 'yes'\n") == [
+        "[reports] 'redact_proprietary': expected boolean, got string"
+    ]
+    assert problems(GOOD + "\n[reports]\nredact_propietary = true\n") == [
+        "[reports] 'redact_propietary': unknown key (did you mean 'redact_proprietary'?); "
+        "known keys: redact_proprietary"
+    ]

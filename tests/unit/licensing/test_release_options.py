@@ -130,3 +130,32 @@ def test_docs_are_not_judged_and_license_blockers_survive_many_proprietary_group
     assert gpl2.blocking_files == 13 and gpl2.proprietary_files == 12
     assert [b.path for b in gpl2.blockers][-1] == "drivers/nic/nic.c"
     assert len(gpl2.blockers) == 4
+
+
+def test_each_row_holds_its_candidate_x_component_cells() -> None:
+    hit = MarkerHit(marker="VMware Confidential", line=3, text="/* VMware Confidential */")
+    policy, files = _files(
+        {
+            "kernel/a.c": "GPL-2.0-or-later",
+            "kernel/secret.c": "GPL-2.0-or-later",
+            "drivers/nic/nic.c": "Apache-2.0",
+            "drivers/nic/nic.h": "Apache-2.0",
+            "vmotion/engine.c": "LicenseRef-VMware-Proprietary",
+        },
+        markers={"kernel/secret.c": hit},
+    )
+    rows = _by_license(release_options(files, policy, LicenseKnowledge.load()))
+    gpl2 = {c.component: c for c in rows["GPL-2.0-only"].components}
+    assert set(gpl2) == {"kernel", "nic", "vmotion"}
+    assert (gpl2["vmotion"].proprietary_files, gpl2["vmotion"].license_files) == (1, 0)
+    assert (gpl2["kernel"].proprietary_files, gpl2["kernel"].license_files) == (1, 0)
+    nic = gpl2["nic"]
+    assert (nic.license_files, nic.licenses, nic.example) == (
+        2,
+        ("Apache-2.0",),
+        "drivers/nic/nic.c",
+    )
+    assert not rows["GPL-2.0-only"].allowed_once_removed  # the Apache driver still blocks it
+    assert rows["GPL-3.0-only"].allowed_once_removed  # only the proprietary code blocks it
+    bsd = {c.component: c for c in rows["BSD-3-Clause"].components}
+    assert (bsd["kernel"].proprietary_files, bsd["kernel"].license_files) == (1, 1)
