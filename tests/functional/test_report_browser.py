@@ -6,8 +6,8 @@ path and a holder with script tags, an onerror attribute in a message). Every re
 makes is recorded and anything that is not the report file itself is aborted: the page must
 make none, log no console error, filter and sort its findings, expand evidence, browse folders,
 and run none of the injected scripts. A screenshot of the demo report is kept as a test
-artefact (tests/artifacts/report.png, git-ignored; report-top.png is the first screen, which
-docs/report.png copies).
+artefact (tests/artifacts/report.png, git-ignored); report-1400.png and report-390.png are the
+first screen at those widths, which docs/ copies.
 
 A missing Chromium is an error, not a skip: CI runs as root and ``make test`` installs it
 (the Makefile's ``browser`` target).
@@ -129,8 +129,6 @@ def test_demo_report_works_offline(demo: OpenedReport) -> None:
     page = demo.page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-    # the first screen, as docs/report.png shows it (cp tests/artifacts/report-top.png docs/)
-    page.screenshot(path=str(ARTIFACTS / "report-top.png"))
     assert demo.requests == [demo.url], "the report made a network request"
     assert demo.errors == []
     verdict = page.locator("#verdict p.plain").inner_text()
