@@ -343,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", action="store_true", help="skip the real audit")
     args = parser.parse_args(argv if argv is not None else [])
+    from openesx_license.reports.holders import merged_holders
     from openesx_license.reports.html import render_html
 
     root = fetch_corpus("qemu")
@@ -365,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         "files": len(result.scan.files),
         "findings": len(result.findings),
         "holders": len({h.holder for r in result.scan.files for h in r.holders}),
+        "holders_merged": len(merged_holders(result.scan.files)),
         "audit_seconds": round(audit_s, 1),
         "render_seconds": round(render_s, 2),
         "size_bytes": len(page.encode("utf-8")),
