@@ -10,6 +10,7 @@ text that comes from the audit goes through :func:`markupsafe.escape`.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,36 +40,58 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: characters per line and lines per label of the licence chart (longer ones end in "…")
+_LABEL_CHARS, _LABEL_LINES = 40, 3
+
+
+def _label_lines(name: str) -> list[str]:
+    """``name`` wrapped at spaces into at most :data:`_LABEL_LINES` lines."""
+    lines = textwrap.wrap(name, _LABEL_CHARS, break_long_words=True) or [name]
+    if len(lines) > _LABEL_LINES:
+        lines = lines[:_LABEL_LINES]
+        lines[-1] = _clip(lines[-1] + " …", _LABEL_CHARS)
+    return lines
+
+
 def license_chart(counts: Sequence[tuple[str, int]]) -> Markup:
-    """Horizontal bar chart of files per licence expression (``counts`` biggest first)."""
+    """Horizontal bar chart of files per licence expression (``counts`` biggest first); a long
+    expression wraps over up to three lines instead of being cut (its whole text is the row's
+    tooltip and in the file table)."""
     total = sum(n for _, n in counts) or 1
     rows = list(counts[:_BAR_ROWS])
     rest = counts[_BAR_ROWS:]
     if rest:
         rows.append((f"{len(rest)} other licences", sum(n for _, n in rest)))
-    label_w, bar_w, row_h, top = 300, 380, 26, 8
+    label_w, bar_w, line_h, top = 300, 380, 15, 8
     width = label_w + bar_w + 120
-    height = top * 2 + row_h * max(1, len(rows))
+    labels = [_label_lines(name) for name, _ in rows]
+    heights = [max(26, 11 + line_h * len(lines)) for lines in labels]
+    height = top * 2 + max(26, sum(heights))
     biggest = max((n for _, n in rows), default=1) or 1
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" aria-labelledby="lic-chart-title">',
         '<title id="lic-chart-title">Files per licence</title>',
     ]
-    for i, (name, n) in enumerate(rows):
-        y = top + i * row_h
+    y = top
+    for i, ((name, n), lines, row_h) in enumerate(zip(rows, labels, heights, strict=True)):
         w = max(2.0, bar_w * n / biggest)
         css = "bar none" if name == _NO_LICENSE else "bar other" if i == _BAR_ROWS else "bar"
         share = 100 * n / total
+        first = y + row_h / 2 + 4 - (len(lines) - 1) * line_h / 2
+        spans = "".join(
+            f'<tspan x="{label_w - 8}" y="{_fmt(first + k * line_h)}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         parts.append(
             f"<g><title>{escape(name)}: {n} files ({_fmt(share)} %)</title>"
-            f'<text class="lbl" x="{label_w - 8}" y="{y + 17}" text-anchor="end">'
-            f"{escape(_clip(name, 42))}</text>"
-            f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}"'
-            ' rx="2"/>'
-            f'<text class="num" x="{_fmt(label_w + w + 6)}" y="{y + 17}">'
+            f'<text class="lbl" text-anchor="end">{spans}</text>'
+            f'<rect class="{css}" x="{label_w}" y="{_fmt(y + row_h / 2 - 9)}" '
+            f'width="{_fmt(w)}" height="18" rx="2"/>'
+            f'<text class="num" x="{_fmt(label_w + w + 6)}" y="{_fmt(y + row_h / 2 + 4)}">'
             f"{n:,} ({_fmt(share)} %)</text></g>"
         )
+        y += row_h
     parts.append("</svg>")
     return Markup("".join(parts))
 

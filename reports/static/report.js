@@ -278,7 +278,7 @@
     var open = forceOpen || !!expanded[f.i];
     var id = "ev-" + f.i;
     var btn = el("button", { type: "button", className: "toggle", "aria-expanded": String(open), "aria-controls": id,
-      text: open ? "Hide evidence" : "Show evidence" });
+      title: "Show or hide the evidence of this finding", text: open ? "Hide" : "Evidence" });
     var status = f.st + (f.in === 0 ? " · already in the tree" : f.in === 1 ? " · introduced" : "");
     var tr = el("tr", { className: "finding sev-" + f.s + " st-" + f.st },
       el("td", { "data-label": "Severity" }, el("span", { className: "sev " + f.s, text: SEV_ICON[f.s] + " " + f.s })),
@@ -298,7 +298,7 @@
       if (now && !cell.firstChild) cell.appendChild(evidenceBody(f));
       ev.hidden = !now;
       btn.setAttribute("aria-expanded", String(now));
-      btn.textContent = now ? "Hide evidence" : "Show evidence";
+      btn.textContent = now ? "Hide" : "Evidence";
     });
     frag.append(tr, ev);
   }
