@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+
 from openesx_license.model import AuditResult, Finding, FindingStatus, Severity
 from openesx_license.reports.github import (
     ANNOTATIONS_PER_KIND,
@@ -231,3 +233,18 @@ def test_strict_baseline_fails_on_stale_entries_everywhere(awkward_result: Audit
     assert json.loads(render_sarif(clean))["runs"][0]["properties"]["verdict"] == "fail"
     lenient = dataclasses.replace(clean, strict_baseline=False)
     assert audit_to_dict(lenient)["summary"]["gate"]["verdict"] == "pass"
+
+
+def test_markdown_links_paths_inside_a_github_run(
+    awkward_result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "](https://" not in render_markdown(awkward_result)  # outside GitHub: code spans
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "openesx/openesx")
+    monkeypatch.setenv("GITHUB_SHA", "0123abcd")
+    md = render_markdown(awkward_result)
+    base = "https://github.com/openesx/openesx/blob/0123abcd/"
+    assert f"[`vmkernel/sched.c:12`]({base}vmkernel/sched.c#L12)" in md
+    assert "%20" in md  # the path with a space is quoted in the link
+    monkeypatch.setenv("GITHUB_SHA", "x) [evil](http://e")  # not a commit: no links at all
+    assert "](https://" not in render_markdown(awkward_result)
