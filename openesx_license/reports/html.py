@@ -47,7 +47,7 @@ from openesx_license.reports.html_data import (
     inventory_payload,
     license_counts,
 )
-from openesx_license.reports.redact import proprietary_paths
+from openesx_license.reports.redact import proprietary_paths, redact_result
 from openesx_license.reports.registry import Formatter, ReportFormat
 from openesx_license.resources import data_dir
 
@@ -284,6 +284,7 @@ def _static(name: str) -> str:
 
 def report_context(result: AuditResult) -> dict[str, Any]:
     """Everything the template needs, computed once from ``result``."""
+    result = redact_result(result)  # also when rendered outside write_reports
     findings = sorted_findings(result)
     files = {rec.path: rec for rec in result.scan.files}
     rules = _rule_texts()

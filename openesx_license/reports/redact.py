@@ -31,7 +31,10 @@ def text_hash(text: str) -> str:
 
 
 def redaction(path: str, line: int | None, text: str, end: int | None = None) -> str:
-    """``text`` of ``path`` (lines ``line``..``end``) as its location and hash."""
+    """``text`` of ``path`` (lines ``line``..``end``) as its location and hash (a text that is
+    already a redaction stays as it is)."""
+    if text.startswith(REDACTED):
+        return text
     where = path
     if line:
         where += f":{line}" + (f"-{end}" if end and end != line else "")
@@ -51,7 +54,7 @@ def proprietary_paths(result: AuditResult) -> frozenset[str]:
 
 def redact_result(result: AuditResult) -> AuditResult:
     """``result`` with every text of a proprietary file replaced (see the module docstring);
-    ``result`` itself when redaction is off."""
+    ``result`` itself when redaction is off. Redacting twice changes nothing more."""
     if not result.redact_proprietary:
         return result
     hidden = proprietary_paths(result)

@@ -82,6 +82,7 @@ def test_redaction_replaces_every_text_of_proprietary_files() -> None:
     assert hop.text == f"{REDACTED} at secret/b.c:7, sha256 {text_hash(SECRET)}]"
     assert out.findings[0].evidence[0].text == '#include "b.h"'
     assert redact_result(_result(redact=False)) == _result(redact=False)
+    assert redact_result(out) == out  # twice is once
 
 
 def _tree(tmp_path: Path) -> Path:
