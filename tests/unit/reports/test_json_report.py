@@ -119,3 +119,16 @@ def test_gate_verdict_follows_fail_on(awkward_result: AuditResult) -> None:
 def test_output_is_utf8_not_escaped(awkward_result: AuditResult) -> None:
     text = JsonFormatter().render(awkward_result)
     assert "Jürgen Müller" in text and text.endswith("\n")
+
+
+def test_summary_carries_the_one_verdict(awkward_result: AuditResult) -> None:
+    off = dataclasses.replace(awkward_result, fail_on="never")
+    verdict = audit_to_dict(off)["summary"]["verdict"]
+    gate = audit_to_dict(off)["summary"]["gate"]
+    assert verdict["gate"] == gate["verdict"] == "off"
+    # one new error stands: the release is not ready, whatever the gate says
+    assert verdict["release"] == "not ready" and verdict["blocking"] == 1
+    assert (verdict["review"], verdict["accepted"]) == (1, 2)
+    assert (verdict["forbidden_crossings"], verdict["warning_crossings"]) == (1, 0)
+    assert verdict["introduced"] is None and verdict["already_there"] is None
+    assert all("introduced" not in f for f in audit_to_dict(off)["findings"])
