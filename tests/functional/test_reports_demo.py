@@ -188,12 +188,12 @@ def test_html_answers_first_and_lists_proprietary_blockers_once(
     verdict = page.split('<section id="verdict"', 1)[1].split("</section>", 1)[0]
     assert "<strong>Release: not ready</strong>" in verdict
     assert "GPL-2.0-only is still blocked by 2 files (drivers: 2 files, Apache-2.0" in verdict
-    assert verdict.count("<tr class=\"cls-") == 8  # one row per blocking component
+    assert verdict.count('<tr class="cls-') == 8  # one row per blocking component
     # the proprietary blockers block every candidate: said once, not once per candidate
     candidates = len(demo_result.options)
     assert candidates == 6
     assert page.count("proprietary code in the tree blocks every licence") == 6  # 6 groups
-    assert page.count("<code class=\"path\">vcenter/<wbr>__init__.py</code>") == 1
+    assert page.count('<code class="path">vcenter/<wbr>__init__.py</code>') == 1
 
 
 def test_annotations_cover_the_new_findings(
