@@ -43,7 +43,7 @@ def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """One finding with its evidence chain, fingerprint and gate status (and, under
     ``--since``, whether this change ``introduced`` it)."""
-    out = {
+    out: dict[str, Any] = {
         "rule": finding.rule,
         "severity": finding.severity.value,
         "path": finding.path,
@@ -58,6 +58,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "data": _jsonable(finding.report_data()),
         "decision": decision_to_dict(finding.decision) if finding.decision else None,
     }
+    if finding.introduced is not None:
+        out["introduced"] = finding.introduced
+    return out
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
@@ -75,9 +78,6 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         "file": decision.source,
         "index": decision.index,
     }
-    if finding.introduced is not None:
-        out["introduced"] = finding.introduced
-    return out
 
 
 def component_to_dict(comp: ComponentSummary) -> dict[str, Any]:
