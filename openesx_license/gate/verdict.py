@@ -99,7 +99,7 @@ class VerdictCounts:
     by_status: dict[str, int]
     blocking: int  # unresolved (new) error-level findings: they block the release
     review: int  # unresolved findings below error level: to look at
-    accepted: int  # waived or baselined
+    accepted: int  # waived, baselined or decided
     failing: int  # new findings at or above --fail-on (the gate's count)
     forbidden_crossings: int  # boundary-crossing findings at error level
     warning_crossings: int  # boundary-crossing findings below error level (layers, facades)

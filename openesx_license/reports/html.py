@@ -128,7 +128,7 @@ class PlainVerdict:
 
     @property
     def accepted(self) -> int:
-        """Waived or baselined findings."""
+        """Waived, baselined or decided findings."""
         return self.verdict.counts.accepted
 
 

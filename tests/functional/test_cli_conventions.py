@@ -100,7 +100,7 @@ def test_progress_on_stderr_one_line_per_stage_when_not_a_tty(
         "building the dependency graph", "checking the rules", "waivers, baseline, --since",
     ]  # fmt: skip
     assert "building the dependency graph: 3 files in " in err
-    assert "Policy: the built-in policy" in out and "Gate (--fail-on error): FAIL" in out
+    assert "Policy: the built-in policy" in out and "Gate (--fail-on error): fail" in out
     assert "openesx-license: " not in out
 
 
@@ -113,7 +113,7 @@ def test_out_dash_streams_findings_json(
     doc = json.loads(out)
     assert doc["policy"]["origin"] == "built-in"
     assert {f["rule"] for f in doc["findings"]} >= {"outbound-incompatible"}
-    assert "Gate (--fail-on error): FAIL" in err
+    assert "Gate (--fail-on error): fail" in err
     assert not (tmp_path / "-").exists()
     code, _, err = _run(_audit(tree, tmp_path, "--out", "-", "--format", "json,html"), capsys)
     assert code == 2 and "--out -: only the json report can be written to stdout, not html" in err

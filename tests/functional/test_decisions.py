@@ -96,7 +96,7 @@ def test_a_decision_settles_the_copy_in_every_report_and_lapses_on_change(
     sarif = json.loads((out / "findings.sarif").read_text())
     results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "copied-code"]
     assert results[0]["suppressions"][0]["justification"].startswith(note)
-    assert "### Decided findings" in (out / "summary.md").read_text()
+    assert "<summary>Decided findings (2)</summary>" in (out / "summary.md").read_text()
     html = (out / "report.html").read_text()
     assert 'id="decided"' in html and "Decided by A. Lawyer on 2026-12-01" in html
     assert rc == 1  # the other (undecided) IP findings of the demo still fail

@@ -100,6 +100,6 @@ def test_one_count_of_each_kind() -> None:
     c = audit_verdict(result).counts
     assert (c.forbidden_crossings, c.warning_crossings) == (2, 1)
     assert (c.blocking, c.review, c.accepted, c.findings) == (2, 1, 1, 4)
-    assert c.by_status == {"new": 3, "baselined": 0, "waived": 1}
+    assert c.by_status == {"new": 3, "baselined": 0, "waived": 1, "decided": 0}
     assert (c.introduced, c.already_there) == (3, 1)
     assert audit_verdict(result_with(finding(Severity.ERROR))).counts.introduced is None
