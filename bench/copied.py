@@ -58,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BIN, Measurement, fetch_corpus, measure, save  # noqa: E402
 from openesx_license.config.model import CopiedCodeSettings  # noqa: E402
+from openesx_license.csource.lexer import KEYWORDS, TokenStream, tokenize  # noqa: E402
 from openesx_license.errors import FingerprintIndexError  # noqa: E402
 from openesx_license.ipindex.boilerplate import known_boilerplate  # noqa: E402
 from openesx_license.ipindex.build import c_family_files  # noqa: E402
@@ -80,7 +81,6 @@ from openesx_license.ipindex.store import (  # noqa: E402
     IndexParameters,
     Posting,
 )
-from openesx_license.ipindex.tokens import KEYWORDS, TokenStream, tokenize  # noqa: E402
 from openesx_license.ipindex.winnow import kgram_hashes  # noqa: E402
 
 SIZES: tuple[int, ...] = (5, 10, 20, 40)

@@ -39,13 +39,15 @@ CACHE_FILE = "copy-matches.sqlite"
 _INCREMENTAL_FILES = 200
 #: the modules whose code decides the matches (a change to any of them invalidates the cache)
 MATCHING_MODULES = (
+    "openesx_license.csource.definitions",
+    "openesx_license.csource.directives",
+    "openesx_license.csource.lexer",
+    "openesx_license.csource.uses",
     "openesx_license.ipindex.boilerplate",
     "openesx_license.ipindex.build",
     "openesx_license.ipindex.fileprint",
     "openesx_license.ipindex.match",
     "openesx_license.ipindex.store",
-    "openesx_license.ipindex.symbols",
-    "openesx_license.ipindex.tokens",
     "openesx_license.ipindex.winnow",
     "openesx_license.copies.stage",
     __name__,

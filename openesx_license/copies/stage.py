@@ -24,6 +24,7 @@ from openesx_license._util.run import default_jobs
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import Component, ComponentClass, Policy
 from openesx_license.copies.cache import CopyMatchCache, revive
+from openesx_license.csource.lexer import is_c_family
 from openesx_license.ipindex.boilerplate import known_boilerplate
 from openesx_license.ipindex.build import write_index
 from openesx_license.ipindex.cache import cached_prints
@@ -39,7 +40,6 @@ from openesx_license.ipindex.match import (
     template_keys,
 )
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
-from openesx_license.ipindex.tokens import is_c_family
 from openesx_license.model import DependencyEdge, EdgeKind, Evidence, FileRecord
 
 MONOREPO = "<monorepo>"

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from openesx_license.graph.clex import evidence_text
+from openesx_license.csource.lexer import evidence_text
 from openesx_license.graph.kbuild import LinkEdge
 from openesx_license.graph.makefile import MakeFacts, Variables
 from openesx_license.model import Evidence

@@ -38,7 +38,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from openesx_license.graph.clex import evidence_text
+from openesx_license.csource.lexer import evidence_text
 from openesx_license.graph.kbuild import LinkEdge
 from openesx_license.model import Evidence
 

@@ -39,7 +39,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from openesx_license.graph.clex import evidence_text
+from openesx_license.csource.lexer import evidence_text
 from openesx_license.graph.kbuild import LinkEdge
 from openesx_license.model import Evidence
 

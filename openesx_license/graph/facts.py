@@ -13,6 +13,10 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
+from openesx_license.csource.definitions import Definition as SymbolDefinition
+from openesx_license.csource.definitions import Export as SymbolExport
+from openesx_license.csource.directives import IncludeDirective, preprocess
+from openesx_license.csource.symbols import CSymbols, extract_symbols
 from openesx_license.graph.automake import AmFacts, AmStatement, is_automake, parse_automake
 from openesx_license.graph.cargo import (
     CargoDependency,
@@ -22,7 +26,6 @@ from openesx_license.graph.cargo import (
     parse_cargo,
     parse_rust_uses,
 )
-from openesx_license.graph.clex import IncludeDirective, preprocess
 from openesx_license.graph.cmake import (
     CMakeArgument,
     CMakeCommand,
@@ -41,12 +44,6 @@ from openesx_license.graph.makefile import (
 )
 from openesx_license.graph.meson import MesonEntry, is_meson_build, parse_meson
 from openesx_license.graph.pyimports import ImportStatement, extract_imports
-from openesx_license.graph.symbols import (
-    CSymbols,
-    SymbolDefinition,
-    SymbolExport,
-    extract_symbols,
-)
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored

@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from openesx_license.graph.clex import evidence_text
+from openesx_license.csource.lexer import evidence_text
 
 _ASSIGNMENT = re.compile(
     r"^\s*(?:override\s+|export\s+|private\s+)*([^\s:#=?!+]+(?:\s*\$[({][^)}]*[)}])?[^\s:#=?!+]*)"

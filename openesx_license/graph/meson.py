@@ -15,7 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from openesx_license.graph.clex import evidence_text
+from openesx_license.csource.lexer import evidence_text
 from openesx_license.graph.kbuild import LinkEdge
 from openesx_license.model import Evidence
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from openesx_license.graph.clex import evidence_text
+from openesx_license.csource.lexer import evidence_text
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,10 +28,14 @@ CACHE_FILE = "graph-snapshot.sqlite"
 _FORMAT = 4
 #: the modules whose code decides the parts
 GRAPH_MODULES = (
+    "openesx_license.csource.definitions",
+    "openesx_license.csource.directives",
+    "openesx_license.csource.lexer",
+    "openesx_license.csource.symbols",
+    "openesx_license.csource.uses",
     "openesx_license.graph.automake",
     "openesx_license.graph.builder",
     "openesx_license.graph.cargo",
-    "openesx_license.graph.clex",
     "openesx_license.graph.cmake",
     "openesx_license.graph.facts",
     "openesx_license.graph.includes",
@@ -41,7 +45,6 @@ GRAPH_MODULES = (
     "openesx_license.graph.parts",
     "openesx_license.graph.pyimports",
     "openesx_license.graph.symbol_edges",
-    "openesx_license.graph.symbols",
     __name__,
 )
 

@@ -29,8 +29,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from openesx_license.csource.symbols import CSymbols
 from openesx_license.graph.facts import FileFacts
-from openesx_license.graph.symbols import CSymbols
 from openesx_license.model import Evidence
 
 

@@ -6,9 +6,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from openesx_license.csource.lexer import tokenize
 from openesx_license.errors import UsageError
 from openesx_license.ipindex.fileprint import stream_hashes
-from openesx_license.ipindex.tokens import tokenize
 from openesx_license.resources import rules_file
 
 if sys.version_info >= (3, 11):

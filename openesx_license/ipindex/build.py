@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from openesx_license.csource.lexer import is_c_family
 from openesx_license.errors import UsageError
 from openesx_license.ipindex.fileprint import FilePrint, print_files
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters, IndexWriter
-from openesx_license.ipindex.tokens import is_c_family
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,14 +17,14 @@ from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from openesx_license.csource.definitions import Definition
+from openesx_license.csource.lexer import NORMALISER_VERSION, Include
 from openesx_license.ipindex.fileprint import (
     LOW_INFORMATION,
     VALUES_VERSION,
     FilePrint,
     print_files,
 )
-from openesx_license.ipindex.symbols import Definition
-from openesx_license.ipindex.tokens import NORMALISER_VERSION, Include
 from openesx_license.ipindex.winnow import HASH_NAME
 
 CACHE_FILE = "ipindex-prints.sqlite"

@@ -16,9 +16,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license.csource.definitions import Definition, definitions
+from openesx_license.csource.directives import preprocess
+from openesx_license.csource.lexer import Include, TokenStream, literal_key, tokenize
+from openesx_license.csource.uses import used_names
 from openesx_license.ipindex.standard import standard_names
-from openesx_license.ipindex.symbols import Definition, definitions, used_names
-from openesx_license.ipindex.tokens import Include, TokenStream, literal_key, tokenize
 from openesx_license.ipindex.winnow import back_references, kgram_hashes, winnow
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated tables, not hand-written code
@@ -202,7 +204,7 @@ def value_weight(token: str, raw: str) -> int:
     program); 1 for the other numbers everyone writes (below 256, powers of two, masks): one
     of them agrees by chance, four in the same places rarely do; 2 for a particular value
     (:func:`particular_value`); 4 for a message (a string of
-    :data:`~openesx_license.ipindex.tokens.LONG_LITERAL` characters or more), which on its
+    :data:`~openesx_license.csource.lexer.LONG_LITERAL` characters or more), which on its
     own says whose code it is. 0 for anything that is not a literal."""
     if token == "S":
         if raw == _EMPTY_STRING:
@@ -430,7 +432,7 @@ def print_text(
         tokens=len(stream),
         lines=stream.line_count,
         includes=tuple(stream.includes),
-        definitions=tuple(definitions(stream)),
+        definitions=tuple(definitions(preprocess(text))),
         used=used_names(stream) if uses else {},
         all_hashes=array("q", hashes) if full else array("q"),
         all_values=array("q", values) if full else array("q"),

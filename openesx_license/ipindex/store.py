@@ -40,9 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openesx_license import __version__
+from openesx_license.csource.lexer import NORMALISER_VERSION
 from openesx_license.errors import FingerprintIndexError
 from openesx_license.ipindex.fileprint import VALUES_VERSION, FilePrint
-from openesx_license.ipindex.tokens import NORMALISER_VERSION
 from openesx_license.ipindex.winnow import HASH_NAME
 
 #: 2: each fingerprint also holds the hash of its k-gram's literal values; 3: and of its names

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from openesx_license.csource.directives import preprocess
 from openesx_license.errors import UsageError
-from openesx_license.graph.clex import preprocess
 from tests.helpers.graph_helpers import edge_data, edges_of
 
 MAIN = """\

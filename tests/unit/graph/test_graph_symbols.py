@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from openesx_license.graph.clex import preprocess
-from openesx_license.graph.symbols import extract_symbols
+from openesx_license.csource.directives import preprocess
+from openesx_license.csource.symbols import extract_symbols
 from tests.helpers.graph_helpers import edge_data, edges_of
 
 LIB_C = """\

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from openesx_license.csource.lexer import TokenStream, tokenize
 from openesx_license.ipindex.fileprint import (
     EXCLUDED,
     MIN_WEIGHT,
@@ -16,7 +17,6 @@ from openesx_license.ipindex.fileprint import (
     value_hashes,
     value_weight,
 )
-from openesx_license.ipindex.tokens import TokenStream, tokenize
 
 
 def test_value_hashes_keep_particular_literals_through_renaming_and_reformatting() -> None:

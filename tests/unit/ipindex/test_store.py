@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from openesx_license.csource.lexer import KEYWORDS, NORMALISER_VERSION, tokenize
 from openesx_license.errors import FingerprintIndexError, UsageError
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
-from openesx_license.ipindex.tokens import KEYWORDS, NORMALISER_VERSION, tokenize
 
 PARAMS = IndexParameters(k=12, window=4)
 

@@ -1,10 +1,11 @@
-"""A cheap, robust C preprocessor-level lexer: comments, strings, conditionals and includes.
+"""The preprocessor-level reading of a C file: conditionals, includes and macro definitions.
 
-It does not expand macros or evaluate conditions. It knows just enough to find what the graph
-needs in one pass over a file: comments are blanked (line numbers kept), ``#if 0`` blocks
-(nested conditionals and the ``#else`` of an ``#if 1`` too) are dropped, ``#include`` lines are
-collected, and what remains is split into the code text (directive lines blanked, string
-literals emptied) and the bodies of ``#define`` lines, which :mod:`.symbols` scans.
+It does not expand macros or evaluate conditions. It knows just enough to find dependencies in
+one pass over a file: comments are blanked (:func:`.lexer.strip_comments`, line numbers kept),
+``#if 0`` blocks (nested conditionals and the ``#else`` of an ``#if 1`` too) are dropped,
+``#include`` lines are collected (:func:`.lexer.include_target`), and what remains is split into
+the code text (directive lines blanked, string literals emptied), the names of ``#define`` lines
+and their bodies, which :mod:`.definitions` and :mod:`.uses` scan.
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-# One alternation, so that '//' inside a string or '"' inside a comment is read correctly.
-_COMMENT_OR_LITERAL = re.compile(
-    r"//[^\n]*|/\*.*?(?:\*/|\Z)|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S
-)
+from openesx_license.csource.lexer import evidence_text, include_target, strip_comments
+
 _STRING_LITERAL = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
 _DIRECTIVE = re.compile(r"\s*#\s*(\w+)\s*(.*)", re.S)
-_INCLUDE_ARG = re.compile(r"""\s*(?:"([^"\n]+)"|<([^>\n]+)>)""")
 _DEFINE_HEAD = re.compile(r"\s*([A-Za-z_]\w*)(\([^)]*\))?")
-_TEXT_MAX = 200
 
 
 class IncludeDirective(NamedTuple):
@@ -35,27 +32,13 @@ class IncludeDirective(NamedTuple):
 
 @dataclass(frozen=True, kw_only=True)
 class PreprocessedSource:
-    """A C file after :func:`preprocess`: includes, code text and macro bodies."""
+    """A C file after :func:`preprocess`: includes, macro names, code text and macro bodies."""
 
     includes: tuple[IncludeDirective, ...]
+    defines: tuple[tuple[str, int], ...]  # (name, line) of every active #define
     code: str  # same line count as the file; comments, directives, dead code blanked
     macros: str  # bodies of #define lines, at their own line positions, the rest blank
     lines: tuple[str, ...]  # the original lines (for evidence text)
-
-
-def _blank_comment(match: re.Match[str]) -> str:
-    text = match.group()
-    if text[0] == "/" and text[1] in "/*":
-        newlines = text.count("\n")
-        return "\n" * newlines if newlines else " "
-    return text
-
-
-def strip_comments(text: str) -> str:
-    """Blank C/C++ comments, keeping every newline so line numbers stay right."""
-    if "/" not in text:
-        return text
-    return _COMMENT_OR_LITERAL.sub(_blank_comment, text)
 
 
 def _condition_is_zero(expr: str) -> bool | None:
@@ -70,14 +53,8 @@ def _condition_is_zero(expr: str) -> bool | None:
     return None
 
 
-def evidence_text(line: str) -> str:
-    """The evidence form of a source line: stripped and truncated."""
-    line = line.strip()
-    return line if len(line) <= _TEXT_MAX else line[: _TEXT_MAX - 3] + "..."
-
-
 def preprocess(text: str) -> PreprocessedSource:
-    """Read one C/C++/assembly file: active includes, code text and macro bodies.
+    """Read one C/C++/assembly file: active includes, macro names, code text and macro bodies.
 
     Conditionals are tracked with a stack. Each level records whether its current branch is
     dead and whether an earlier branch was certainly taken (``#if 1``), so that ``#else`` of
@@ -89,6 +66,7 @@ def preprocess(text: str) -> PreprocessedSource:
     code = [""] * len(stripped)
     macros = [""] * len(stripped)
     includes: list[IncludeDirective] = []
+    defines: list[tuple[str, int]] = []
     # stack entries: [dead_here, taken_for_sure, dead_parent]
     stack: list[list[bool]] = []
     dead = False
@@ -126,20 +104,20 @@ def preprocess(text: str) -> PreprocessedSource:
             elif dead:
                 continue
             elif word in ("include", "include_next", "import"):
-                arg = _INCLUDE_ARG.match(rest)
-                if arg is not None:
-                    quoted, angled = arg.group(1), arg.group(2)
+                target = include_target(rest)
+                if target is not None:
                     includes.append(
                         IncludeDirective(
                             line=start + 1,
-                            name=(quoted or angled).strip(),
-                            angle=angled is not None,
+                            name=target[0],
+                            angle=target[1],
                             text=evidence_text(original[start] if start < len(original) else ""),
                         )
                     )
             elif word == "define":
                 head = _DEFINE_HEAD.match(rest)
                 if head is not None:
+                    defines.append((head.group(1), start + 1))
                     macros[start] = _STRING_LITERAL.sub('""', rest[head.end() :])
             continue
         if not dead:
@@ -147,6 +125,7 @@ def preprocess(text: str) -> PreprocessedSource:
         i += 1
     return PreprocessedSource(
         includes=tuple(includes),
+        defines=tuple(defines),
         code="\n".join(code),
         macros="\n".join(macros),
         lines=tuple(original),

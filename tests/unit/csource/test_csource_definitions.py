@@ -1,9 +1,11 @@
-"""Definitions, exports and uses found by the top-level symbol parser."""
+"""Definitions, exports and uses: the recogniser both the graph and the IP index read."""
 
 from __future__ import annotations
 
-from openesx_license.ipindex.symbols import definitions, used_names
-from openesx_license.ipindex.tokens import tokenize
+from openesx_license.csource.definitions import definitions
+from openesx_license.csource.directives import preprocess
+from openesx_license.csource.lexer import tokenize
+from openesx_license.csource.uses import used_names
 
 SOURCE = """\
 #define MAX_X 10
@@ -31,7 +33,7 @@ int inside_c(void) { return 1; }
 
 
 def test_definitions_of_functions_globals_macros_and_exports() -> None:
-    found = {(d.name, d.kind, d.static) for d in definitions(tokenize(SOURCE))}
+    found = {(d.name, d.kind, d.static) for d in definitions(preprocess(SOURCE))}
     assert found == {
         ("MAX_X", "macro", False),
         ("counter", "variable", True),
@@ -47,12 +49,12 @@ def test_definitions_of_functions_globals_macros_and_exports() -> None:
 
 
 def test_only_non_static_definitions_and_exports_are_exported() -> None:
-    exported = {d.name for d in definitions(tokenize(SOURCE)) if d.exported}
+    exported = {d.name for d in definitions(preprocess(SOURCE)) if d.exported}
     assert exported == {"global_a", "global_b", "foo_var", "names", "exported_fn", "inside_c"}
 
 
 def test_definition_lines() -> None:
-    lines = {(d.name, d.kind): d.line for d in definitions(tokenize(SOURCE))}
+    lines = {(d.name, d.kind): d.line for d in definitions(preprocess(SOURCE))}
     assert lines[("exported_fn", "function")] == 11
     assert lines[("exported_fn", "export-gpl")] == 18
 

@@ -1,4 +1,9 @@
-"""Tokenizer and normaliser for C-family source: the token stream the fingerprints are made of.
+"""The C lexer: comments, literals, directives, ``#include`` names and the normalised token stream.
+
+This is the one lexical reading of C-family source in the package. :func:`strip_comments`
+gives the text view the dependency graph reads (:mod:`.directives`), :func:`tokenize` the token
+stream the code fingerprints are made of; both hide comments and literals with one expression,
+and both read an ``#include`` argument with :func:`include_target`.
 
 A copy must still be found after its identifiers were renamed and its layout changed, so the
 stream keeps only what renaming and reformatting leave alone: comments and whitespace are
@@ -57,7 +62,8 @@ KEYWORDS = frozenset(
     """.split()
 )
 
-# comments and literals, removed before tokenizing (a '//' inside a string is not a comment)
+# comments and literals in one alternation, so that '//' inside a string or '"' inside a comment
+# is read correctly
 _HIDDEN_RE = re.compile(
     r"""//(?:\\\n|[^\n])*|/\*.*?(?:\*/|\Z)|"(?:[^"\\\n]|\\.|\\\n)*"?|'(?:[^'\\\n]|\\.)*'?""",
     re.DOTALL,
@@ -67,7 +73,8 @@ _TOKEN_RE = re.compile(
     r"[A-Za-z_$][\w$]*|\.?[0-9](?:[eEpP][+-]|[\w.'])*|\n|\x01"
     r"|>>=|<<=|\.\.\.|->\*?|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||::|\#\#|[-+*/%&|^!=<>]=|\S"
 )
-_DIRECTIVE_NAME_RE = re.compile(r"[ \t]*([A-Za-z_]*)")
+_INCLUDE_ARG = re.compile(r"""\s*(?:"([^"\n]+)"|<([^>\n]+)>)""")
+_TEXT_MAX = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +116,40 @@ def literal_key(text: str) -> str:
     long = text[0] == '"' and len(text.strip('"')) >= LONG_LITERAL
     digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
     return ("SL#" if long else "S#") + digest
+
+
+def include_target(argument: str) -> tuple[str, bool] | None:
+    """The header an ``#include`` names, and whether in ``<...>``; None for a computed include.
+
+    ``argument`` is what follows the directive name (``"vm/api.h"``, ``<linux/types.h>``).
+    """
+    match = _INCLUDE_ARG.match(argument)
+    if match is None:
+        return None
+    quoted, angled = match.group(1), match.group(2)
+    name = (quoted or angled).strip()
+    return (name, angled is not None) if name else None
+
+
+def evidence_text(line: str) -> str:
+    """The evidence form of a source line: stripped and truncated."""
+    line = line.strip()
+    return line if len(line) <= _TEXT_MAX else line[: _TEXT_MAX - 3] + "..."
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    text = match.group()
+    if text[0] == "/" and text[1] in "/*":
+        newlines = text.count("\n")
+        return "\n" * newlines if newlines else " "
+    return text
+
+
+def strip_comments(text: str) -> str:
+    """Blank C/C++ comments, keeping every newline so line numbers stay right."""
+    if "/" not in text:
+        return text
+    return _HIDDEN_RE.sub(_blank_comment, text)
 
 
 def is_c_family(path: str) -> bool:
@@ -198,29 +239,20 @@ def tokenize(text: str) -> TokenStream:
 def _read_include(
     stream: TokenStream, toks: list[str], i: int, line: int, literals: list[str], n_literal: int
 ) -> tuple[int, int]:
-    """Record the header named by an #include whose name starts at ``toks[i]``; skip the line.
+    """Record the header named by an #include whose argument starts at ``toks[i]``; skip the line.
 
     Returns the index of the line's newline token and the updated count of literals consumed.
     """
     n = len(toks)
-    name = ""
-    system = False
-    if i < n and toks[i] == _LITERAL:
-        name = literals[n_literal].strip('"')
-        n_literal += 1
-        i += 1
-    elif i < n and toks[i] == "<":
-        system = True
-        parts = []
-        i += 1
-        while i < n and toks[i] not in (">", "\n"):
-            parts.append(toks[i])
-            i += 1
-        name = "".join(parts)
+    parts: list[str] = []
     while i < n and toks[i] != "\n":
         if toks[i] == _LITERAL:
+            parts.append(literals[n_literal])
             n_literal += 1
+        else:
+            parts.append(toks[i])
         i += 1
-    if name:
-        stream.includes.append(Include(name=name.strip(), line=line, system=system))
+    target = include_target("".join(parts))
+    if target is not None:
+        stream.includes.append(Include(name=target[0], line=line, system=target[1]))
     return i, n_literal

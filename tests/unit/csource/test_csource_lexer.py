@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openesx_license.ipindex.tokens import Include, is_c_family, tokenize
+from openesx_license.csource.lexer import Include, is_c_family, tokenize
 
 ORIGINAL = """\
 /* Copyright header: comments never reach the fingerprints */
