@@ -1,4 +1,4 @@
-"""Top-level definitions of a C file: functions (K&R ones too), globals, macros and exports.
+"""Top-level definitions of a C file: functions (K&R ones too) and global variables.
 
 A lexer-level reading, not a compiler: the code text from :func:`.directives.preprocess`
 (comments, strings, directives and ``#if 0`` code already blanked) is scanned once for top-level
@@ -9,7 +9,7 @@ whose parameter list holds bare names, then declarations of only those names, th
 Anything marked ``static`` is local to its file.
 
 This is the one recogniser of definitions: the dependency graph links uses to them and the IP
-index records the exported ones of proprietary code.
+index records the exported ones of proprietary code (:mod:`.symbols` adds macros and exports).
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from openesx_license.csource.directives import PreprocessedSource
-
+#: bump on any change to what :func:`scan_structure` or :func:`definitions` report: the graph's
+#: facts cache and the IP index's print cache key on it (1: the graph's reader before csource/;
+#: 2: K&R definitions, numbers read whole, the IP index reads definitions here too)
+DEFINITIONS_VERSION = 2
 #: names and the punctuation that shapes a declaration; a number is read whole, so that the
 #: letters of ``0x1f`` are not a name
 _TOKEN = re.compile(r"[A-Za-z_]\w*|[{}();,=\[\]]|[0-9][\w.]*")
 _BRACE = re.compile(r"[{}]")
 _PAREN = re.compile(r"[()]")
-_EXPORT = re.compile(r"\bEXPORT_SYMBOL(_GPL)?(?:_NS(?:_GPL)?)?\s*\(\s*([A-Za-z_]\w*)")
 
 ATTRIBUTE_WORDS = frozenset(
     {
@@ -79,14 +80,6 @@ class Definition(NamedTuple):
     def exported(self) -> bool:
         """True for what other files can link against: non-static definitions and exports."""
         return not self.static and self.kind != "macro"
-
-
-class Export(NamedTuple):
-    """An ``EXPORT_SYMBOL(name)`` or ``EXPORT_SYMBOL_GPL(name)``."""
-
-    name: str
-    line: int
-    gpl: bool
 
 
 class Structure(NamedTuple):
@@ -405,25 +398,3 @@ def plausible(definitions: list[Definition]) -> list[Definition]:
         seen.add(definition.name)
         kept.append(definition)
     return kept
-
-
-def exports(code: str) -> list[Export]:
-    """The ``EXPORT_SYMBOL`` family of lines of the code text, in order."""
-    if "EXPORT_SYMBOL" not in code:
-        return []
-    line_of = LineCounter(code)
-    return [
-        Export(name=m.group(2), line=line_of(m.start()), gpl=m.group(1) is not None)
-        for m in _EXPORT.finditer(code)
-    ]
-
-
-def definitions(source: PreprocessedSource) -> list[Definition]:
-    """Functions, globals, macros and exports a file defines, in line order."""
-    found = plausible(scan_structure(source.code).definitions)
-    found.extend(Definition(name, line, "macro") for name, line in source.defines)
-    found.extend(
-        Definition(x.name, x.line, "export-gpl" if x.gpl else "export")
-        for x in exports(source.code)
-    )
-    return sorted(found, key=lambda d: d.line)

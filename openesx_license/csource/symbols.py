@@ -2,22 +2,51 @@
 
 :func:`extract_symbols` puts :mod:`.definitions` and :func:`.uses.scan_uses` together for the
 dependency graph, which links each use to a definition in another file
-(:mod:`openesx_license.graph.symbol_edges`).
+(:mod:`openesx_license.graph.symbol_edges`); :func:`definitions` is what the IP index records of
+a file: the same definitions, with its macros and exports.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from openesx_license.csource.definitions import (
-    Definition,
-    Export,
-    exports,
-    plausible,
-    scan_structure,
-)
+from openesx_license.csource.definitions import Definition, LineCounter, plausible, scan_structure
 from openesx_license.csource.directives import PreprocessedSource
 from openesx_license.csource.uses import SymbolUse, scan_uses
+
+_EXPORT = re.compile(r"\bEXPORT_SYMBOL(_GPL)?(?:_NS(?:_GPL)?)?\s*\(\s*([A-Za-z_]\w*)")
+
+
+class Export(NamedTuple):
+    """An ``EXPORT_SYMBOL(name)`` or ``EXPORT_SYMBOL_GPL(name)``."""
+
+    name: str
+    line: int
+    gpl: bool
+
+
+def exports(code: str) -> list[Export]:
+    """The ``EXPORT_SYMBOL`` family of lines of the code text, in order."""
+    if "EXPORT_SYMBOL" not in code:
+        return []
+    line_of = LineCounter(code)
+    return [
+        Export(name=m.group(2), line=line_of(m.start()), gpl=m.group(1) is not None)
+        for m in _EXPORT.finditer(code)
+    ]
+
+
+def definitions(source: PreprocessedSource) -> list[Definition]:
+    """Functions, globals, macros and exports a file defines, in line order."""
+    found = plausible(scan_structure(source.code).definitions)
+    found.extend(Definition(name, line, "macro") for name, line in source.defines)
+    found.extend(
+        Definition(x.name, x.line, "export-gpl" if x.gpl else "export")
+        for x in exports(source.code)
+    )
+    return sorted(found, key=lambda d: d.line)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from openesx_license.csource.definitions import Definition as SymbolDefinition
-from openesx_license.csource.definitions import Export as SymbolExport
 from openesx_license.csource.directives import IncludeDirective, preprocess
 from openesx_license.csource.symbols import CSymbols, extract_symbols
+from openesx_license.csource.symbols import Export as SymbolExport
 from openesx_license.graph.automake import AmFacts, AmStatement, is_automake, parse_automake
 from openesx_license.graph.cargo import (
     CargoDependency,

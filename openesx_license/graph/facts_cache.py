@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openesx_license._util.run import default_cache_dir
+from openesx_license.csource.definitions import DEFINITIONS_VERSION
 from openesx_license.graph.facts import (
     EXTRACTOR_VERSION,
     FileFacts,
@@ -77,7 +78,7 @@ class FactsCache:
     @staticmethod
     def key(reader: str, sha1: str) -> str:
         """The cache key of one file's facts."""
-        return f"{EXTRACTOR_VERSION}:{reader}:{sha1}"
+        return f"{EXTRACTOR_VERSION}/d{DEFINITIONS_VERSION}:{reader}:{sha1}"
 
     def get_many(self, keys: Sequence[str]) -> dict[str, FileFacts]:
         """The cached facts among ``keys`` (unreadable entries are treated as missing)."""

@@ -4,8 +4,8 @@ One SQLite file, ``ipindex-prints.sqlite`` in the detection cache folder. It cac
 winnowed print (fingerprints, includes, definitions, used names) of the audited tree's own
 files; it is a private cache of the user's tree, never shared (the shareable index is
 :mod:`openesx_license.ipindex.store`). The key includes everything that changes a print:
-normaliser and hash versions, ``k``, ``window``, the low-information bar and the version of
-the literal-value hashes.
+normaliser and hash versions, ``k``, ``window``, the low-information bar and the versions of
+the literal-value hashes and of the definitions recogniser.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from openesx_license.csource.definitions import Definition
+from openesx_license.csource.definitions import DEFINITIONS_VERSION, Definition
 from openesx_license.csource.lexer import NORMALISER_VERSION, Include
 from openesx_license.ipindex.fileprint import (
     LOW_INFORMATION,
@@ -79,7 +79,7 @@ class PrintCache:
     def __init__(self, folder: Path, k: int, window: int, *, uses: bool) -> None:
         self.key = (
             f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/l{LOW_INFORMATION}/u{uses:d}"
-            f"/v{VALUES_VERSION}"
+            f"/v{VALUES_VERSION}/d{DEFINITIONS_VERSION}"
         )
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CACHE_FILE

@@ -1,11 +1,9 @@
-"""Definitions, exports and uses: the recogniser both the graph and the IP index read."""
+"""Definitions and exports: the one recogniser both the graph and the IP index read."""
 
 from __future__ import annotations
 
-from openesx_license.csource.definitions import definitions
 from openesx_license.csource.directives import preprocess
-from openesx_license.csource.lexer import tokenize
-from openesx_license.csource.uses import used_names
+from openesx_license.csource.symbols import definitions, extract_symbols
 
 SOURCE = """\
 #define MAX_X 10
@@ -59,30 +57,46 @@ def test_definition_lines() -> None:
     assert lines[("exported_fn", "export-gpl")] == 18
 
 
-def test_used_names_skip_members_keywords_and_local_declarations() -> None:
-    used = used_names(tokenize(SOURCE))
-    assert used["helper2"] == 14 and used["not_here"] == 6
-    assert "if" not in used and "return" not in used
-    assert "foo_var" in used and "exported_fn" in used
-    only_member = used_names(tokenize("x = sss->field + ttt.other;"))
-    assert set(only_member) == {"sss", "ttt"}  # 'x' is too short to be evidence
+KNR = """\
+static int add(a, b)
+    int a;
+    register char *b;
+{
+    return a + *b;
+}
+long old_style(count) int count; { return count; }
+int (*table[2])(int);
+"""
 
 
-def test_parameters_and_local_variables_are_the_files_own() -> None:
-    text = """
-    #define FOR_EACH(entry, head) for (entry = (head); entry; entry = entry->next)
-    extern int vm_generation;
-    int vm_start(int world, unsigned long bytes);
-    static int run(struct ctx *state, size_t count)
-    {
-        int index = 0;
-        paddr_t addr, *cursor;
-        for (index = 0; index < count; index++)
-            addr = vm_start(state->world, bytes_left(count));
-        return vm_generation + addr;
-    }
-    """
-    used = used_names(tokenize(text))
-    assert {"vm_generation", "vm_start", "bytes_left", "run"} <= set(used)
-    assert not {"index", "addr", "cursor", "state", "count", "world", "bytes"} & set(used)
-    assert not {"entry", "head"} & set(used) and "FOR_EACH" in used
+def test_knr_definitions_are_functions_and_their_parameters_are_not_globals() -> None:
+    found = [(d.name, d.line, d.kind, d.static) for d in definitions(preprocess(KNR))]
+    assert found == [("add", 1, "function", True), ("old_style", 7, "function", False)]
+    symbols = extract_symbols(preprocess(KNR))
+    assert [d.name for d in symbols.definitions] == ["add", "old_style"]
+    assert "add" not in symbols.declarations  # the header is not a prototype
+
+
+def test_a_knr_like_header_without_a_body_stays_a_declaration() -> None:
+    text = "DECLARE_LOCK(lock) int lock;\nint after;\nint tail(x);\n"
+    symbols = extract_symbols(preprocess(text))
+    assert [(d.name, d.kind) for d in symbols.definitions] == [("after", "variable")]
+    assert {"DECLARE_LOCK", "tail"} <= set(symbols.declarations)
+
+
+def test_a_prototype_with_parameter_names_is_not_a_knr_header() -> None:
+    text = "int proto(a, b);\nint value;\nint body(void) { return 0; }\n"
+    found = {(d.name, d.kind) for d in definitions(preprocess(text))}
+    assert found == {("value", "variable"), ("body", "function")}
+
+
+def test_the_letters_of_a_number_are_never_a_name() -> None:
+    text = "ASM_START\n  db 0x12, 0x34\nASM_END\nint real_global;\n"
+    names = {d.name for d in definitions(preprocess(text))}
+    assert "real_global" in names
+    assert not {"x12", "x34"} & names
+
+
+def test_definitions_in_dead_code_are_not_read() -> None:
+    text = "#if 0\nint gone(void) { return 0; }\n#define GONE 1\n#endif\nint kept;\n"
+    assert [d.name for d in definitions(preprocess(text))] == ["kept"]

@@ -1,8 +1,16 @@
-"""The tokenizer/normaliser: what survives renaming and reformatting, and what is dropped."""
+"""The lexer: the normalised stream (what survives renaming and reformatting), comments and
+#include names as both the graph and the index read them."""
 
 from __future__ import annotations
 
-from openesx_license.csource.lexer import Include, is_c_family, tokenize
+from openesx_license.csource.directives import preprocess
+from openesx_license.csource.lexer import (
+    Include,
+    include_target,
+    is_c_family,
+    strip_comments,
+    tokenize,
+)
 
 ORIGINAL = """\
 /* Copyright header: comments never reach the fingerprints */
@@ -113,3 +121,33 @@ def test_binary_junk_never_breaks_the_tokenizer() -> None:
     stream = tokenize(junk)
     assert stream.norm[:5] == ["int", "I", "=", "N", ";"]
     assert stream.norm.count("S") == 2
+
+
+def test_include_target_reads_quoted_and_angled_names_only() -> None:
+    assert include_target(' "vm/api.h" // why') == ("vm/api.h", False)
+    assert include_target("<linux/types.h>") == ("linux/types.h", True)
+    assert include_target("CONFIG_HEADER") is None  # computed: nothing to resolve
+    assert include_target('" "') is None
+
+
+INCLUDES = """\
+#include /* c */ "a.h"
+  # include <b.h> // trailing
+#include_next <c.h>
+#if 0
+#include "dead.h"
+#endif
+#import "d.h"
+"""
+
+
+def test_the_graph_and_the_index_read_the_same_includes() -> None:
+    live = [(i.name, i.line, i.angle) for i in preprocess(INCLUDES).includes]
+    assert live == [("a.h", 1, False), ("b.h", 2, True), ("c.h", 3, True), ("d.h", 7, False)]
+    indexed = [(i.name, i.line, i.system) for i in tokenize(INCLUDES).includes]
+    assert indexed == live[:3] + [("dead.h", 5, False)] + live[3:]  # the index keeps #if 0
+
+
+def test_strip_comments_keeps_strings_and_line_numbers() -> None:
+    text = 'char *s = "/* not a comment */"; // gone\n/* two\nlines */ int x;\n'
+    assert strip_comments(text) == 'char *s = "/* not a comment */";  \n\n int x;\n'
