@@ -42,6 +42,7 @@ MATCHING_MODULES = (
     "openesx_license.csource.definitions",
     "openesx_license.csource.directives",
     "openesx_license.csource.lexer",
+    "openesx_license.csource.symbols",
     "openesx_license.csource.uses",
     "openesx_license.ipindex.boilerplate",
     "openesx_license.ipindex.build",

@@ -162,9 +162,8 @@ class LineCounter:
 class _KnR:
     """A K&R header read up to its first parameter declaration; the body decides."""
 
-    def __init__(self, st: _Statement) -> None:
-        assert st.head is not None
-        (self.name, self.offset), self.params = st.head
+    def __init__(self, head: tuple[tuple[str, int], frozenset[str]], st: _Statement) -> None:
+        (self.name, self.offset), self.params = head
         self.static = "static" in st.words
         self.held = [st]  # statements to finish as ordinary ones if no body follows
 
@@ -175,17 +174,17 @@ class _KnR:
             bool(names)
             and not st.eq
             and not st.words & {"typedef", "extern"}
-            and (self.params.issuperset(names))
+            and self.params.issuperset(names)
         )
 
 
-def _knr_header(st: _Statement) -> bool:
-    """True when ``st`` (ended by ';') may be a K&R header: ``f(a, b) int a;``."""
+def _knr_header(st: _Statement) -> _KnR | None:
+    """The K&R header ``st`` (ended by ';') may be, as in ``f(a, b) int a;``, else None."""
     if st.head is None or st.eq or st.words & {"typedef", "extern"}:
-        return False
+        return None
     (name, _), params = st.head
     after = [n for n in st.declared_names() if n != name]
-    return bool(after) and params.issuperset(after)
+    return _KnR(st.head, st) if after and params.issuperset(after) else None
 
 
 def scan_structure(code: str) -> Structure:
@@ -264,7 +263,7 @@ def scan_structure(code: str) -> Structure:
                     knr.held.append(st)
                 else:
                     flush()
-                    knr = _KnR(st) if _knr_header(st) else None
+                    knr = _knr_header(st)
                     if knr is None:
                         _finish_statement(st, found, line_of)
                 st, prev = _Statement(), None
