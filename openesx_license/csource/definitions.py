@@ -220,7 +220,7 @@ def scan_structure(code: str) -> Structure:
                     found.definitions.append(
                         Definition(knr.name, line_of(knr.offset), "function", knr.static)
                     )
-                    after = _skip_braces(code, pos)
+                    after = _skip(code, pos, _BRACE)
                     if after < 0:
                         break
                     pos, st, prev, knr = after, _Statement(), None, None
@@ -229,7 +229,7 @@ def scan_structure(code: str) -> Structure:
                 knr = None
             real_groups = st.real_groups()
             if st.eq or (st.words & TAG_WORDS and not real_groups):
-                after = _skip_braces(code, pos)
+                after = _skip(code, pos, _BRACE)
                 if after < 0:
                     break
                 pos = after
@@ -247,7 +247,7 @@ def scan_structure(code: str) -> Structure:
                 found.definitions.append(
                     Definition(name, line_of(offset), "function", "static" in st.words)
                 )
-            after = _skip_braces(code, pos)
+            after = _skip(code, pos, _BRACE)
             if after < 0:
                 break
             pos = after
@@ -275,7 +275,7 @@ def scan_structure(code: str) -> Structure:
                 st.inner, st.wrapped, st.plain = [], None, True
             if st.paren == 0 and not st.eq and prev is not None and prev[0] not in "()[],=":
                 if prev in ATTRIBUTE_WORDS:
-                    after = _skip_parens(code, pos)
+                    after = _skip(code, pos, _PAREN)
                     if after < 0:
                         break
                     pos, prev = after, ")"
@@ -363,20 +363,13 @@ def _finish_statement(st: _Statement, found: Structure, line_of: LineCounter) ->
         )
 
 
-def _skip_braces(code: str, pos: int) -> int:
-    """Offset just after the '}' that closes the '{' before ``pos``; -1 at end of text."""
+def _skip(code: str, pos: int, pair: re.Pattern[str]) -> int:
+    """Offset just after the bracket that closes the one before ``pos`` (``pair`` finds both
+    kinds, the opening one first in its class); -1 at end of text."""
     depth = 1
-    for match in _BRACE.finditer(code, pos):
-        depth += 1 if match.group() == "{" else -1
-        if depth == 0:
-            return match.end()
-    return -1
-
-
-def _skip_parens(code: str, pos: int) -> int:
-    depth = 1
-    for match in _PAREN.finditer(code, pos):
-        depth += 1 if match.group() == "(" else -1
+    opening = pair.pattern[1]
+    for match in pair.finditer(code, pos):
+        depth += 1 if match.group() == opening else -1
         if depth == 0:
             return match.end()
     return -1
