@@ -62,8 +62,12 @@ def _copy_code(stripped: list[str], start: int, end: int, code: list[str]) -> No
     code[start:end] = chunk
 
 
-def preprocess(text: str) -> PreprocessedSource:
+def preprocess(text: str, *, hidden: str | None = None) -> PreprocessedSource:
     """Read one C/C++/assembly file: active includes, macro names, code text and macro bodies.
+
+    ``hidden`` is the same text as :func:`.lexer.tokenize` read it (:attr:`.TokenStream.hidden`),
+    which spares blanking the comments again; its literals are placeholders, so a quoted
+    ``#include`` is then not read (the index, which passes it, has the tokenizer's includes).
 
     Conditionals are tracked with a stack. Each level records whether its current branch is
     dead and whether an earlier branch was certainly taken (``#if 1``), so that ``#else`` of
@@ -71,7 +75,7 @@ def preprocess(text: str) -> PreprocessedSource:
     live: we would rather see an include twice than miss one.
     """
     original = text.split("\n")
-    stripped = strip_comments(text).split("\n")
+    stripped = (strip_comments(text) if hidden is None else hidden).split("\n")
     code = [""] * len(stripped)
     macros = [""] * len(stripped)
     includes: list[IncludeDirective] = []

@@ -100,6 +100,9 @@ class TokenStream:
     in_directive: list[bool] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
     line_count: int = 0
+    #: the text as tokenized: comments blanked, each literal one placeholder character (newlines
+    #: kept), which :func:`.directives.preprocess` can read instead of blanking comments again
+    hidden: str = ""
 
     def __len__(self) -> int:
         return len(self.norm)
@@ -181,7 +184,8 @@ def tokenize(text: str) -> TokenStream:
     literals: list[str] = []
     if _LITERAL in text:  # binary junk: the byte that stands for a literal is not one
         text = text.replace(_LITERAL, " ")
-    toks = _TOKEN_RE.findall(_HIDDEN_RE.sub(_hide(literals), text))
+    stream.hidden = _HIDDEN_RE.sub(_hide(literals), text)
+    toks = _TOKEN_RE.findall(stream.hidden)
     keywords = KEYWORDS
     line = 1
     n = len(toks)

@@ -433,7 +433,7 @@ def print_text(
         tokens=len(stream),
         lines=stream.line_count,
         includes=tuple(stream.includes),
-        definitions=tuple(definitions(preprocess(text))),
+        definitions=tuple(definitions(preprocess(text, hidden=stream.hidden))),
         used=used_names(stream) if uses else {},
         all_hashes=array("q", hashes) if full else array("q"),
         all_values=array("q", values) if full else array("q"),

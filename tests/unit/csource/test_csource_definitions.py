@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from openesx_license.csource.directives import preprocess
+from openesx_license.csource.lexer import tokenize
 from openesx_license.csource.symbols import definitions, extract_symbols
 
 SOURCE = """\
@@ -100,3 +101,11 @@ def test_the_letters_of_a_number_are_never_a_name() -> None:
 def test_definitions_in_dead_code_are_not_read() -> None:
     text = "#if 0\nint gone(void) { return 0; }\n#define GONE 1\n#endif\nint kept;\n"
     assert [d.name for d in definitions(preprocess(text))] == ["kept"]
+
+
+def test_the_tokenizers_hidden_text_reads_the_same_definitions() -> None:
+    text = SOURCE + KNR + '/* int hidden_in_comment; */\nconst char *msg = "int fake;";\n'
+    hidden = tokenize(text).hidden
+    assert "hidden_in_comment" not in hidden and "fake" not in hidden
+    assert definitions(preprocess(text, hidden=hidden)) == definitions(preprocess(text))
+    assert "msg" in {d.name for d in definitions(preprocess(text, hidden=hidden))}
