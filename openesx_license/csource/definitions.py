@@ -263,7 +263,7 @@ def scan_structure(code: str) -> Structure:
                     knr.held.append(st)
                 else:
                     flush()
-                    knr = _knr_header(st)
+                    knr = _knr_header(st) if st.head is not None else None
                     if knr is None:
                         _finish_statement(st, found, line_of)
                 st, prev = _Statement(), None
@@ -289,12 +289,14 @@ def scan_structure(code: str) -> Structure:
             if st.paren == 0:
                 if len(st.inner) == 1:
                     st.wrapped = st.inner[0]
-                _note_head(st)
+                if st.plain and st.inner and st.head is None:
+                    _note_head(st)
         elif st.paren:
             if st.paren == 1 and (tok[0].isalpha() or tok[0] == "_"):
                 st.inner.append((tok, match.start()))
-                st.plain = st.plain and tok not in C_KEYWORDS and prev in ("(", ",")
-            elif tok != "," or st.paren > 1:
+                if st.plain and (prev not in ("(", ",") or tok in C_KEYWORDS):
+                    st.plain = False
+            elif st.plain and (tok != "," or st.paren > 1):
                 st.plain = False
         elif tok == "[":
             st.bracket += 1
@@ -325,17 +327,11 @@ def scan_structure(code: str) -> Structure:
 
 
 def _note_head(st: _Statement) -> None:
-    """After a top-level ')': remember 'f(a, b)' as a K&R header candidate (its first group)."""
-    groups = st.real_groups()
-    if (
-        len(groups) == 1
-        and len(st.groups) == 1
-        and st.head is None
-        and st.inner
-        and st.plain
-        and not st.eq
-    ):
-        st.head = (groups[0], frozenset(name for name, _ in st.inner))
+    """After a top-level ')' that closed bare names: remember 'f(a, b)' as a K&R header."""
+    if len(st.groups) == 1 and not st.eq:
+        group = st.groups[0]
+        if group[0] not in C_KEYWORDS:
+            st.head = (group, frozenset(name for name, _ in st.inner))
 
 
 def _finish_statement(st: _Statement, found: Structure, line_of: LineCounter) -> None:

@@ -53,15 +53,6 @@ def _condition_is_zero(expr: str) -> bool | None:
     return None
 
 
-def _copy_code(stripped: list[str], start: int, end: int, code: list[str]) -> None:
-    """Copy the live code lines ``start:end`` into ``code``, their string literals emptied."""
-    chunk = stripped[start:end]
-    joined = "\n".join(chunk)
-    if '"' in joined or "'" in joined:  # a literal never spans lines: one pass for the chunk
-        chunk = _STRING_LITERAL.sub('""', joined).split("\n")
-    code[start:end] = chunk
-
-
 def preprocess(text: str, *, hidden: str | None = None) -> PreprocessedSource:
     """Read one C/C++/assembly file: active includes, macro names, code text and macro bodies.
 
@@ -83,60 +74,59 @@ def preprocess(text: str, *, hidden: str | None = None) -> PreprocessedSource:
     # stack entries: [dead_here, taken_for_sure, dead_parent]
     stack: list[list[bool]] = []
     dead = False
-    n = len(stripped)
-    i = 0  # the first line not yet read
-    for start in [j for j, line in enumerate(stripped) if "#" in line and line.lstrip()[:1] == "#"]:
-        if start < i:
-            continue  # a continuation line of the directive before
-        if not dead and start > i:
-            _copy_code(stripped, i, start, code)
-        logical = stripped[start]
-        i = start
-        while logical.endswith("\\") and i + 1 < n:
+    i, n = 0, len(stripped)
+    while i < n:
+        line = stripped[i]
+        start = i
+        if "#" in line and line.lstrip().startswith("#"):
+            logical = line
+            while logical.endswith("\\") and i + 1 < n:
+                i += 1
+                logical = logical[:-1] + " " + stripped[i]
             i += 1
-            logical = logical[:-1] + " " + stripped[i]
-        i += 1
-        match = _DIRECTIVE.match(logical)
-        if match is None:
-            continue
-        word, rest = match.group(1), match.group(2)
-        if word in ("if", "ifdef", "ifndef"):
-            zero = _condition_is_zero(rest) if word == "if" else None
-            stack.append([zero is True, zero is False, dead])
-            dead = dead or zero is True
-        elif word == "elif" and stack:
-            top = stack[-1]
-            zero = _condition_is_zero(rest)
-            top[0] = top[1] or zero is True
-            top[1] = top[1] or zero is False
-            dead = top[2] or top[0]
-        elif word == "else" and stack:
-            top = stack[-1]
-            # the else branch is dead only when an earlier branch was surely taken
-            top[0] = top[1]
-            dead = top[2] or top[0]
-        elif word == "endif" and stack:
-            dead = stack.pop()[2]
-        elif dead:
-            continue
-        elif word in ("include", "include_next", "import"):
-            target = include_target(rest)
-            if target is not None:
-                includes.append(
-                    IncludeDirective(
-                        line=start + 1,
-                        name=target[0],
-                        angle=target[1],
-                        text=evidence_text(original[start] if start < len(original) else ""),
+            match = _DIRECTIVE.match(logical)
+            if match is None:
+                continue
+            word, rest = match.group(1), match.group(2)
+            if word in ("if", "ifdef", "ifndef"):
+                zero = _condition_is_zero(rest) if word == "if" else None
+                stack.append([zero is True, zero is False, dead])
+                dead = dead or zero is True
+            elif word == "elif" and stack:
+                top = stack[-1]
+                zero = _condition_is_zero(rest)
+                top[0] = top[1] or zero is True
+                top[1] = top[1] or zero is False
+                dead = top[2] or top[0]
+            elif word == "else" and stack:
+                top = stack[-1]
+                # the else branch is dead only when an earlier branch was surely taken
+                top[0] = top[1]
+                dead = top[2] or top[0]
+            elif word == "endif" and stack:
+                dead = stack.pop()[2]
+            elif dead:
+                continue
+            elif word in ("include", "include_next", "import"):
+                target = include_target(rest)
+                if target is not None:
+                    includes.append(
+                        IncludeDirective(
+                            line=start + 1,
+                            name=target[0],
+                            angle=target[1],
+                            text=evidence_text(original[start] if start < len(original) else ""),
+                        )
                     )
-                )
-        elif word == "define":
-            head = _DEFINE_HEAD.match(rest)
-            if head is not None:
-                defines.append((head.group(1), start + 1))
-                macros[start] = _STRING_LITERAL.sub('""', rest[head.end() :])
-    if not dead and i < n:
-        _copy_code(stripped, i, n, code)
+            elif word == "define":
+                head = _DEFINE_HEAD.match(rest)
+                if head is not None:
+                    defines.append((head.group(1), start + 1))
+                    macros[start] = _STRING_LITERAL.sub('""', rest[head.end() :])
+            continue
+        if not dead:
+            code[i] = _STRING_LITERAL.sub('""', line) if ('"' in line or "'" in line) else line
+        i += 1
     return PreprocessedSource(
         includes=tuple(includes),
         defines=tuple(defines),
