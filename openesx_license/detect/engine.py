@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 #: bump when what we extract or how we combine it changes: old cache entries become stale
-DETECT_VERSION = "8"
+DETECT_VERSION = "9"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 

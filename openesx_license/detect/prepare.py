@@ -20,7 +20,7 @@ from openesx_license.detect.blocks import (
     license_blocks,
     split_lines,
 )
-from openesx_license.detect.tags import find_tags, parse_tag
+from openesx_license.detect.tags import find_tags, parse_tag, tag_problem
 from openesx_license.inventory import HEAD_BYTES, LARGE_FILE_BYTES
 from openesx_license.model import FileEntry, FileKind, LicenseDetection, MarkerHit
 
@@ -102,9 +102,9 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
     found = find_tags(lines)
     tags = tuple(parse_tag(t.raw, line=t.index + 1) for t in found)
     errors.extend(
-        f"line {t.start_line}: invalid SPDX-License-Identifier: {t.message}"
+        f"line {t.start_line}: invalid SPDX-License-Identifier: {tag_problem(t)}"
         for t in tags
-        if not t.valid
+        if tag_problem(t)
     )
     return PreparedFile(
         path=entry.path,

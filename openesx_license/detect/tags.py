@@ -1,28 +1,39 @@
 """``SPDX-License-Identifier:`` tags: the fast path that needs no licence index.
 
-A tag is parsed with ``license-expression`` and validated against the SPDX list it ships:
-deprecated ids are normalised (``GPL-2.0+`` -> ``GPL-2.0-or-later``, ``GPL-2.0`` ->
-``GPL-2.0-only``), case is fixed (``mit`` -> ``MIT``), ``LicenseRef-*`` ids are accepted as
-user-defined. A tag that does not parse or names an unknown id is kept as evidence with
-``valid=False`` and a message; it never disappears.
+A tag is read the way ScanCode reads it (``licensedcode.match_spdx_lid.get_expression``), with
+the SPDX ids, deprecated aliases and exceptions of the licence data that ships with the
+installed ScanCode Toolkit, not the ``license-expression`` library's own list (which takes
+``MPL-2.0-no-copyleft-exception`` for an exception): deprecated ids are normalised
+(``GPL-2.0+`` -> ``GPL-2.0-or-later``, ``GPL-2.0-with-classpath-exception`` ->
+``GPL-2.0-only WITH Classpath-exception-2.0``), case is fixed (``mit`` -> ``MIT``).
+
+Nothing a tag says is lost: an unknown id becomes ``LicenseRef-scancode-unknown-spdx`` in its
+place (``foo AND NCSA`` -> ``LicenseRef-scancode-unknown-spdx AND NCSA``, ``X WITH foo`` ->
+``X WITH LicenseRef-scancode-unknown-spdx``), which is what ScanCode writes, and the tag keeps
+a message naming the unknown ids. User-defined ``LicenseRef-*`` ids are kept as written.
+Only an empty tag has no expression (``valid=False``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from license_expression import ExpressionError
-
-from openesx_license._util.spdx import spdx_licensing
 from openesx_license.model import DetectionMethod, LicenseDetection
 
 TAG_RULE = "SPDX-License-Identifier"
+#: ScanCode's id for an id that its SPDX list does not know
+UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
 _TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<expr>.*)", re.IGNORECASE)
 # ids (letters, digits, . - +), DocumentRef colons, parentheses and spaces: whatever follows
 # (a comment closer, the end of a string, a newline escape) is not part of the expression
 _EXPRESSION_CHARS = re.compile(r"[\w.+\-:() ]*")
-_LICENSEREF = re.compile(r"^(DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+$")
+_LICENSEREF = re.compile(r"^(DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+$", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\s()]+")
+_KEYWORDS = frozenset({"and", "or", "with"})
+_RENDER = "{symbol.wrapped.spdx_license_key}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +42,37 @@ class TagLine:
 
     index: int
     raw: str
+
+
+@dataclass(frozen=True)
+class _UserRef:
+    """A user-defined ``LicenseRef-*`` id, shaped like a ScanCode licence for the renderer."""
+
+    key: str
+    spdx_license_key: str
+    is_exception: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpdxTable:
+    """ScanCode's SPDX symbols by lower-case id, its unknown symbol, and a plain licensing."""
+
+    symbols: dict[str, Any]
+    unknown: Any
+    licensing: Any
+
+
+@lru_cache(maxsize=1)
+def spdx_table() -> SpdxTable:
+    """The SPDX table of the installed ScanCode's licence data (loaded once per process)."""
+    from license_expression import Licensing
+    from licensedcode.cache import build_spdx_symbols, build_unknown_spdx_symbol
+    from licensedcode.models import load_licenses
+
+    db = load_licenses()
+    return SpdxTable(
+        symbols=build_spdx_symbols(db), unknown=build_unknown_spdx_symbol(db), licensing=Licensing()
+    )
 
 
 def find_tags(lines: list[str]) -> list[TagLine]:
@@ -48,7 +90,11 @@ def find_tags(lines: list[str]) -> list[TagLine]:
 
 
 def parse_tag(raw: str, *, line: int) -> LicenseDetection:
-    """Parse and validate one tag's expression text; ``line`` is 1-based."""
+    """Parse one tag's expression text; ``line`` is 1-based.
+
+    The detection's ``message`` says what was changed or not known (``None`` when the tag was
+    already a normalised expression of known ids).
+    """
     normalised, problem = normalise_expression(raw) if raw else ("", "empty tag")
     note = problem or (None if normalised == raw else f"normalised from {raw!r}")
     return LicenseDetection(
@@ -56,33 +102,91 @@ def parse_tag(raw: str, *, line: int) -> LicenseDetection:
         method=DetectionMethod.SPDX_TAG,
         start_line=line,
         end_line=line,
-        score=0.0 if problem else 100.0,
+        score=100.0 if normalised else 0.0,
         matched_rule=TAG_RULE,
         matched_text=f"{TAG_RULE}: {raw}"[:300],
-        valid=problem is None,
+        valid=bool(normalised),
         message=note,
     )
 
 
+def tag_problem(tag: LicenseDetection) -> str | None:
+    """What is wrong with a parsed tag (unknown ids, bad syntax, empty), or None."""
+    message = tag.message or ""
+    return None if not message or message.startswith("normalised from") else message
+
+
 def normalise_expression(raw: str) -> tuple[str, str | None]:
-    """Return ``(normalised SPDX expression, None)`` or ``("", problem)`` for a bad expression."""
-    licensing = spdx_licensing()
+    """``(SPDX expression, problem)``: the expression as ScanCode reads ``raw``, and what in
+    ``raw`` was unknown or malformed (None when nothing was). The expression is empty only
+    when ``raw`` holds no id at all.
+    """
+    from licensedcode.match_spdx_lid import get_expression
+
+    table = spdx_table()
+    symbols = table.symbols
+    tokens = [t for t in _TOKEN.findall(raw) if t.lower() not in _KEYWORDS]
+    refs = [t for t in tokens if _LICENSEREF.match(t) and t.lower() not in symbols]
+    if refs:
+        symbols = {**symbols}
+        for ref in refs:
+            symbols[ref.lower()] = _user_symbol(ref)
     try:
-        info = licensing.validate(raw)
-    except (ExpressionError, AttributeError, TypeError):
-        return "", f"malformed SPDX expression {raw!r}"
-    unknown = [str(s) for s in info.invalid_symbols if not _LICENSEREF.match(str(s))]
-    if any(not s.strip() for s in unknown):
-        return "", f"malformed SPDX expression {raw!r}"
-    errors = [e for e in info.errors if not e.startswith("Unknown license key(s)")]
-    if errors:
-        return "", f"invalid SPDX expression {raw!r}: {'; '.join(errors)}"
-    if unknown:
-        return "", f"unknown SPDX license id(s) in {raw!r}: {', '.join(unknown)}"
-    if info.normalized_expression:
-        return info.normalized_expression, None
-    try:  # only LicenseRef-* symbols: keep them as written, with the operators normalised
-        parsed = licensing.parse(raw, validate=False)
-    except (ExpressionError, AttributeError, TypeError):
-        return "", f"malformed SPDX expression {raw!r}"
-    return (parsed.render("{symbol.key}") if parsed is not None else ""), None
+        expression = get_expression(raw, table.licensing, symbols, table.unknown)
+        rendered = expression.render(_RENDER) if expression is not None else ""
+    except Exception:  # noqa: BLE001 - ScanCode's reader itself never fails on a tag; be sure
+        expression, rendered = None, UNKNOWN_SPDX
+    if not rendered:
+        return "", f"no SPDX license id in {raw!r}"
+    unknown = [
+        t for t in tokens if t.lower() not in symbols and t.lower().strip("+") not in symbols
+    ]
+    if unknown and UNKNOWN_SPDX in rendered:
+        listed = ", ".join(dict.fromkeys(unknown))
+        return rendered, f"unknown SPDX license id(s) in {raw!r}: {listed} (read as {UNKNOWN_SPDX})"
+    if UNKNOWN_SPDX in rendered and UNKNOWN_SPDX.lower() not in raw.lower():
+        return rendered, f"malformed SPDX expression {raw!r} (read as {rendered!r})"
+    if not _balanced(raw) or _dangling(raw):
+        return rendered, f"malformed SPDX expression {raw!r} (read as {rendered!r})"
+    not_exceptions = _not_exceptions(expression, table.licensing)
+    if not_exceptions:
+        listed = ", ".join(not_exceptions)
+        return rendered, f"invalid SPDX expression {raw!r}: {listed} after WITH is not an exception"
+    return rendered, None
+
+
+def _not_exceptions(expression: Any, licensing: Any) -> list[str]:
+    """Ids after ``WITH`` that ScanCode's data does not call exceptions."""
+    from license_expression import LicenseWithExceptionSymbol
+
+    if expression is None:
+        return []
+    found = []
+    for symbol in licensing.license_symbols(expression, unique=True, decompose=False):
+        if isinstance(symbol, LicenseWithExceptionSymbol):
+            exc = symbol.exception_symbol
+            wrapped = getattr(exc, "wrapped", None)
+            if wrapped is not None and not wrapped.is_exception:
+                found.append(str(wrapped.spdx_license_key))
+    return [f for f in found if f != UNKNOWN_SPDX]
+
+
+def _user_symbol(ref: str) -> Any:
+    from license_expression import LicenseSymbolLike
+
+    return LicenseSymbolLike(_UserRef(key=ref.lower(), spdx_license_key=ref))
+
+
+def _balanced(raw: str) -> bool:
+    depth = 0
+    for char in raw:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _dangling(raw: str) -> bool:
+    """A keyword at either end of the expression (``GPL-2.0-only OR``)."""
+    words = raw.replace("(", " ").replace(")", " ").split()
+    return bool(words) and (words[0].lower() in _KEYWORDS or words[-1].lower() in _KEYWORDS)

@@ -67,12 +67,15 @@ def test_scan_json_document(tree: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert sched["holders"] == [{"holder": "Keir Fraser", "start_line": 2, "end_line": 2}]
     assert files["tools/xl.py"]["language"] == "Python"
     bad = files["tools/bad.c"]
-    assert bad["license_expression"] is None and bad["detections"][0]["valid"] is False
+    # read as ScanCode reads it: the known id kept, the broken rest marked unknown
+    assert bad["license_expression"] == "GPL-2.0-only AND LicenseRef-scancode-unknown-spdx"
+    assert bad["detections"][0]["valid"] is True
     assert bad["errors"] and "malformed" in bad["errors"][0]
     assert files["vendor/blob.c"]["kind"] == "binary" and files["vendor/blob.c"]["errors"]
     assert doc["summary"]["licenses"] == {
-        "none": 2,
+        "none": 1,
         "GPL-2.0-only": 1,
+        "GPL-2.0-only AND LicenseRef-scancode-unknown-spdx": 1,
         "GPL-2.0-or-later": 1,
         "LGPL-2.1-only": 1,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openesx_license.detect.tags import find_tags, parse_tag
+from openesx_license.detect.tags import find_tags, parse_tag, tag_problem
 from openesx_license.model import DetectionMethod
 
 
@@ -38,20 +38,52 @@ def test_valid_tags_are_normalised(raw: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "problem"),
+    ("raw", "expected", "problem"),
     [
-        ("Foo-Bar", "unknown SPDX license id"),
-        ("GPL-2.0-only OR", "malformed"),
-        ("(GPL-2.0 OR BSD-2-Clause", "malformed"),
-        ("MIT WITH GPL-2.0-only", "invalid SPDX expression"),  # not an exception
-        ("", "empty tag"),
+        # ScanCode 32.5 on the same tags (scancode -l) gives these expressions
+        (
+            "foo-short-name AND NCSA",
+            "LicenseRef-scancode-unknown-spdx AND NCSA",
+            "unknown SPDX license id(s) in 'foo-short-name AND NCSA': foo-short-name",
+        ),
+        (
+            "GPL-2.0-only WITH unknown-exception",
+            "GPL-2.0-only WITH LicenseRef-scancode-unknown-spdx",
+            "unknown-exception",
+        ),
+        ("GPL-2.0+ OR bar-baz", "GPL-2.0-or-later OR LicenseRef-scancode-unknown-spdx", "bar-baz"),
+        ("Foo-Bar", "LicenseRef-scancode-unknown-spdx", "unknown SPDX license id"),
+        ("GPL-2.0-only OR", "GPL-2.0-only AND LicenseRef-scancode-unknown-spdx", "malformed"),
+        ("(GPL-2.0 OR BSD-2-Clause", "GPL-2.0-only OR BSD-2-Clause", "malformed"),
+        ("MIT WITH GPL-2.0-only", "MIT WITH GPL-2.0-only", "is not an exception"),
     ],
 )
-def test_invalid_tags_are_kept_with_a_reason(raw: str, problem: str) -> None:
+def test_partly_unknown_tags_keep_their_known_ids(raw: str, expected: str, problem: str) -> None:
     det = parse_tag(raw, line=1)
-    assert not det.valid and det.license_expression == ""
+    assert det.valid and det.license_expression == expected
     assert det.message is not None and problem in det.message
+    assert tag_problem(det) == det.message
     assert det.matched_text == f"SPDX-License-Identifier: {raw}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # license-expression 30.4 calls this licence an exception; ScanCode's data does not
+        ("MPL-2.0-no-copyleft-exception", "MPL-2.0-no-copyleft-exception"),
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("GPL-2.0 WITH Linux-syscall-note", "GPL-2.0-only WITH Linux-syscall-note"),
+        ("LicenseRef-scancode-public-domain", "LicenseRef-scancode-public-domain"),
+    ],
+)
+def test_tags_follow_scancodes_spdx_list(raw: str, expected: str) -> None:
+    det = parse_tag(raw, line=3)
+    assert det.valid and det.license_expression == expected and tag_problem(det) is None
+
+
+def test_an_empty_tag_has_no_expression() -> None:
+    det = parse_tag("", line=1)
+    assert not det.valid and det.license_expression == "" and tag_problem(det) == "empty tag"
 
 
 def test_find_tags_in_any_comment_style() -> None:
