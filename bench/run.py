@@ -16,6 +16,7 @@ from pathlib import Path
 
 ORDER = [
     "scan",
+    "differential",
     "memory",
     "audit",
     "graph",

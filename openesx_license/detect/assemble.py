@@ -2,20 +2,23 @@
 
 A file's *facts* (a JSON-ready dict, the unit of the file-level cache) are its tag
 detections, its licence detections with line numbers made absolute, its copyrights, holders,
-markers and content errors. The file's ``detected_license_expression`` combines every valid
-tag and every licence detection with ``AND``, each distinct expression once, as ScanCode's
-``get_licenses`` does.
+markers, the phrases offering a choice between licences, and content errors. The file's
+``detected_license_expression`` combines every valid tag and every licence detection with
+``AND``, each distinct expression once, as ScanCode's ``get_licenses`` does, except where a
+phrase such as "Alternatively, ..." offers a choice between notices: those are joined with
+``OR`` (:mod:`openesx_license.detect.choices`), and the phrase is kept as evidence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import lru_cache
 from typing import Any
 
 from license_expression import ExpressionError, Licensing, combine_expressions
 
+from openesx_license.detect.choices import ChoicePhrase, LicenseUnit, combine
 from openesx_license.detect.engine import CopyrightFacts, LicenseFacts
 from openesx_license.detect.prepare import PreparedFile
 from openesx_license.model import (
@@ -30,6 +33,8 @@ from openesx_license.model import (
 )
 
 Facts = dict[str, Any]
+#: a licence detection at least this long is a licence text, and a tag inside it is quoted
+QUOTING_TEXT_LINES = 10
 
 
 @lru_cache(maxsize=1)
@@ -42,18 +47,28 @@ def combine_and(expressions: Iterable[str]) -> str | None:
     unique = tuple(dict.fromkeys(e for e in expressions if e))
     if not unique:
         return None
-    return _combined(unique)
+    return _combined(unique, "AND")
+
+
+def combine_or(expressions: Iterable[str]) -> str | None:
+    """``OR`` of the distinct ``expressions`` (None when there is none)."""
+    unique = tuple(dict.fromkeys(e for e in expressions if e))
+    if not unique:
+        return None
+    return _combined(unique, "OR")
 
 
 @lru_cache(maxsize=4096)
-def _combined(unique: tuple[str, ...]) -> str:
+def _combined(unique: tuple[str, ...], relation: str) -> str:
     # thousands of files carry the same few combinations: parse each one once per run
     try:
         return str(
-            combine_expressions(list(unique), relation="AND", unique=True, licensing=_licensing())
+            combine_expressions(
+                list(unique), relation=relation, unique=True, licensing=_licensing()
+            )
         )
     except ExpressionError:
-        return " AND ".join(f"({e})" if " " in e else e for e in unique)
+        return f" {relation} ".join(f"({e})" if " " in e else e for e in unique)
 
 
 def file_facts(
@@ -67,6 +82,7 @@ def file_facts(
             **det,
             "start_line": det["start_line"] + block.start,
             "end_line": det["end_line"] + block.start,
+            "matches": [_shifted(m, block.start) for m in det["matches"]],
         }
         for block in prepared.blocks
         for det in blocks.get(block.key, [])
@@ -84,7 +100,18 @@ def file_facts(
         "copyrights": copyrights,
         "holders": holders,
         "markers": [[m.marker, m.line, m.text] for m in prepared.markers],
+        "choices": [[c.line, c.end, c.text] for c in prepared.choices],
         "errors": list(prepared.errors),
+    }
+
+
+def _shifted(match: dict[str, Any], shift: int) -> dict[str, Any]:
+    if "start_line" not in match:
+        return match
+    return {
+        **match,
+        "start_line": match["start_line"] + shift,
+        "end_line": match["end_line"] + shift,
     }
 
 
@@ -94,8 +121,10 @@ def _tag_to_dict(tag: LicenseDetection) -> dict[str, Any]:
     return data
 
 
-def license_detection(det: Mapping[str, Any]) -> LicenseDetection:
-    """A ScanCode detection of the facts as a :class:`LicenseDetection`."""
+def license_detection(det: Mapping[str, Any], note: str | None = None) -> LicenseDetection:
+    """A ScanCode detection of the facts as a :class:`LicenseDetection` (``note`` is added to
+    its message)."""
+    message = "; ".join(m for m in (det.get("message"), note) if m) or None
     return LicenseDetection(
         license_expression=det["expression"],
         method=DetectionMethod.LICENSE_TEXT,
@@ -104,18 +133,96 @@ def license_detection(det: Mapping[str, Any]) -> LicenseDetection:
         score=det["score"],
         matched_rule=", ".join(det["rules"]),
         matched_text=det["matched_text"] or None,
-        message=det.get("message"),
+        message=message,
     )
+
+
+def _unquoted(tag: LicenseDetection, facts: Facts) -> LicenseDetection:
+    """``tag``, made invalid when it is quoted inside a licence text that ScanCode matched
+    (a licence document that shows how to write a tag is not tagged by it)."""
+    line = tag.start_line or 0
+    for det in facts["licences"]:
+        first, last = det["start_line"], det["end_line"]
+        if last - first + 1 >= QUOTING_TEXT_LINES and first < line < last and tag.valid:
+            note = f"quoted inside the licence text matched at lines {first}-{last}: not a tag"
+            return replace(tag, valid=False, message=note)
+    return tag
+
+
+def _file_expression(
+    tags: list[LicenseDetection], licences: list[Mapping[str, Any]], phrases: list[ChoicePhrase]
+) -> tuple[str | None, dict[int, str]]:
+    """The file's detected expression, and the choice notes by licence detection index."""
+    ordered = sorted(
+        [(t.start_line or 0, t.end_line or 0, t.license_expression) for t in tags if t.valid]
+        + [(d["start_line"], d["end_line"], d["expression"]) for d in licences]
+    )
+    plain = combine_and(e for _, _, e in ordered)
+    if not phrases or plain is None:
+        return plain, {}
+    units: list[tuple[LicenseUnit, int]] = [
+        (LicenseUnit(expression=t.license_expression, start=t.start_line or 0,
+                     end=t.end_line or 0), -1)
+        for t in tags
+        if t.valid
+    ]  # fmt: skip
+    for index, det in enumerate(licences):
+        units.extend((unit, index) for unit in _units(det, phrases))
+    groups, used = combine([u for u, _ in units], phrases)
+    if not used:
+        return plain, {}
+    expression = combine_and(combine_or(u.expression for u in group) or "" for group in groups)
+    owner = {id(u): i for u, i in units}
+    notes: dict[int, str] = {}
+    for group in groups:
+        if len(group) < 2:
+            continue
+        for phrase in used:
+            if group[0].start <= phrase.line <= group[-1].end + 1:
+                index = owner[id(group[-1])]
+                if index >= 0:
+                    notes[index] = (
+                        f"a choice between licences: {phrase.text!r} (line {phrase.line}) "
+                        f"joins {' and '.join(u.expression for u in group)} with OR"
+                    )
+    return expression, notes
+
+
+def _units(det: Mapping[str, Any], phrases: list[ChoicePhrase]) -> list[LicenseUnit]:
+    """One detection as licence units: its matches when a choice phrase lies inside it (and
+    none of them is a lone exception or a resolved reference), else the whole detection."""
+    whole = [LicenseUnit(expression=det["expression"], start=det["start_line"],
+                         end=det["end_line"])]  # fmt: skip
+    matches = det.get("matches", [])
+    inside = any(det["start_line"] < p.line <= det["end_line"] for p in phrases)
+    if not inside or len(matches) < 2 or det.get("message"):
+        return whole
+    if any("start_line" not in m or _is_exception(m["expression"]) for m in matches):
+        return whole
+    kept = [m for m in matches if not m.get("intro") and not m.get("references")] or matches
+    return [
+        LicenseUnit(expression=m["expression"], start=m["start_line"], end=m["end_line"])
+        for m in kept
+    ]
+
+
+def _is_exception(expression: str) -> bool:
+    from openesx_license.detect.tags import spdx_table
+
+    symbol = spdx_table().symbols.get(expression.lower())
+    return symbol is not None and bool(symbol.wrapped.is_exception)
 
 
 def build_record(entry: FileEntry, facts: Facts) -> FileRecord:
     """The :class:`FileRecord` of ``entry`` from its facts (before licence-file governance)."""
     tags = [
-        LicenseDetection(**{**t, "method": DetectionMethod(t["method"])}) for t in facts["tags"]
+        _unquoted(LicenseDetection(**{**t, "method": DetectionMethod(t["method"])}), facts)
+        for t in facts["tags"]
     ]
-    texts = [license_detection(d) for d in facts["licences"]]
+    phrases = [ChoicePhrase(line=n, end=e, text=t) for n, e, t in facts.get("choices", [])]
+    detected, notes = _file_expression(tags, facts["licences"], phrases)
+    texts = [license_detection(d, notes.get(i)) for i, d in enumerate(facts["licences"])]
     detections = sorted(tags + texts, key=lambda d: (d.start_line or 0, d.end_line or 0))
-    detected = combine_and(d.license_expression for d in detections if d.valid)
     return FileRecord(
         path=entry.path,
         size=entry.size,

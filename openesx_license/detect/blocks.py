@@ -20,12 +20,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from openesx_license.detect.comments import comment_spans, is_blank, paragraphs
 
 #: lines without legalese tolerated inside one licence block (ScanCode groups matches that
 #: are at most 4 lines apart into one detection)
 GAP_LINES = 4
-#: lines without licence words that may end a block's last sentence
-TAIL_LINES = 3
+#: lines of a paragraph taken before and after a licence line outside a comment
+PARAGRAPH_REACH = 12
 #: longest licence block sent at once; a longer run is cut (full licence texts are ~700 lines)
 MAX_BLOCK_LINES = 4000
 #: share of a file's non-blank lines in licence blocks above which the file is one block
@@ -42,18 +45,34 @@ LICENCE_WORDS = frozenset(
     disclaims infringement indemnify royalty redistribute redistributed redistribution
     redistributions distribute distributed distributing permission permitted
     reproduce modify foundation proprietary confidential trademark trademarks patent patents
-    freely copies abandoned distribution misrepresented
+    freely copies abandoned distribution distributions misrepresented licenza licencia
+    licenses licencias licenze lizenz lizenzen lizenziert lizenzbedingungen urheberrecht
+    urheberrechte haftung gewährleistung nutzungsrechte licentie licenties auteursrecht
+    aansprakelijkheid garantie droits auteur licença licenças direitos derechos diritti autore
+    лицензия лицензии лицензионное авторское авторские права licencja licencji prawa autorskie
+    licens licensen upphovsrätt ophavsret opphavsrett tekijänoikeus lisenssi
+    eula publicdomain licenseid datenlizenz commercial noncommercial creative commons
+    attribution sharealike noderivatives noderivs derivs freeware shareware legal agreement
+    disclaim indemnification indemnity jurisdiction arbitration warranted gfdl mulan
+    creativecommons opensource legalcode artistic
     """.split()
+)
+_URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.[a-z0-9-]+\.")
+_ID_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+_-]*[a-z0-9+]")
+#: the same words in scripts without spaces between words (found as substrings)
+_CJK_LICENCE = re.compile(
+    "ライセンス|使用許諾|著作権|许可证|許可證|版权|版權|授权|授權|许可协议|라이선스|저작권"
 )
 #: phrases that carry a licence or a disclaimer without any word of :data:`LICENCE_WORDS`
 #: ("This file has been put into the public domain.", "PROVIDED AS IS AND WITHOUT ...", the
 #: Developer's Certificate of Origin); a line holding one starts or extends a block too
 LICENCE_PHRASES = re.compile(
     r"public[\s-]+domain|provided\s+[\"'`]*as[\s-]+is|[\"'`]as[\s-]+is[\"'`]"
-    r"|certificate\s+of\s+origin",
+    r"|certificate\s+of\s+origin|terms\s+(of|and\s+conditions\s+of)\s+(use|service)",
     re.IGNORECASE,
 )
 
+_STATEMENT = re.compile(r"\b(1[89]|20)\d\d\b|\(c\)|\u00a9|rights\s+reserved", re.IGNORECASE)
 _COPYRIGHT_START = frozenset({"copyright", "c", "portions", "parts", "copyrighted", "copr"})
 _COPYRIGHT_WORDS = frozenset({"copyright", "copyrights", "copyrighted", "rights", "reserved"})
 
@@ -94,27 +113,45 @@ def block_key(lines: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _is_bare_copyright(words: list[str], phrase: bool = False) -> bool:
-    """A copyright statement with no licence words besides 'copyright ... rights reserved'."""
-    if phrase or not words or words[0] not in _COPYRIGHT_START:
+def _is_bare_copyright(line: str) -> bool:
+    """A copyright statement (a year, a (c) or "rights reserved" in it) with no licence words
+    besides 'copyright ... rights reserved'."""
+    words = _WORDS.findall(line.lower())
+    if not words or words[0] not in _COPYRIGHT_START or LICENCE_PHRASES.search(line):
+        return False
+    if not _STATEMENT.search(line):
         return False
     return not any(w in LICENCE_WORDS and w not in _COPYRIGHT_WORDS for w in words)
 
 
-def _tail(lines: list[str], last: int, next_start: int) -> int:
-    """Extend a block over the wordy lines that end its last sentence ("IN THE SOFTWARE.").
+def is_license_line(line: str) -> bool:
+    """A line holding a licence word (:data:`LICENCE_WORDS`, in any of its languages), a
+    licence phrase, a URL, or a licence id that ScanCode knows (``cc-by-nc-3.0``)."""
+    low = line.lower()
+    if LICENCE_PHRASES.search(line) or _CJK_LICENCE.search(line) or _URL.search(low):
+        return True
+    if any(w in LICENCE_WORDS or "gpl" in w for w in _WORDS.findall(low)):
+        return True
+    ids = license_ids()
+    return any(t.rstrip(".") in ids for t in _ID_TOKEN.findall(low))
 
-    A licence text's last lines may hold no licence word; cut there, the text no longer
-    matches the whole rule. Up to :data:`TAIL_LINES` lines are added, stopping at a line
-    without words (a comment's end, a blank line) and before the next block.
+
+@lru_cache(maxsize=1)
+def license_ids() -> frozenset[str]:
+    """Lower-case licence ids of more than one part (``nposl-3.0``, ``occt-pl``): the SPDX ids,
+    their deprecated aliases and ScanCode's own keys, from the installed ScanCode's data.
+
+    Single-word ids (``curl``, ``ruby``, ``html5``) are common words in code and are left out.
     """
-    end = last
-    limit = min(len(lines) - 1, last + TAIL_LINES)
-    if next_start >= 0:
-        limit = min(limit, next_start - 1)
-    while end < limit and _WORDS.search(lines[end + 1]):
-        end += 1
-    return end
+    from licensedcode.models import load_licenses
+
+    ids: set[str] = set()
+    for lic in load_licenses(with_deprecated=True).values():
+        for name in (lic.key, lic.spdx_license_key, *(lic.other_spdx_license_keys or ())):
+            low = (name or "").lower().removeprefix("licenseref-scancode-")
+            if re.fullmatch(r"[a-z0-9][a-z0-9.+_-]*", low) and re.search(r"[-.+_]", low):
+                ids.add(low)
+    return frozenset(ids)
 
 
 def license_blocks(
@@ -123,48 +160,115 @@ def license_blocks(
     """The licence blocks of ``lines``; indexes in ``blank`` (tag lines) count as empty.
 
     A licence text must be matched in one piece to be recognised as the whole licence and not
-    as fragments: with ``whole=True`` (a COPYING or LICENSE file) the file is one block; with
-    ``whole=None`` (documents) it is when its blocks cover at least :data:`WHOLE_FILE_SHARE` of
-    its non-blank lines; with ``whole=False`` (code, whose licence sits in comments) never, so
-    that an edit of the code does not change the header's block.
+    as fragments:
+
+    - ``whole=True`` (a COPYING or LICENSE file): the file is one block, whatever its language;
+    - ``whole=None`` (documents): the paragraphs holding licence lines are the blocks, and the
+      whole file is one block when they cover :data:`WHOLE_FILE_SHARE` of its non-blank lines;
+    - ``whole=False`` (code): in each comment holding licence lines, everything from the first
+      to the last paragraph holding one is one block (a licence text pasted in a comment stays
+      whole; the comment's other paragraphs, a file name or a description, stay out, so that
+      the same notice in many files is one block); licence lines outside comments are grouped
+      as in documents.
+
+    Blocks closer than :data:`GAP_LINES` are joined (ScanCode groups matches that close into
+    one detection). Bare copyright statements that open a block are blanked (their years and
+    holders differ from file to file and would defeat the deduplication; the copyright
+    detector reads them); a copyright line further in is kept, as the licence texts and rules
+    that quote one need it.
     """
-    words = LICENCE_WORDS
-    relevant = []
-    blanked = set(blank)
-    for i, line in enumerate(lines):
-        if i in blank:
-            continue
-        found = _WORDS.findall(line.lower())
-        phrase = LICENCE_PHRASES.search(line) is not None
-        if not phrase and not any(w in words for w in found):
-            continue
-        if _is_bare_copyright(found, phrase):
-            blanked.add(i)
-        else:
-            relevant.append(i)
+    if whole and len(lines) <= MAX_BLOCK_LINES:
+        chunk = ["" if j in blank else line for j, line in enumerate(lines)]
+        if not any(_WORDS.search(line) for line in chunk):
+            return []
+        return [LicenseBlock(key=block_key(chunk), start=0, text="\n".join(chunk))]
+    # a bare copyright line is found by the copyright detector; it joins a block only as a
+    # line of a licence paragraph
+    relevant = [
+        i
+        for i, line in enumerate(lines)
+        if i not in blank and is_license_line(line) and not _is_bare_copyright(line)
+    ]
     if not relevant:
         return []
-    spans = []
-    first = last = relevant[0]
-    for i in [*relevant[1:], -1]:
-        if i >= 0 and i - last <= GAP_LINES + 1 and i - first < MAX_BLOCK_LINES:
-            last = i
-            continue
-        spans.append((first, _tail(lines, last, i)))
-        first = last = i
+    spans: list[tuple[int, int]] = []
+    loose = relevant
+    if whole is False:
+        spans, loose = _comment_spans(lines, relevant)
+    spans += _paragraph_spans(lines, loose)
+    spans = _joined(sorted(spans))
     if whole is None:
         covered = sum(b - a + 1 for a, b in spans)
         non_blank = sum(1 for line in lines if line.strip())
-        whole = covered >= WHOLE_FILE_SHARE * non_blank and len(lines) <= MAX_BLOCK_LINES
-    if whole:
-        spans = [(0, len(lines) - 1)]
+        if covered >= WHOLE_FILE_SHARE * non_blank and len(lines) <= MAX_BLOCK_LINES:
+            return license_blocks(lines, blank, whole=True)
+    blanked = _leading_copyrights(lines, spans, blank)
     blocks = []
     for first, last in spans:
-        chunk = ["" if j in blank else lines[j] for j in range(first, last + 1)]
-        if not whole:
-            chunk = ["" if first + k in blanked else line for k, line in enumerate(chunk)]
-        blocks.append(LicenseBlock(key=block_key(chunk), start=first, text="\n".join(chunk)))
+        chunk = ["" if j in blanked else lines[j] for j in range(first, last + 1)]
+        if any(_WORDS.search(line) for line in chunk):
+            blocks.append(LicenseBlock(key=block_key(chunk), start=first, text="\n".join(chunk)))
     return blocks
+
+
+def _comment_spans(
+    lines: list[str], relevant: list[int]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Spans of the comments' licence paragraphs, and the relevant lines outside comments."""
+    wanted = set(relevant)
+    inside: set[int] = set()
+    spans = []
+    for first, last in comment_spans(lines):
+        hits = [i for i in range(first, last + 1) if i in wanted]
+        if not hits:
+            continue
+        inside.update(hits)
+        paras = [p for p in paragraphs(first, last, lines) if any(p[0] <= i <= p[1] for i in hits)]
+        spans.append((paras[0][0], paras[-1][1]))
+    return spans, [i for i in relevant if i not in inside]
+
+
+def _paragraph_spans(lines: list[str], relevant: list[int]) -> list[tuple[int, int]]:
+    """Each relevant line's paragraph (its run of non-blank lines), at most
+    :data:`PARAGRAPH_REACH` lines before and after it."""
+    spans = []
+    for i in relevant:
+        first = i
+        while first > 0 and i - first < PARAGRAPH_REACH and not is_blank(lines[first - 1]):
+            first -= 1
+        last = i
+        end = len(lines) - 1
+        while last < end and last - i < PARAGRAPH_REACH and not is_blank(lines[last + 1]):
+            last += 1
+        spans.append((first, last))
+    return spans
+
+
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans at most :data:`GAP_LINES` apart joined, none longer than :data:`MAX_BLOCK_LINES`."""
+    out: list[tuple[int, int]] = []
+    for first, last in spans:
+        if out and first - out[-1][1] <= GAP_LINES + 1 and last - out[-1][0] < MAX_BLOCK_LINES:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
+def _leading_copyrights(
+    lines: list[str], spans: list[tuple[int, int]], blank: frozenset[int]
+) -> set[int]:
+    """Lines to blank: tags, and the bare copyright lines that open a span (before its first
+    other line with words): their years and holders differ from file to file."""
+    blanked = set(blank)
+    for first, last in spans:
+        for j in range(first, last + 1):
+            if j in blank or is_blank(lines[j]):
+                continue
+            if not _is_bare_copyright(lines[j]):
+                break
+            blanked.add(j)
+    return blanked
 
 
 # A superset of what makes ScanCode's collect_candidate_lines take a line (its statement

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 #: bump when what we extract or how we combine it changes: old cache entries become stale
-DETECT_VERSION = "9"
+DETECT_VERSION = "10"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 
@@ -143,6 +143,8 @@ def detect_license_block(text: str) -> LicenseFacts:
                     {
                         "expression": spdx(m.rule.license_expression),
                         "rule": m.rule.identifier,
+                        "start_line": m.start_line,
+                        "end_line": m.end_line,
                         "intro": bool(is_license_intro(m)),
                         "references": list(m.rule.referenced_filenames or ()),
                     }

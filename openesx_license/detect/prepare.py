@@ -20,6 +20,7 @@ from openesx_license.detect.blocks import (
     license_blocks,
     split_lines,
 )
+from openesx_license.detect.choices import ChoicePhrase, find_choice_phrases
 from openesx_license.detect.tags import find_tags, parse_tag, tag_problem
 from openesx_license.inventory import HEAD_BYTES, LARGE_FILE_BYTES
 from openesx_license.model import FileEntry, FileKind, LicenseDetection, MarkerHit
@@ -46,6 +47,7 @@ class PreparedFile:
     blocks: tuple[LicenseBlock, ...] = ()
     groups: tuple[CopyrightGroup, ...] = ()
     markers: tuple[MarkerHit, ...] = ()
+    choices: tuple[ChoicePhrase, ...] = ()
     errors: tuple[str, ...] = field(default=())
 
 
@@ -118,5 +120,6 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
         ),
         groups=tuple(copyright_groups(lines)),
         markers=tuple(find_markers(text, markers, tags)),
+        choices=tuple(find_choice_phrases(lines)),
         errors=tuple(errors),
     )
