@@ -84,10 +84,12 @@ def apply_components(
 ) -> dict[str, FileRecord]:
     """Records by path with ``component`` set and the declared licence applied.
 
-    A file that states no licence of its own (``license_source`` 'none': no tag, no licence
-    text, no governing COPYING/LICENSE file) takes its component's declared licence, recorded
-    with ``license_source='declared'``; detected and licence-file conclusions are never
-    overridden (a disagreement is for the licence checks to report).
+    A file that states no licence of its own takes its component's declared licence, recorded
+    with ``license_source='declared'``, when nothing closer governs it: no licence at all
+    ('none'), or only a COPYING/LICENSE file *outside* the component (an ancestor folder's,
+    such as the root COPYING over a proprietary component's Makefile). A licence file inside
+    the component, and what the file itself says, are never overridden (a disagreement is for
+    the licence checks to report). docs/scan-json.md gives the whole order.
     """
     out: dict[str, FileRecord] = {}
     for record in records:
@@ -96,13 +98,32 @@ def apply_components(
         if (
             component is not None
             and component.license
-            and not record.license_expression
-            and record.license_source is LicenseSource.NONE
+            and _open_to_declared(record, component, components)
         ):
             changes["license_expression"] = component.license
             changes["license_source"] = LicenseSource.DECLARED
+            changes["detections"] = tuple(
+                dataclasses.replace(
+                    d,
+                    message=f"{d.message}; outside component {component.name!r}, whose "
+                    "declared licence comes first",
+                )
+                if d.governing_file
+                else d
+                for d in record.detections
+            )
         out[record.path] = dataclasses.replace(record, **changes)  # type: ignore[arg-type]
     return out
+
+
+def _open_to_declared(record: FileRecord, component: object, components: ComponentMap) -> bool:
+    """No licence, or one only from a licence file that lies outside the file's component."""
+    if record.license_source == LicenseSource.NONE:
+        return not record.license_expression
+    if record.license_source != LicenseSource.LICENSE_FILE:
+        return False
+    governing = [d.governing_file for d in record.detections if d.governing_file]
+    return bool(governing) and components.component_for(governing[-1]) is not component
 
 
 def files_by_component(files: Mapping[str, FileRecord]) -> dict[str | None, list[FileRecord]]:

@@ -25,6 +25,7 @@ from openesx_license.model import (
     CopyrightStatement,
     DetectionMethod,
     FileEntry,
+    FileKind,
     FileRecord,
     Holder,
     LicenseDetection,
@@ -137,6 +138,28 @@ def license_detection(det: Mapping[str, Any], note: str | None = None) -> Licens
     )
 
 
+def _prose_conclusion(
+    tags: list[LicenseDetection],
+    licences: list[Mapping[str, Any]],
+    texts: list[LicenseDetection],
+) -> tuple[str | None, list[LicenseDetection]]:
+    """A document's own licence: its ``SPDX-License-Identifier`` tags and the licence texts
+    in it (a LICENSE-like document). Licence names, URLs and notices in its prose ("the
+    drivers are under GPL-2.0") speak of other files: references, kept as evidence only."""
+    own = [t.license_expression for t in tags if t.valid]
+    out = []
+    for det, text in zip(licences, texts, strict=True):
+        kinds = {m.get("kind", "notice") for m in det.get("matches", [])}
+        if "text" not in kinds:
+            note = "a licence named in prose: a reference, not this document's licence"
+            message = "; ".join(m for m in (text.message, note) if m)
+            out.append(replace(text, message=message))
+        else:
+            own.append(text.license_expression)
+            out.append(text)
+    return combine_and(own), out
+
+
 def _unquoted(tag: LicenseDetection, facts: Facts) -> LicenseDetection:
     """``tag``, made invalid when it is quoted inside a licence text that ScanCode matched
     (a licence document that shows how to write a tag is not tagged by it)."""
@@ -155,7 +178,8 @@ def _file_expression(
     """The file's detected expression, and the choice notes by licence detection index."""
     ordered = sorted(
         [(t.start_line or 0, t.end_line or 0, t.license_expression) for t in tags if t.valid]
-        + [(d["start_line"], d["end_line"], d["expression"]) for d in licences]
+        + [(d["start_line"], d["end_line"], d["expression"]) for d in licences],
+        key=lambda x: (x[0], x[1]),
     )
     plain = combine_and(e for _, _, e in ordered)
     if not phrases or plain is None:
@@ -222,6 +246,9 @@ def build_record(entry: FileEntry, facts: Facts) -> FileRecord:
     phrases = [ChoicePhrase(line=n, end=e, text=t) for n, e, t in facts.get("choices", [])]
     detected, notes = _file_expression(tags, facts["licences"], phrases)
     texts = [license_detection(d, notes.get(i)) for i, d in enumerate(facts["licences"])]
+    concluded = detected
+    if entry.kind is FileKind.DOC and detected:
+        concluded, texts = _prose_conclusion(tags, facts["licences"], texts)
     detections = sorted(tags + texts, key=lambda d: (d.start_line or 0, d.end_line or 0))
     return FileRecord(
         path=entry.path,
@@ -230,8 +257,8 @@ def build_record(entry: FileEntry, facts: Facts) -> FileRecord:
         kind=entry.kind,
         language=entry.language,
         detected_license_expression=detected,
-        license_expression=detected,
-        license_source=LicenseSource.DETECTED if detected else LicenseSource.NONE,
+        license_expression=concluded,
+        license_source=LicenseSource.DETECTED if concluded else LicenseSource.NONE,
         detections=tuple(detections),
         copyrights=tuple(
             CopyrightStatement(statement=c, start_line=s, end_line=e)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 #: bump when what we extract or how we combine it changes: old cache entries become stale
-DETECT_VERSION = "10"
+DETECT_VERSION = "11"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 
@@ -146,6 +146,7 @@ def detect_license_block(text: str) -> LicenseFacts:
                         "start_line": m.start_line,
                         "end_line": m.end_line,
                         "intro": bool(is_license_intro(m)),
+                        "kind": _rule_kind(m.rule),
                         "references": list(m.rule.referenced_filenames or ()),
                     }
                     for m in matches
@@ -153,6 +154,15 @@ def detect_license_block(text: str) -> LicenseFacts:
             }
         )
     return facts
+
+
+def _rule_kind(rule: Any) -> str:
+    """What a ScanCode rule is: a licence ``text``, a ``notice``, a ``reference`` (a name or
+    URL), a ``tag``, an ``intro`` or a ``clue``."""
+    for kind in ("text", "notice", "reference", "tag", "intro", "clue"):
+        if getattr(rule, f"is_license_{kind}", False):
+            return kind
+    return "notice"
 
 
 _DETECTOR: Any = None

@@ -7,7 +7,9 @@
   :func:`resolve_references` does the same on the facts, so that our
   ``detected_license_expression`` agrees with ScanCode's.
 - *Governance*: a file that states no licence of its own is governed by the nearest COPYING,
-  LICENSE* or LICENCE* file in its folder or above (method ``license-file``).
+  LICENSE* or LICENCE* file in its folder or above (method ``license-file``), unless it
+  carries a proprietary marker: a licence file never makes a marked file open (the policy's
+  component then decides, or the file stays without a licence and the marker is reported).
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
         return records
     out = []
     for rec in records:
-        if rec.detected_license_expression:
+        if rec.license_source != LicenseSource.NONE or rec.markers:
             out.append(rec)
             continue
         lic = _nearest(posixpath.dirname(rec.path), governing)

@@ -128,3 +128,34 @@ def test_declared_license_only_for_files_without_one(cmap: ComponentMap) -> None
     assert (c.license_expression, c.license_source) == ("GPL-2.0-only", "license-file")
     assert (tg3.component, tg3.license_expression, tg3.license_source) == ("c-files", None, "none")
     assert (d.component, d.license_source) == (None, "none")
+
+
+def test_declared_licence_comes_before_a_licence_file_outside_the_component(
+    cmap: ComponentMap,
+) -> None:
+    from openesx_license.model import DetectionMethod, LicenceDetection
+
+    def governed(path: str, by: str) -> FileRecord:
+        det = LicenceDetection(
+            license_expression="MIT",
+            method=DetectionMethod.LICENSE_FILE,
+            governing_file=by,
+            message=f"no licence stated in the file; governed by {by}",
+        )
+        return _record(path, license_expression="MIT", license_source="license-file",
+                       detections=(det,))  # fmt: skip
+
+    files = apply_components(
+        [
+            governed("drivers/net/vmxnet/Makefile", "COPYING"),  # the root's: outside
+            governed("drivers/net/vmxnet/sub/x.h", "drivers/net/vmxnet/COPYING"),  # its own
+        ],
+        cmap,
+    )
+    outside = files["drivers/net/vmxnet/Makefile"]
+    assert (outside.license_expression, outside.license_source) == (
+        "GPL-2.0-only OR BSD-3-Clause", "declared",
+    )  # fmt: skip
+    assert "declared licence comes first" in (outside.detections[0].message or "")
+    inside = files["drivers/net/vmxnet/sub/x.h"]
+    assert (inside.license_expression, inside.license_source) == ("MIT", "license-file")

@@ -109,3 +109,62 @@ def test_combine_and_keeps_each_expression_once() -> None:
     assert combine_and(["GPL-2.0-only", "MIT", "GPL-2.0-only"]) == "GPL-2.0-only AND MIT"
     assert combine_and(["GPL-2.0-only OR MIT"]) == "GPL-2.0-only OR MIT"
     assert combine_and([]) is None
+
+
+def test_a_licence_file_never_governs_a_file_with_a_proprietary_marker() -> None:
+    marked = {**_facts(), "markers": [["VMware Confidential", 1, "# VMware Confidential"]]}
+    records = apply_governing_files(
+        [
+            build_record(_entry("COPYING", FileKind.LICENSE), _facts(_det("GPL-2.0-only"))),
+            build_record(_entry("vmotion/Makefile", FileKind.BUILD), marked),
+            build_record(_entry("vmkernel/Makefile", FileKind.BUILD), _facts()),
+        ]
+    )
+    by_path = {r.path: r for r in records}
+    assert by_path["vmotion/Makefile"].license_source == "none"
+    assert by_path["vmkernel/Makefile"].license_expression == "GPL-2.0-only"
+
+
+def _kinded(expression: str, kind: str) -> dict[str, Any]:
+    det = _det(expression)
+    det["matches"][0]["kind"] = kind
+    return det
+
+
+def test_licences_named_in_a_documents_prose_are_references_not_its_licence() -> None:
+    readme = _facts(_kinded("GPL-2.0-only", "reference"), _kinded("Apache-2.0", "notice"))
+    rec = build_record(_entry("README.md", FileKind.DOC), readme)
+    # what the text says is still detected (comparable with ScanCode) ...
+    assert rec.detected_license_expression == "GPL-2.0-only AND Apache-2.0"
+    # ... but the document is not under those licences
+    assert (rec.license_expression, rec.license_source) == (None, "none")
+    assert all("reference" in (d.message or "") for d in rec.detections)
+    governed = apply_governing_files(
+        [rec, build_record(_entry("COPYING", FileKind.LICENSE), _facts(_det("MIT")))]
+    )
+    assert governed[0].license_expression == "MIT"
+    # a licence text in a document is the document's licence; code keeps its notices
+    text = build_record(_entry("docs/LICENSE.md", FileKind.DOC), _facts(_kinded("MIT", "text")))
+    assert (text.license_expression, text.license_source) == ("MIT", "detected")
+    code = build_record(_entry("a.c"), _facts(_kinded("GPL-2.0-only", "notice")))
+    assert code.license_expression == "GPL-2.0-only"
+
+
+def test_a_tag_quoted_inside_a_licence_text_is_not_the_files_tag() -> None:
+    text = {**_det("GPL-2.0-only"), "start_line": 1, "end_line": 300}
+    tag = {
+        "license_expression": "MIT",
+        "method": "spdx-tag",
+        "start_line": 120,
+        "end_line": 120,
+        "score": 100.0,
+        "matched_rule": "SPDX-License-Identifier",
+        "matched_text": "SPDX-License-Identifier: MIT",
+        "valid": True,
+        "message": None,
+        "governing_file": None,
+    }
+    rec = build_record(_entry("COPYING", FileKind.LICENSE), {**_facts(text), "tags": [tag]})
+    assert rec.detected_license_expression == "GPL-2.0-only"
+    quoted = next(d for d in rec.detections if d.method is DetectionMethod.SPDX_TAG)
+    assert not quoted.valid and "quoted inside the licence text" in (quoted.message or "")
