@@ -31,8 +31,11 @@ GAP_LINES = 4
 PARAGRAPH_REACH = 12
 #: longest licence block sent at once; a longer run is cut (full licence texts are ~700 lines)
 MAX_BLOCK_LINES = 4000
-#: share of a file's non-blank lines in licence blocks above which the file is one block
+#: share of a file's (or a comment's) non-blank lines in licence blocks above which the file
+#: (or the comment) is one block
 WHOLE_FILE_SHARE = 0.5
+#: a document with a licence line and at most this many non-blank lines is one block
+SMALL_DOCUMENT_LINES = 40
 _WORDS = re.compile(r"[^_\W]+\+?[^_\W]*", re.UNICODE)
 #: words that licence texts, notices and references are made of; a line with none of them
 #: never starts a licence block
@@ -53,11 +56,12 @@ LICENCE_WORDS = frozenset(
     licens licensen upphovsrätt ophavsret opphavsrett tekijänoikeus lisenssi
     eula publicdomain licenseid datenlizenz commercial noncommercial creative commons
     attribution sharealike noderivatives noderivs derivs freeware shareware legal agreement
-    disclaim indemnification indemnity jurisdiction arbitration warranted gfdl mulan
+    disclaim guarantee guaranteed indemnification indemnity jurisdiction arbitration warranted
+    gfdl mulan
     creativecommons opensource legalcode artistic
     """.split()
 )
-_URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.[a-z0-9-]+\.")
+_URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.[a-z0-9-]+\.|\b[a-z0-9-]+\.(?:org|com|net|edu|gov)/")
 _ID_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+_-]*[a-z0-9+]")
 #: the same words in scripts without spaces between words (found as substrings)
 _CJK_LICENCE = re.compile(
@@ -68,7 +72,7 @@ _CJK_LICENCE = re.compile(
 #: Developer's Certificate of Origin); a line holding one starts or extends a block too
 LICENCE_PHRASES = re.compile(
     r"public[\s-]+domain|provided\s+[\"'`]*as[\s-]+is|[\"'`]as[\s-]+is[\"'`]"
-    r"|certificate\s+of\s+origin|terms\s+(of|and\s+conditions\s+of)\s+(use|service)",
+    r"|certificate\s+of\s+origin|free\s+software|terms\s+(of|and\s+conditions\s+of)\s+(use|service)",
     re.IGNORECASE,
 )
 
@@ -130,7 +134,7 @@ def is_license_line(line: str) -> bool:
     low = line.lower()
     if LICENCE_PHRASES.search(line) or _CJK_LICENCE.search(line) or _URL.search(low):
         return True
-    if any(w in LICENCE_WORDS or "gpl" in w for w in _WORDS.findall(low)):
+    if any(w in LICENCE_WORDS or "gpl" in w or "gfdl" in w for w in _WORDS.findall(low)):
         return True
     ids = license_ids()
     return any(t.rstrip(".") in ids for t in _ID_TOKEN.findall(low))
@@ -200,7 +204,8 @@ def license_blocks(
     if whole is None:
         covered = sum(b - a + 1 for a, b in spans)
         non_blank = sum(1 for line in lines if line.strip())
-        if covered >= WHOLE_FILE_SHARE * non_blank and len(lines) <= MAX_BLOCK_LINES:
+        mostly = covered >= WHOLE_FILE_SHARE * non_blank or non_blank <= SMALL_DOCUMENT_LINES
+        if mostly and len(lines) <= MAX_BLOCK_LINES:
             return license_blocks(lines, blank, whole=True)
     blanked = _leading_copyrights(lines, spans, blank)
     blocks = []
@@ -214,7 +219,13 @@ def license_blocks(
 def _comment_spans(
     lines: list[str], relevant: list[int]
 ) -> tuple[list[tuple[int, int]], list[int]]:
-    """Spans of the comments' licence paragraphs, and the relevant lines outside comments."""
+    """Spans of the comments' licence paragraphs, and the relevant lines outside comments.
+
+    A comment's span runs from its first licence paragraph to its last one, or to the
+    comment's end when licence paragraphs make up at least :data:`WHOLE_FILE_SHARE` of it
+    (the last paragraphs of a licence text may hold no licence word: "The views and
+    conclusions contained in the software ...").
+    """
     wanted = set(relevant)
     inside: set[int] = set()
     spans = []
@@ -223,8 +234,11 @@ def _comment_spans(
         if not hits:
             continue
         inside.update(hits)
-        paras = [p for p in paragraphs(first, last, lines) if any(p[0] <= i <= p[1] for i in hits)]
-        spans.append((paras[0][0], paras[-1][1]))
+        paras = paragraphs(first, last, lines)
+        licence = [p for p in paras if any(p[0] <= i <= p[1] for i in hits)]
+        share = sum(b - a + 1 for a, b in licence) / max(1, sum(b - a + 1 for a, b in paras))
+        end = paras[-1][1] if share >= WHOLE_FILE_SHARE else licence[-1][1]
+        spans.append((licence[0][0], end))
     return spans, [i for i in relevant if i not in inside]
 
 

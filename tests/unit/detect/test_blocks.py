@@ -40,8 +40,8 @@ echo hi
 
 
 def test_same_header_in_other_comment_style_and_holder_has_the_same_key() -> None:
-    c_blocks = license_blocks(split_lines(GPL_C))
-    sh_blocks = license_blocks(split_lines(GPL_SH))
+    c_blocks = license_blocks(split_lines(GPL_C), whole=False)
+    sh_blocks = license_blocks(split_lines(GPL_SH), whole=False)
     assert len(c_blocks) == len(sh_blocks) == 1
     # the bare copyright lines are blanked: the year and holder do not defeat deduplication
     assert c_blocks[0].key == sh_blocks[0].key
@@ -52,6 +52,7 @@ def test_same_header_in_other_comment_style_and_holder_has_the_same_key() -> Non
 def test_code_without_licence_words_makes_no_block() -> None:
     code = "int main(void)\n{\n    return grant_table_init(domain);\n}\n"
     assert license_blocks(split_lines(code)) == []
+    assert license_blocks(split_lines(code), whole=False) == []
 
 
 def test_tag_lines_are_blanked_and_a_tag_only_file_needs_no_engine() -> None:
@@ -220,3 +221,22 @@ def test_a_licence_file_without_any_listed_word_is_still_one_block() -> None:
 def test_a_copyright_word_without_a_statement_is_a_licence_line() -> None:
     lines = ["Copyright protection on this data has been secured by the Secretary."]
     assert [b.start for b in license_blocks(lines, whole=False)] == [0]
+
+
+def test_a_small_document_with_a_licence_line_is_one_block() -> None:
+    lines = ["AFPL Ghostscript", "", "Licensed for use with the printer only."]
+    assert [(b.start, b.text.count("\n")) for b in license_blocks(lines)] == [(0, 2)]
+
+
+def test_the_last_paragraphs_of_a_licence_text_in_a_comment_stay_in_its_block() -> None:
+    lines = [
+        "/*",
+        " * Redistribution and use in source and binary forms are permitted.",
+        " * THIS SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND.",
+        " *",
+        " * The views and conclusions contained in the software and documentation",
+        " * are those of the authors.",
+        " */",
+    ]
+    (block,) = license_blocks(lines, whole=False)
+    assert block.start == 1 and "are those of the authors" in block.text
