@@ -1,0 +1,196 @@
+"""Concluded licences against a human truth: Debian's ``debian/copyright`` (DEP-5).
+
+    python bench/dep5.py TREE OURS.json SCANCODE.json     # score two scans of TREE
+
+Debian's maintainers state, in the machine-readable ``debian/copyright`` of a source package,
+the licence of every file of the tree (``Files:`` globs, the last matching stanza wins),
+including the files that state no licence of their own. Each file of our scan is scored on its
+concluded ``license_expression``, and on ScanCode's ``detected_license_expression_spdx`` (ScanCode
+concludes nothing for a file without a licence of its own), against the stanza's
+``License:``, at two levels:
+
+- **family**: the same licence families (GPL, LGPL, BSD, MIT, public domain ...): ``GPL-2``
+  is met by ``GPL-2.0-only`` and by ``GPL-2.0-only AND GPL-1.0-or-later``;
+- **exact**: the same SPDX ids (``GPL-2+`` is ``GPL-2.0-or-later``, not ``GPL-2.0-only``).
+
+Shares are given for the files under a *specific* stanza (any but ``Files: *``) and for all
+files. Binary files are left out (neither tool reads them for licences).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from license_expression import ExpressionError, Licensing
+
+_LICENSING = Licensing()
+#: Debian short names -> SPDX ids (https://dep-team.pages.debian.net/deps/dep5/#license-specification)
+DEBIAN_TO_SPDX = {
+    "expat": "MIT",
+    "mit": "MIT",
+    "x11": "X11",
+    "bsd-2-clause": "BSD-2-Clause",
+    "bsd-3-clause": "BSD-3-Clause",
+    "bsd-4-clause": "BSD-4-Clause",
+    "isc": "ISC",
+    "zlib": "Zlib",
+    "apache-2.0": "Apache-2.0",
+    "cc-by-4.0": "CC-BY-4.0",
+    "cc0-1.0": "CC0-1.0",
+    "public-domain": "LicenseRef-public-domain",
+}
+_GNU = re.compile(r"^(a|l)?gpl-(\d(?:\.\d)?)(\+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stanza:
+    """One ``Files:`` paragraph: its globs (in order) and its licence as SPDX ids."""
+
+    globs: tuple[str, ...]
+    license: str
+    ids: frozenset[str]
+
+
+def debian_id(name: str) -> str:
+    """One Debian licence short name as an SPDX id (``GPL-2+`` -> ``GPL-2.0-or-later``)."""
+    gnu = _GNU.match(name)
+    if gnu:
+        kind = (gnu.group(1) or "").upper() + "GPL"
+        version = gnu.group(2) if "." in gnu.group(2) else f"{gnu.group(2)}.0"
+        return f"{kind}-{version}-{'or-later' if gnu.group(3) else 'only'}"
+    low = name.lower()
+    if "public-domain" in low:
+        return "LicenseRef-public-domain"
+    if "m4-ax" in low:
+        return "FSFAP"
+    return DEBIAN_TO_SPDX.get(low, name)
+
+
+def parse_dep5(text: str) -> list[Stanza]:
+    """The ``Files:`` stanzas of a DEP-5 ``debian/copyright`` text, in order."""
+    stanzas = []
+    for para in re.split(r"\n\s*\n", text):
+        fields: dict[str, str] = {}
+        key = None
+        for line in para.splitlines():
+            if line[:1] in (" ", "\t") and key:
+                fields[key] += "\n" + line.strip()
+            elif ":" in line:
+                key, value = line.split(":", 1)
+                key = key.strip().lower()
+                fields[key] = value.strip()
+        if "files" in fields and "license" in fields:
+            licence = fields["license"].split("\n")[0].strip()
+            names = [n for n in re.split(r"\s+(?:or|and)\s+|,\s*", licence) if n]
+            stanzas.append(
+                Stanza(
+                    globs=tuple(fields["files"].split()),
+                    license=licence,
+                    ids=frozenset(debian_id(n) for n in names),
+                )
+            )
+    return stanzas
+
+
+def stanza_of(path: str, stanzas: list[Stanza]) -> Stanza | None:
+    """The last stanza with a glob matching ``path`` (``*`` matches ``/`` too, as in DEP-5)."""
+    found = None
+    for stanza in stanzas:
+        if any(fnmatch.fnmatchcase(path, g) for g in stanza.globs):
+            found = stanza
+    return found
+
+
+def family(spdx_id: str) -> str:
+    """The licence family of an SPDX id (``GPL-2.0-only`` -> ``GPL``)."""
+    low = spdx_id.lower()
+    if "public-domain" in low or low in ("cc0-1.0", "unlicense"):
+        return "public-domain"
+    low = low.removeprefix("licenseref-scancode-")
+    for prefix, name in (("lgpl", "LGPL"), ("agpl", "AGPL"), ("gpl", "GPL"), ("bsd", "BSD"),
+                         ("mit", "MIT"), ("x11", "MIT"), ("apache", "Apache"), ("cc-by", "CC-BY"),
+                         ("fsf", "FSF-permissive")):  # fmt: skip
+        if low.startswith(prefix):
+            return name
+    return re.sub(r"[-_.]?\d.*$", "", low)
+
+
+def ids_of(expression: str | None) -> frozenset[str]:
+    """The licence and exception ids of an SPDX expression."""
+    if not expression:
+        return frozenset()
+    try:
+        return frozenset(_LICENSING.license_keys(expression))
+    except ExpressionError:
+        return frozenset({expression})
+
+
+def score(tree: Path, ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """Family and exact shares for ours and ScanCode's, specific stanzas and all files."""
+    stanzas = parse_dep5((tree / "debian" / "copyright").read_text(encoding="utf-8"))
+    ours_files = {f["path"]: f for f in ours["files"] if f["kind"] != "binary"}
+    theirs_expr = {
+        f["path"].split("/", 1)[1]: f.get("detected_license_expression_spdx")
+        for f in theirs["files"]
+        if f.get("type") == "file" and "/" in f["path"]
+    }
+    counts: dict[str, Counter[str]] = {"specific": Counter(), "all": Counter()}
+    misses: list[dict[str, Any]] = []
+    for path, rec in sorted(ours_files.items()):
+        stanza = stanza_of(path, stanzas)
+        if stanza is None or path not in theirs_expr:
+            continue
+        truth_families = {family(i) for i in stanza.ids}
+        results = {}
+        for tool, expression in (("ours", rec["license_expression"]),
+                                 ("scancode", theirs_expr[path])):  # fmt: skip
+            found = ids_of(expression)
+            results[tool] = (
+                {family(i) for i in found} == truth_families,
+                found == stanza.ids,
+            )
+        scopes = ["all"] + (["specific"] if stanza.globs != ("*",) else [])
+        for scope in scopes:
+            c = counts[scope]
+            c["files"] += 1
+            for tool, (fam, exact) in results.items():
+                c[f"{tool}_family"] += fam
+                c[f"{tool}_exact"] += exact
+        if not results["ours"][0]:
+            misses.append(
+                {"path": path, "debian": stanza.license, "ours": rec["license_expression"]}
+            )
+    shares = {
+        scope: {
+            "files": c["files"],
+            **{k: round(v / max(1, c["files"]), 4) for k, v in c.items() if k != "files"},
+        }
+        for scope, c in counts.items()
+    }
+    return {"stanzas": len(stanzas), "shares": shares, "ours_family_misses": misses}
+
+
+def main(argv: list[str]) -> int:
+    """Score two scan documents of a tree against its debian/copyright; print the shares."""
+    tree, ours_path, theirs_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
+    result = score(tree, json.loads(ours_path.read_text()), json.loads(theirs_path.read_text()))
+    print(f"debian/copyright: {result['stanzas']} Files stanzas")
+    for scope, s in result["shares"].items():
+        print(f"  {scope:<9} {s['files']:>5} files  family: ours {s['ours_family']:.1%}, "
+              f"ScanCode {s['scancode_family']:.1%}   exact: ours {s['ours_exact']:.1%}, "
+              f"ScanCode {s['scancode_exact']:.1%}")  # fmt: skip
+    misses = Counter((m["debian"], m["ours"]) for m in result["ours_family_misses"])
+    for (debian, ours), n in misses.most_common(15):
+        print(f"    {n:>4} files: Debian {debian} | ours {ours}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,100 @@
+"""The scoring halves of the differential and DEP-5 benchmarks (bench/), on small inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.dep5 import debian_id, family, parse_dep5, stanza_of
+from bench.dep5 import score as dep5_score
+from bench.differential import Sample, in_c_comment, score
+
+DEP5 = """Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: t
+
+Files: *
+Copyright: 2004 Someone
+License: GPL-2
+
+Files: lib/* include/lib.h
+Copyright: 2005 Other
+License: LGPL-2.1+ or BSD-3-clause
+
+Files: lib/pd.c
+License: XEN-MISC-PUBLIC-DOMAIN-FOO
+ This file is in the public domain.
+
+License: GPL-2
+ On Debian systems ...
+"""
+
+
+def test_dep5_stanzas_last_match_wins_and_names_map_to_spdx() -> None:
+    stanzas = parse_dep5(DEP5)
+    assert [s.license for s in stanzas] == [
+        "GPL-2",
+        "LGPL-2.1+ or BSD-3-clause",
+        "XEN-MISC-PUBLIC-DOMAIN-FOO",
+    ]
+    assert stanzas[1].ids == {"LGPL-2.1-or-later", "BSD-3-Clause"}
+    assert stanza_of("lib/pd.c", stanzas) is stanzas[2]
+    assert stanza_of("lib/sub/x.c", stanzas) is stanzas[1]  # "*" crosses folders
+    assert stanza_of("README", stanzas) is stanzas[0]
+    assert (debian_id("GPL-2+"), debian_id("Expat")) == ("GPL-2.0-or-later", "MIT")
+    assert family("LicenseRef-scancode-public-domain") == "public-domain"
+    assert family("GPL-1.0-or-later") == family("GPL-2.0-only") == "GPL"
+
+
+def test_dep5_score_counts_family_and_exact_matches(tmp_path: Path) -> None:
+    (tmp_path / "debian").mkdir()
+    (tmp_path / "debian" / "copyright").write_text(DEP5)
+    ours = {
+        "files": [
+            {"path": "a.c", "kind": "source", "license_expression": "GPL-2.0-only"},
+            {
+                "path": "lib/b.c",
+                "kind": "source",
+                "license_expression": "LGPL-2.1-or-later OR BSD-3-Clause",
+            },  # fmt: skip
+            {"path": "lib/pd.c", "kind": "source", "license_expression": None},
+        ]
+    }
+    theirs = {
+        "files": [
+            {"path": "t/a.c", "type": "file", "detected_license_expression_spdx": None},
+            {
+                "path": "t/lib/b.c",
+                "type": "file",
+                "detected_license_expression_spdx": "LGPL-2.1-only",
+            },  # fmt: skip
+            {
+                "path": "t/lib/pd.c",
+                "type": "file",
+                "detected_license_expression_spdx": "LicenseRef-scancode-public-domain",
+            },  # fmt: skip
+        ]
+    }
+    result = dep5_score(tmp_path, json.loads(json.dumps(ours)), theirs)
+    all_files, specific = result["shares"]["all"], result["shares"]["specific"]
+    assert all_files["files"] == 3 and specific["files"] == 2
+    assert all_files["ours_exact"] == round(2 / 3, 4)
+    assert specific["scancode_family"] == 0.5  # the public-domain file, not the LGPL-only one
+    assert [m["path"] for m in result["ours_family_misses"]] == ["lib/pd.c"]
+
+
+def test_differential_score_lists_where_only_scancode_is_exact() -> None:
+    samples = [
+        Sample(path="t/1/a.c", category="spdx-known", truth="MIT AND NCSA", source="tag"),
+        Sample(path="t/2/a.c", category="spdx-known", truth="MIT", source="tag"),
+    ]
+    ours = {"t/1/a.c": "NCSA AND MIT", "t/2/a.c": None}
+    theirs = {"t/1/a.c": "MIT AND NCSA", "t/2/a.c": "MIT"}
+    result = score(samples, ours, theirs)
+    cat = result["categories"]["spdx-known"]
+    assert (cat["ours_exact"], cat["scancode_exact"], cat["agree"]) == (1, 2, 1)
+    assert [loss["path"] for loss in result["scancode_right_ours_wrong"]] == ["t/2/a.c"]
+
+
+def test_a_text_in_a_c_comment_cannot_close_it_early() -> None:
+    code = in_c_comment("a */ b\nc")
+    assert code.count("*/") == 1 and " * a * / b" in code and "int main" in code
