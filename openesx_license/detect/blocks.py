@@ -34,7 +34,8 @@ MAX_BLOCK_LINES = 4000
 #: share of a file's (or a comment's) non-blank lines in licence blocks above which the file
 #: (or the comment) is one block
 WHOLE_FILE_SHARE = 0.5
-#: a document with a licence line and at most this many non-blank lines is one block
+#: a document (not code) of at most this many non-blank lines is one block, licence words or
+#: not ("AFPL Ghostscript", "Parity-7.0"): ScanCode reads it all, and it is cheap to match
 SMALL_DOCUMENT_LINES = 40
 _WORDS = re.compile(r"[^_\W]+\+?[^_\W]*", re.UNICODE)
 #: words that licence texts, notices and references are made of; a line with none of them
@@ -57,7 +58,7 @@ LICENCE_WORDS = frozenset(
     eula publicdomain licenseid datenlizenz commercial noncommercial creative commons
     attribution sharealike noderivatives noderivs derivs freeware shareware legal agreement
     disclaim guarantee guaranteed indemnification indemnity jurisdiction arbitration warranted
-    gfdl mulan
+    gfdl mulan acknowledgment acknowledgement
     creativecommons opensource legalcode artistic
     """.split()
 )
@@ -168,7 +169,8 @@ def license_blocks(
 
     - ``whole=True`` (a COPYING or LICENSE file): the file is one block, whatever its language;
     - ``whole=None`` (documents): the paragraphs holding licence lines are the blocks, and the
-      whole file is one block when they cover :data:`WHOLE_FILE_SHARE` of its non-blank lines;
+      whole file is one block when they cover :data:`WHOLE_FILE_SHARE` of its non-blank lines
+      or when it is small (:data:`SMALL_DOCUMENT_LINES`);
     - ``whole=False`` (code): in each comment holding licence lines, everything from the first
       to the last paragraph holding one is one block (a licence text pasted in a comment stays
       whole; the comment's other paragraphs, a file name or a description, stay out, so that
@@ -193,6 +195,10 @@ def license_blocks(
         for i, line in enumerate(lines)
         if i not in blank and is_license_line(line) and not _is_bare_copyright(line)
     ]
+    if whole is None and len(lines) <= MAX_BLOCK_LINES:
+        non_blank = sum(1 for line in lines if line.strip())
+        if non_blank <= SMALL_DOCUMENT_LINES:
+            return license_blocks(lines, blank, whole=True)
     if not relevant:
         return []
     spans: list[tuple[int, int]] = []
@@ -204,8 +210,7 @@ def license_blocks(
     if whole is None:
         covered = sum(b - a + 1 for a, b in spans)
         non_blank = sum(1 for line in lines if line.strip())
-        mostly = covered >= WHOLE_FILE_SHARE * non_blank or non_blank <= SMALL_DOCUMENT_LINES
-        if mostly and len(lines) <= MAX_BLOCK_LINES:
+        if covered >= WHOLE_FILE_SHARE * non_blank and len(lines) <= MAX_BLOCK_LINES:
             return license_blocks(lines, blank, whole=True)
     blanked = _leading_copyrights(lines, spans, blank)
     blocks = []
@@ -222,9 +227,9 @@ def _comment_spans(
     """Spans of the comments' licence paragraphs, and the relevant lines outside comments.
 
     A comment's span runs from its first licence paragraph to its last one, or to the
-    comment's end when licence paragraphs make up at least :data:`WHOLE_FILE_SHARE` of it
-    (the last paragraphs of a licence text may hold no licence word: "The views and
-    conclusions contained in the software ...").
+    comment's end when licence paragraphs make up at least :data:`WHOLE_FILE_SHARE` of it or
+    it is short (:data:`SMALL_DOCUMENT_LINES`): the last paragraphs of a licence text may
+    hold no licence word ("The views and conclusions contained in the software ...").
     """
     wanted = set(relevant)
     inside: set[int] = set()
@@ -237,7 +242,8 @@ def _comment_spans(
         paras = paragraphs(first, last, lines)
         licence = [p for p in paras if any(p[0] <= i <= p[1] for i in hits)]
         share = sum(b - a + 1 for a, b in licence) / max(1, sum(b - a + 1 for a, b in paras))
-        end = paras[-1][1] if share >= WHOLE_FILE_SHARE else licence[-1][1]
+        small = sum(b - a + 1 for a, b in paras) <= SMALL_DOCUMENT_LINES
+        end = paras[-1][1] if share >= WHOLE_FILE_SHARE or small else licence[-1][1]
         spans.append((licence[0][0], end))
     return spans, [i for i in relevant if i not in inside]
 

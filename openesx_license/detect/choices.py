@@ -9,8 +9,9 @@ as both licences at once, and a release under either one looks like a conflict.
 licence *units* (tag detections, and the matches of ScanCode's detections) on each side of a
 phrase with ``OR`` and keeps ``AND`` elsewhere. The phrase is the evidence.
 
-A phrase joins two neighbouring units when it lies between the last lines of the first and
-the first lines of the second (:data:`LEAD_LINES`), or when the second lies in the paragraph
+A phrase joins two neighbouring units when it lies just above the first, between the last
+lines of the first and the first lines of the second (:data:`LEAD_LINES`), or when the
+second lies in the paragraph
 the phrase opens ("Alternatively, ... the CDDL ... instead of those of the LGPL"), and the
 two are at most :data:`REACH` lines apart. A licence named again inside a choice is counted
 once. "(at your
@@ -107,6 +108,10 @@ def _joining(
 ) -> ChoicePhrase | None:
     if second.start - first.end > REACH:
         return None
+    for phrase in phrases:
+        # "You can choose any one of those:" just above the first notice
+        if first.start - LEAD_LINES - 1 <= phrase.line < first.start:
+            return phrase
     low = max(first.start, first.end - LEAD_LINES)
     high = min(second.end, second.start + LEAD_LINES)
     for phrase in phrases:

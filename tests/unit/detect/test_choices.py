@@ -91,3 +91,11 @@ def test_the_phrase_is_the_evidence(choice_scan: ScanResult) -> None:
     notes = [d.message for d in record.detections if d.message]
     assert any("Alternatively, the contents" in n and "(line 8)" in n for n in notes)
     assert all("with OR" in n for n in notes)
+
+
+def test_a_phrase_just_above_the_first_notice_opens_a_choice() -> None:
+    mit = LicenseUnit(expression="MIT", start=3, end=5)
+    lgpl = LicenseUnit(expression="LGPL-2.0-or-later", start=7, end=8)
+    (phrase,) = find_choice_phrases(["You can choose any one of those:"])
+    intro = ChoicePhrase(line=1, end=1, text=phrase.text)
+    assert combine([mit, lgpl], [intro]) == ([[mit, lgpl]], [intro])
