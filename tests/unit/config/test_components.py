@@ -133,10 +133,10 @@ def test_declared_license_only_for_files_without_one(cmap: ComponentMap) -> None
 def test_declared_licence_comes_before_a_licence_file_outside_the_component(
     cmap: ComponentMap,
 ) -> None:
-    from openesx_license.model import DetectionMethod, LicenceDetection
+    from openesx_license.model import DetectionMethod, LicenseDetection
 
     def governed(path: str, by: str) -> FileRecord:
-        det = LicenceDetection(
+        det = LicenseDetection(
             license_expression="MIT",
             method=DetectionMethod.LICENSE_FILE,
             governing_file=by,
