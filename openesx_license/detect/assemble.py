@@ -18,7 +18,7 @@ from typing import Any
 
 from license_expression import ExpressionError, Licensing, combine_expressions
 
-from openesx_license.detect.choices import ChoicePhrase, LicenseUnit, combine
+from openesx_license.detect.choices import LEAD_LINES, ChoicePhrase, LicenseUnit, combine
 from openesx_license.detect.engine import CopyrightFacts, LicenseFacts
 from openesx_license.detect.prepare import PreparedFile
 from openesx_license.model import (
@@ -213,12 +213,14 @@ def _file_expression(
 
 
 def _units(det: Mapping[str, Any], phrases: list[ChoicePhrase]) -> list[LicenseUnit]:
-    """One detection as licence units: its matches when a choice phrase lies inside it (and
+    """One detection as licence units: its matches when a choice phrase lies in or just above
+    it (and
     none of them is a lone exception or a resolved reference), else the whole detection."""
     whole = [LicenseUnit(expression=det["expression"], start=det["start_line"],
                          end=det["end_line"])]  # fmt: skip
     matches = det.get("matches", [])
-    inside = any(det["start_line"] < p.line <= det["end_line"] for p in phrases)
+    first = det["start_line"] - LEAD_LINES - 1  # "You can choose any one of those:" above it
+    inside = any(first <= p.line <= det["end_line"] for p in phrases)
     if not inside or len(matches) < 2 or det.get("message"):
         return whole
     if any("start_line" not in m or _is_exception(m["expression"]) for m in matches):

@@ -63,6 +63,7 @@ LICENCE_WORDS = frozenset(
     """.split()
 )
 _URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.[a-z0-9-]+\.|\b[a-z0-9-]+\.(?:org|com|net|edu|gov)/")
+_DECORATION = re.compile(r"^\s*(?:[*#;!%]+|//+|--)\s?")
 _ID_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+_-]*[a-z0-9+]")
 #: the same words in scripts without spaces between words (found as substrings)
 _CJK_LICENCE = re.compile(
@@ -73,7 +74,8 @@ _CJK_LICENCE = re.compile(
 #: Developer's Certificate of Origin); a line holding one starts or extends a block too
 LICENCE_PHRASES = re.compile(
     r"public[\s-]+domain|provided\s+[\"'`]*as[\s-]+is|[\"'`]as[\s-]+is[\"'`]"
-    r"|certificate\s+of\s+origin|free\s+software|terms\s+(of|and\s+conditions\s+of)\s+(use|service)",
+    r"|certificate\s+of\s+origin|free\s+software|choose\s+(any\s+)?one\s+of"
+    r"|choice\s+of\s+(one\s+of\s+)?(the\s+following|two|three)|terms\s+(of|and\s+conditions\s+of)\s+(use|service)",
     re.IGNORECASE,
 )
 
@@ -193,7 +195,9 @@ def license_blocks(
     relevant = [
         i
         for i, line in enumerate(lines)
-        if i not in blank and is_license_line(line) and not _is_bare_copyright(line)
+        if i not in blank
+        and (is_license_line(line) or _split_phrase(lines, i))
+        and not _is_bare_copyright(line)
     ]
     if whole is None and len(lines) <= MAX_BLOCK_LINES:
         non_blank = sum(1 for line in lines if line.strip())
@@ -219,6 +223,16 @@ def license_blocks(
         if any(_WORDS.search(line) for line in chunk):
             blocks.append(LicenseBlock(key=block_key(chunk), start=first, text="\n".join(chunk)))
     return blocks
+
+
+def _split_phrase(lines: list[str], i: int) -> bool:
+    """A licence phrase broken over lines ``i`` and ``i + 1`` ("... to the public" /
+    "domain.")."""
+    if i + 1 >= len(lines):
+        return False
+    tail = " ".join(lines[i].split()[-3:])
+    head = " ".join(_DECORATION.sub("", lines[i + 1]).split()[:3])
+    return LICENCE_PHRASES.search(f"{tail} {head}") is not None
 
 
 def _comment_spans(

@@ -89,17 +89,24 @@ def combine(
     ordered = sorted(units, key=lambda u: (u.start, u.end))
     groups: list[list[LicenseUnit]] = []
     used: list[ChoicePhrase] = []
+    last_end = 0
     for unit in ordered:
         if groups:
-            prev = groups[-1][-1]
-            phrase = _joining(prev, unit, phrases)
+            group = groups[-1]
+            names = {u.expression for u in group}
+            if len(names) > 1 and unit.expression in names and unit.start - last_end <= REACH:
+                last_end = max(last_end, unit.end)  # a licence of the choice named again
+                continue
+            phrase = _joining(group[-1], unit, phrases)
             if phrase is not None:
-                if unit.expression not in {u.expression for u in groups[-1]}:
-                    groups[-1].append(unit)  # a licence named again in the choice: once
+                if unit.expression not in names:
+                    group.append(unit)  # a licence named again in the choice: once
                 if phrase not in used:
                     used.append(phrase)
+                last_end = max(last_end, unit.end)
                 continue
         groups.append([unit])
+        last_end = unit.end
     return groups, used
 
 

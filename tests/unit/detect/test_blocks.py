@@ -241,3 +241,8 @@ def test_the_last_paragraphs_of_a_licence_text_in_a_comment_stay_in_its_block() 
     ]
     (block,) = license_blocks(lines, whole=False)
     assert block.start == 1 and "are those of the authors" in block.text
+
+
+def test_a_licence_phrase_broken_over_two_lines_makes_a_block() -> None:
+    lines = ["/*", " * dedication of qmail to the public", " * domain.", " */", "int x;"]
+    assert [b.start for b in license_blocks(lines, whole=False)] == [1]

@@ -76,6 +76,8 @@ def choice_scan(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
         ("linux-openib-dual.c", "GPL-2.0-only OR Linux-OpenIB"),
         ("rust-apache-or-mit.rs", "MIT OR Apache-2.0"),
         ("jquery-dual.js", "MIT OR GPL-2.0-only"),
+        # ScanCode: MIT AND LGPL-2.0-or-later for this comment in a C file
+        ("choose-one-of.c", "MIT OR LGPL-2.0-or-later"),
         # no choice offered: unchanged
         ("gpl-or-later-only.c", "GPL-2.0-or-later"),
         ("two-notices-and.c", "MIT AND GPL-2.0-only"),
