@@ -5,13 +5,18 @@ cache folder. Keys carry everything that changes a value (the caller's versions 
 and :func:`source_digest` of the code that computes it), so a new tool version, changed rules
 or other settings never read a stale value. Two processes may share a file: WAL journal, a busy
 timeout, and retries when the database is locked. A cache that cannot be opened or written
-(read-only folder, corrupt file) only costs speed: reads then find nothing and writes do
-nothing; a corrupt file is replaced.
+(read-only folder, corrupt file) only costs speed, and says so on stderr naming the file: reads
+then find nothing and writes do nothing; a corrupt file is rebuilt (:class:`KeyValueCache`).
+Every SQLite cache of the tool goes through this module.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import functools
 import hashlib
+import os
 import sqlite3
 import sys
 import time
@@ -22,6 +27,8 @@ from typing import TypeVar
 from openesx_license import __version__
 
 _RETRIES = 8
+#: seconds SQLite itself waits for a lock before each of our retries
+BUSY_TIMEOUT = 30.0
 _CHUNK = 500
 T = TypeVar("T")
 
@@ -51,8 +58,13 @@ def parts_digest(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _locked(exc: sqlite3.OperationalError) -> bool:
+def _locked(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _unwritable(exc: sqlite3.Error) -> bool:
+    text = str(exc)
+    return "readonly" in text or "unable to open" in text or "read-only" in text
 
 
 def _retrying(action: Callable[[], T]) -> T:
@@ -66,29 +78,114 @@ def _retrying(action: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+_WARNED: set[tuple[str, str]] = set()
+
+
+def cache_warning(path: Path, problem: str, consequence: str) -> None:
+    """Say on stderr, once per file and problem in this process, that the cache file ``path``
+    has ``problem`` and what the run does about it (``consequence``)."""
+    kind = problem.split(":", 1)[0]
+    if (str(path), kind) in _WARNED:
+        return
+    _WARNED.add((str(path), kind))
+    shown = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    sys.stderr.write(f"openesx-license: warning: cache {shown}: {problem}; {consequence}\n")
+    sys.stderr.flush()
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
+def _safe_key(key: str) -> str:
+    """``key`` as SQLite can store it: a key holding a file name that is not UTF-8 (surrogate
+    escapes) is spelled by its bytes, under a prefix no ordinary key has."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = key.encode("utf-8", "surrogateescape")
+        return "\x00b64:" + base64.b64encode(raw).decode("ascii")
+    return key
+
+
 class KeyValueCache:
-    """Blobs by text key in ``folder/name`` (see the module docstring); None folder: disabled."""
+    """Blobs by text key in ``folder/name`` (see the module docstring); None folder: disabled.
+
+    Every fault of the file is handled here, once for all the caches: a corrupt or foreign
+    file (``file is not a database``, ``database disk image is malformed``, on opening or in
+    the middle of a run) is a warning naming the file, a miss, and the file rebuilt empty; a
+    file or folder that cannot be written is a warning and the run goes on without the cache;
+    a database still locked after the retries is a warning and a miss. Never an exception.
+    """
 
     def __init__(self, folder: Path | None, name: str) -> None:
         self._db: sqlite3.Connection | None = None
+        self.path: Path | None = None if folder is None else folder / name
         if folder is None:
             return
-        path = folder / name
         try:
             folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._disable(f"cannot create the folder: {exc.strerror or exc}")
+            return
+        self._open()
+
+    def _open(self) -> None:
+        path = self.path
+        assert path is not None
+        try:
             self._db = _retrying(lambda: self._connect(path))
-        except sqlite3.DatabaseError:
-            try:  # not a database (or a foreign one): start afresh
-                path.unlink(missing_ok=True)
-                self._db = _retrying(lambda: self._connect(path))
-            except (OSError, sqlite3.Error):
-                self._db = None
-        except OSError:
+        except sqlite3.Error as exc:
+            if _locked(exc):
+                self._disable(f"locked by another process ({exc})")
+            elif _unwritable(exc):
+                self._disable(f"cannot be written ({exc})")
+            else:
+                self._rebuild(exc)
+        except OSError as exc:
+            self._disable(f"cannot be opened ({exc.strerror or exc})")
+
+    def _disable(self, problem: str) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        if self.path is not None:
+            cache_warning(self.path, problem, "running without this cache")
+
+    def _rebuild(self, exc: sqlite3.Error) -> None:
+        """Replace a damaged file by an empty cache (or go without one when that fails)."""
+        path = self.path
+        assert path is not None
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None
+        try:
+            _remove_database(path)
+            self._db = _retrying(lambda: self._connect(path))
+        except (OSError, sqlite3.Error) as again:
+            cache_warning(path, f"damaged ({exc})", f"cannot rebuild it ({again}): running without")
+            self._db = None
+            return
+        cache_warning(path, f"damaged ({exc})", "rebuilt empty (this run reads it cold)")
+
+    def _fault(self, exc: sqlite3.Error, action: str) -> None:
+        """Handle an error of a read or write: locked -> a miss; unwritable -> no cache;
+        anything else is damage -> rebuild."""
+        assert self.path is not None
+        if _locked(exc):
+            cache_warning(self.path, f"locked by another process ({exc})", f"{action} skipped")
+        elif _unwritable(exc):
+            self._disable(f"cannot be written ({exc})")
+        else:
+            self._rebuild(exc)
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(str(path), timeout=30)
+        db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -116,6 +213,7 @@ class KeyValueCache:
         db = self._db
         if db is None:
             return {}
+        wanted = {_safe_key(k): k for k in keys}
         found: dict[str, bytes] = {}
 
         def select(chunk: Sequence[str]) -> list[tuple[str, bytes]]:
@@ -124,27 +222,34 @@ class KeyValueCache:
             return _retrying(lambda: db.execute(sql, chunk).fetchall())
 
         try:
-            for chunk in _chunks(sorted(set(keys)), _CHUNK):
-                found.update(select(chunk))
-        except sqlite3.Error:
-            pass  # an unreadable cache only costs speed
+            for chunk in _chunks(sorted(wanted), _CHUNK):
+                found.update((wanted[k], v) for k, v in select(chunk) if isinstance(v, bytes))
+        except sqlite3.Error as exc:
+            self._fault(exc, "read")
+            return {}
         return found
 
     def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store ``(key, value)`` pairs in one transaction (errors only cost speed)."""
-        db = self._db
-        rows = list(items)
-        if db is None or not rows:
+        rows = [(_safe_key(k), v) for k, v in items]
+        if self._db is None or not rows:
             return
 
-        def write() -> None:
+        def write(db: sqlite3.Connection) -> None:
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
 
-        try:
-            _retrying(write)
-        except sqlite3.Error:
-            pass
+        for _attempt in range(2):  # once more into a rebuilt file
+            db = self._db
+            if db is None:
+                return
+            try:
+                _retrying(functools.partial(write, db))
+                return
+            except sqlite3.Error as exc:
+                self._fault(exc, "write")
+                if _locked(exc):
+                    return
 
     def delete_like(self, pattern: str, *, keep: str) -> None:
         """Drop the entries whose key matches the SQL LIKE ``pattern``, except ``keep`` (an
@@ -155,17 +260,21 @@ class KeyValueCache:
 
         def delete() -> None:
             with db:
-                db.execute("DELETE FROM entries WHERE key LIKE ? AND key != ?", (pattern, keep))
+                db.execute(
+                    "DELETE FROM entries WHERE key LIKE ? AND key != ?",
+                    (_safe_key(pattern), _safe_key(keep)),
+                )
 
         try:
             _retrying(delete)
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as exc:
+            self._fault(exc, "clean-up")
 
     def close(self) -> None:
         """Close the database."""
         if self._db is not None:
-            self._db.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None
 
     def __enter__(self) -> KeyValueCache:

@@ -44,8 +44,8 @@ def graph(
     cache_dir: Path | None,
 ) -> int:
     """Export the dependency graph of the tree at PATH (include, link, symbol, import edges)."""
+    from openesx_license._util.fs import atomic_write_text
     from openesx_license.graph.export import export_graph
-    from openesx_license.reports import atomic_write_text
 
     policy, choice = discover_policy(path, policy_path)
     verbosity.detail(f"openesx-license: policy {choice.describe()}")

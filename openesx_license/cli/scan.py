@@ -8,13 +8,12 @@ gate on), 2 for a missing PATH or a bad option.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import click
 
+from openesx_license._util.fs import atomic_write_text
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import check_globs, engine_options
 from openesx_license.errors import UsageError
@@ -105,13 +104,7 @@ def write_atomic(path: Path, text: str) -> None:
     if not folder.is_dir():
         raise UsageError(f"{path}: folder {folder} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for others to read
-        os.replace(tmp, path)
+        atomic_write_text(path, text)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 

@@ -60,7 +60,8 @@ def scan_tree(
     """Licence, copyright and marker inventory of every file below ``root``.
 
     ``markers`` defaults to :data:`~openesx_license.detect.prepare.DEFAULT_MARKERS`;
-    ``jobs`` to the number of cores; ``cache_dir`` to :func:`default_cache_dir`;
+    ``jobs`` to the number of cores; ``cache_dir`` to
+    :func:`~openesx_license._util.run.default_cache_dir`;
     ``use_cache=False`` neither reads nor writes the cache; ``progress=None`` draws a bar only
     when stderr is a terminal (a :class:`ProgressSink` receives the stages instead);
     ``imported`` (a ScanCode JSON scan) answers the files it covers instead of the engine
@@ -79,15 +80,13 @@ def scan_tree(
     bar: ProgressSink = (
         ProgressBar(progress) if progress is None or isinstance(progress, bool) else progress
     )
-    cache = DetectionCache(
-        (cache_dir or default_cache_dir()) if use_cache else None, engine.engine_fingerprint()
-    )
+    folder = (cache_dir or default_cache_dir()) if use_cache else None
+    cache = DetectionCache(folder, engine.engine_fingerprint())
     workers = jobs or default_jobs()
     pools: dict[str, ProcessPoolExecutor] = {}
     try:
         bar.phase("inventory", 1)
-        stat_cache = (cache_dir or default_cache_dir()) if use_cache else None
-        entries = list_files(root, exclude=exclude, cache_dir=stat_cache)
+        entries = list_files(root, exclude=exclude, cache_dir=folder)
         bar.advance()
         marker_id = hashlib.sha1("\0".join(marker_list).encode(), usedforsecurity=False)
         file_key = {e.path: f"{e.sha1}:{marker_id.hexdigest()[:12]}" for e in entries}

@@ -3,16 +3,16 @@
 The cache is one SQLite file, ``graph-facts.sqlite`` in the cache folder, keyed by extractor
 version, reader and the content's SHA-1 (taken from the inventory's
 :class:`~openesx_license.model.FileRecord`, so a warm run reads no file at all). Values are
-zlib-compressed JSON (:func:`.facts.facts_to_json`). A corrupt or foreign cache file is
-ignored (and rewritten), never fatal. Cold runs spread the reading over at most ``jobs``
-worker processes.
+zlib-compressed JSON (:func:`.facts.facts_to_json`), in a
+:class:`~openesx_license._util.kvcache.KeyValueCache`: a corrupt, locked or read-only cache file
+is a warning naming it and a miss (rebuilt when damaged), never fatal. Cold runs spread the
+reading over at most ``jobs`` worker processes.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from openesx_license._util.kvcache import KeyValueCache
 from openesx_license._util.run import default_cache_dir
 from openesx_license.csource.definitions import DEFINITIONS_VERSION
 from openesx_license.graph.facts import (
@@ -56,24 +57,12 @@ def _decode(blob: bytes) -> FileFacts | None:
 
 
 class FactsCache:
-    """The SQLite facts cache (see the module docstring)."""
+    """The facts cache (see the module docstring) over a
+    :class:`~openesx_license._util.kvcache.KeyValueCache`, which handles every fault."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / CACHE_FILE
-        self._db = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
-            db.execute("SELECT key FROM facts LIMIT 1").fetchall()
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
-        return db
+        self._store = KeyValueCache(folder, CACHE_FILE)
 
     @staticmethod
     def key(reader: str, sha1: str) -> str:
@@ -83,44 +72,19 @@ class FactsCache:
     def get_many(self, keys: Sequence[str]) -> dict[str, FileFacts]:
         """The cached facts among ``keys`` (unreadable entries are treated as missing)."""
         found: dict[str, FileFacts] = {}
-        unique = sorted(set(keys))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            try:
-                rows = self._db.execute(
-                    f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk
-                ).fetchall()
-            except sqlite3.DatabaseError:
-                return found
-            for key, blob in rows:
-                facts = _decode(blob)
-                if facts is not None:
-                    found[key] = facts
+        for key, blob in self._store.get_many(keys).items():
+            facts = _decode(blob)
+            if facts is not None:
+                found[key] = facts
         return found
 
     def put_many(self, items: Iterable[tuple[str, str]]) -> None:
         """Store ``(key, facts JSON)`` pairs in one transaction."""
-        rows = [(key, zlib.compress(text.encode("utf-8"), 6)) for key, text in items]
-        if not rows:
-            return
-        try:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)", rows)
-        except sqlite3.DatabaseError:
-            pass  # a read-only or broken cache only costs speed
+        self._store.put_many((key, zlib.compress(text.encode("utf-8"), 6)) for key, text in items)
 
     def close(self) -> None:
         """Close the database."""
-        self._db.close()
-
-
-def _open_cache(folder: Path) -> FactsCache | None:
-    """The cache in ``folder``, or None when it cannot be used (read-only, not a folder...)."""
-    try:
-        return FactsCache(folder)
-    except (OSError, sqlite3.Error):
-        return None  # a cache we cannot open only costs speed
+        self._store.close()
 
 
 def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
@@ -173,7 +137,7 @@ def collect_facts(
             skipped += 1
             continue
         wanted.append((record, reader))
-    cache = _open_cache(cache_dir or default_cache_dir()) if use_cache else None
+    cache = FactsCache(cache_dir or default_cache_dir()) if use_cache else None
     result: dict[str, FileFacts] = {}
     cached = 0
     try:

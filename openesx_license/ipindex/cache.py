@@ -11,12 +11,12 @@ the literal-value hashes and of the definitions recogniser.
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from openesx_license._util.kvcache import KeyValueCache
 from openesx_license.csource.definitions import DEFINITIONS_VERSION, Definition
 from openesx_license.csource.lexer import NORMALISER_VERSION, Include
 from openesx_license.ipindex.fileprint import (
@@ -74,48 +74,42 @@ def _decode(path: str, blob: bytes) -> FilePrint:
 
 
 class PrintCache:
-    """Prints by content SHA-1 in a SQLite file; a broken cache file is rebuilt, not fatal."""
+    """Prints by content SHA-1 in a :class:`~openesx_license._util.kvcache.KeyValueCache`
+    (a damaged, locked or read-only cache file is a warning and a miss, never fatal)."""
 
     def __init__(self, folder: Path, k: int, window: int, *, uses: bool) -> None:
         self.key = (
             f"{NORMALISER_VERSION}/{HASH_NAME}/k{k}/w{window}/l{LOW_INFORMATION}/u{uses:d}"
             f"/v{VALUES_VERSION}/d{DEFINITIONS_VERSION}"
         )
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / CACHE_FILE
-        try:
-            self.db = self._open(path)
-        except sqlite3.DatabaseError:
-            path.unlink(missing_ok=True)
-            self.db = self._open(path)
+        self._store = KeyValueCache(folder, CACHE_FILE)
+        self._fresh: list[tuple[str, bytes]] = []
 
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, timeout=30)
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS prints (key TEXT NOT NULL, sha1 TEXT NOT NULL, "
-            "print BLOB NOT NULL, PRIMARY KEY (key, sha1)) WITHOUT ROWID"
-        )
-        return db
-
-    def get(self, path: str, sha1: str) -> FilePrint | None:
-        """The cached print of content ``sha1`` (renamed to ``path``), or None."""
-        row = self.db.execute(
-            "SELECT print FROM prints WHERE key = ? AND sha1 = ?", (self.key, sha1)
-        ).fetchone()
-        return _decode(path, row[0]) if row else None
+    def get_many(self, files: Sequence[tuple[str, str]]) -> dict[str, FilePrint]:
+        """The cached prints of ``files`` ((path, sha1) pairs) by path; a damaged entry is a
+        miss."""
+        found = self._store.get_many(f"{self.key}/{sha1}" for _, sha1 in files)
+        out: dict[str, FilePrint] = {}
+        for path, sha1 in files:
+            blob = found.get(f"{self.key}/{sha1}")
+            if blob is None:
+                continue
+            try:
+                out[path] = _decode(path, blob)
+            except (zlib.error, ValueError, KeyError, TypeError, IndexError):
+                continue
+        return out
 
     def put(self, sha1: str, fp: FilePrint) -> None:
         """Remember a print (not an erroneous one: the file may be readable next time)."""
         if fp.error is None:
-            self.db.execute(
-                "INSERT OR REPLACE INTO prints VALUES (?, ?, ?)", (self.key, sha1, _encode(fp))
-            )
+            self._fresh.append((f"{self.key}/{sha1}", _encode(fp)))
 
     def close(self) -> None:
-        """Commit and close."""
-        self.db.commit()
-        self.db.close()
+        """Write what was remembered and close."""
+        self._store.put_many(self._fresh)
+        self._fresh = []
+        self._store.close()
 
 
 def cached_prints(
@@ -135,8 +129,8 @@ def cached_prints(
         return
     cache = PrintCache(cache_dir, k, window, uses=uses)
     try:
-        found = {path: cache.get(path, sha1) for path, sha1 in files}
-        missing = [(p, s) for p, s in files if found[p] is None]
+        found: dict[str, FilePrint | None] = dict(cache.get_many(files))
+        missing = [(p, s) for p, s in files if found.get(p) is None]
         fresh = print_files(root, [p for p, _ in missing], k, window, uses=uses, jobs=jobs)
         for (path, sha1), fp in zip(missing, fresh, strict=True):
             cache.put(sha1, fp)

@@ -34,12 +34,12 @@ import hashlib
 import os
 import secrets
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from openesx_license import __version__
+from openesx_license._util.fs import publish, sibling_temp
 from openesx_license.csource.lexer import NORMALISER_VERSION
 from openesx_license.errors import FingerprintIndexError
 from openesx_license.ipindex.fileprint import VALUES_VERSION, FilePrint
@@ -124,8 +124,7 @@ class IndexWriter:
             parent = path.resolve().parent
             if not parent.is_dir():
                 raise FingerprintIndexError(f"{path}: folder {parent} does not exist")
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-            os.close(fd)
+            self._tmp = str(sibling_temp(path))
             os.unlink(self._tmp)
             self.db = sqlite3.connect(self._tmp)
             self.db.execute("PRAGMA journal_mode = OFF")
@@ -190,7 +189,7 @@ class IndexWriter:
             return FingerprintIndex(self.db, "<memory>")
         self.db.close()
         assert self._tmp is not None
-        os.replace(self._tmp, self.path)
+        publish(Path(self._tmp), self.path)
         self._tmp = None
         return FingerprintIndex.open(self.path)
 

@@ -1,11 +1,11 @@
 """Report formatters, keyed by format name, all rendered from one AuditResult.
 
-:func:`write_reports` is the one entry point the CLI uses. Each file report is written to a
-temporary file in the output folder and renamed over its final name (:func:`os.replace`), so an
-interrupted run leaves either the previous report or the new one, never half of one. A
-formatter that fails (a bug) does not cost the others: they are written, the failed format's
-previous file is removed (no report of an older run is left next to this run's), and
-:class:`ReportFailure` names what failed.
+:func:`write_reports` is the one entry point the CLI uses. A run's report files are written
+together into a temporary folder next to the output folder and then swapped in for the
+previous set at once (:mod:`openesx_license._util.fs`), so an interrupted run, a full disk or a
+failed write leaves the previous set whole, and a successful one leaves only this run's files
+(no report of an older run next to this run's). A formatter that fails (a bug) does not cost
+the others: they are written, and :class:`ReportFailure` names what failed.
 
 A *stream* format (``github``: workflow-command annotations) has no file; its text goes to
 ``stream`` (standard output by default) and it adds nothing to the returned list of paths.
@@ -13,14 +13,12 @@ A *stream* format (``github``: workflow-command annotations) has no file; its te
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from openesx_license._util.fs import staged_folder, swap_folder
 from openesx_license.errors import UsageError
 from openesx_license.model import AuditResult
 from openesx_license.reports.redact import redact_result
@@ -39,7 +37,6 @@ __all__ = [
     "Formatter",
     "ReportFailure",
     "ReportFormat",
-    "atomic_write_text",
     "formatter_class",
     "known_formats",
     "parse_formats",
@@ -56,22 +53,6 @@ class ReportFailure(RuntimeError):
         names = ", ".join(f"{f.format.value} ({type(exc).__name__}: {exc})" for f, exc in failed)
         done = ", ".join(p.name for p in written) or "none"
         super().__init__(f"report format(s) failed: {names}; written: {done}")
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary sibling file and a rename."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
 
 
 def write_reports(
@@ -104,25 +85,37 @@ def write_reports(
             rendered.append((formatter, formatter.render(result)))
         except Exception as exc:  # noqa: PERF203 - a bug in one format must not cost the others
             failed.append((formatter, exc))
+    files = [(f.filename, text) for f, text in rendered if f.filename is not None]
     written: list[Path] = []
-    for formatter, text in rendered:
-        if formatter.filename is None:
-            continue
-        target = out_dir / formatter.filename
-        try:
-            atomic_write_text(target, text)
-        except OSError as exc:
-            raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from exc
-        written.append(target)
+    if any(f.filename for f in chosen):
+        _write_set(out_dir, files)
+        written = [out_dir / name for name, _ in files]
     out = stream if stream is not None else sys.stdout
     for formatter, text in rendered:
         if formatter.filename is None:
             out.write(text)
             out.flush()
     if failed:
-        for formatter, _ in failed:  # never leave last run's copy next to this run's reports
-            if formatter.filename is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    (out_dir / formatter.filename).unlink()
         raise ReportFailure(failed, written)
     return written
+
+
+def _write_set(out_dir: Path, files: list[tuple[str, str]]) -> None:
+    """Write this run's report files into a sibling temporary folder, then swap them in for
+    the previous set together (:func:`openesx_license._util.fs.swap_folder`)."""
+    owned = {name for fmt in ReportFormat if (name := formatter_class(fmt).filename)}
+    try:
+        with staged_folder(out_dir) as staged:
+            for name, text in files:
+                target = staged / name
+                try:
+                    target.write_bytes(text.encode("utf-8", "surrogateescape"))
+                except OSError as exc:
+                    raise UsageError(
+                        f"{out_dir / name}: cannot write the report: {exc.strerror or exc}"
+                    ) from exc
+            swap_folder(staged, out_dir, owned=owned)
+    except OSError as exc:
+        raise UsageError(
+            f"{out_dir}: cannot put the reports in place: {exc.strerror or exc}"
+        ) from exc

@@ -73,7 +73,8 @@ def known_formats() -> list[str]:
 def parse_formats(names: Iterable[str]) -> list[ReportFormat]:
     """Turn names (each may be a comma-separated list) into formats, in order, without repeats.
 
-    Raises :class:`UsageError` naming every unknown name and listing the known ones.
+    Raises :class:`UsageError` naming every unknown name and listing the known ones, or when
+    no name is given at all (``--format ''`` would write nothing and pass in silence).
     """
     wanted: list[ReportFormat] = []
     unknown: list[str] = []
@@ -94,6 +95,10 @@ def parse_formats(names: Iterable[str]) -> list[ReportFormat]:
         raise UsageError(
             f"--format: unknown report format{plural} {', '.join(map(repr, unknown))}; "
             f"known formats: {', '.join(known_formats())}"
+        )
+    if not wanted:
+        raise UsageError(
+            f"--format: no report format given; known formats: {', '.join(known_formats())}"
         )
     return wanted
 

@@ -39,12 +39,17 @@ def test_disabled_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_a_damaged_cache_file_degrades_to_no_cache(tmp_path: Path) -> None:
+def test_a_damaged_cache_file_is_named_and_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / CACHE_FILE).write_bytes(b"this is not a database" * 100)
-    with pytest.warns(UserWarning, match="without"):
-        cache = DetectionCache(tmp_path, "engine-1")
-        cache.put_many("files", {"a": 1})
-        assert cache.get_many("files", ["a"]) == {}
+    cache = DetectionCache(tmp_path, "engine-1")
+    assert cache.get_many("files", ["a"]) == {}
+    cache.put_many("files", {"a": 1})
+    assert cache.get_many("files", ["a"]) == {"a": 1}
+    cache.close()
+    err = capsys.readouterr().err
+    assert f"warning: cache {tmp_path / CACHE_FILE}: damaged" in err and "rebuilt" in err
 
 
 def _writer(args: tuple[str, int]) -> int:

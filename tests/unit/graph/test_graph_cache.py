@@ -52,7 +52,7 @@ def test_corrupt_cache_is_ignored_and_rewritten(make_tree, tmp_path):
     graph = build_graph(root, records, cache_dir=cache)
     assert ("a.c", "a.h") in edges_of(graph, "include")
     with sqlite3.connect(cache / CACHE_FILE) as db:
-        db.execute("UPDATE facts SET data = x'00'")
+        db.execute("UPDATE entries SET data = x'00'")
     (cache / SNAPSHOT_FILE).unlink()  # else the unchanged tree needs no facts at all
     again = build_graph(root, records, cache_dir=cache)
     assert again.graph["stats"]["facts_read"] == 6  # unreadable entries count as misses

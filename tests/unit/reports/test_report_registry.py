@@ -91,18 +91,40 @@ def test_interrupted_run_keeps_previous_report(
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]
 
 
-def test_failed_write_leaves_no_temp_file(
+def test_full_disk_leaves_the_previous_set_whole_and_no_temp_file(
     tmp_path: Path, awkward_result: AuditResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import openesx_license.reports as reports
+    out = tmp_path / "out"
+    write_reports(awkward_result, out, ["json", "md"])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write = Path.write_bytes
 
-    def broken_replace(src: str, dst: object) -> None:
-        raise OSError(28, "No space left on device")
+    def full_disk(self: Path, data: bytes) -> int:
+        if self.name == "summary.md":  # the second file of the set: the disk is full
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
 
-    monkeypatch.setattr(reports.os, "replace", broken_replace)
-    with pytest.raises(UsageError, match="findings.json: cannot write the report"):
-        write_reports(awkward_result, tmp_path, ["json"])
-    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(UsageError, match="summary.md: cannot write the report"):
+        write_reports(awkward_result, out, ["json", "md"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_new_set_replaces_the_whole_old_one(tmp_path: Path, awkward_result: AuditResult) -> None:
+    out = tmp_path / "out"
+    write_reports(awkward_result, out, ["json", "md", "sarif"])
+    write_reports(awkward_result, out, ["json"])
+    assert sorted(p.name for p in out.iterdir()) == ["findings.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "findings.json").stat().st_mode & 0o044  # readable by others (umask 022)
+
+
+def test_a_folder_with_other_files_keeps_them(tmp_path: Path, awkward_result: AuditResult) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    write_reports(awkward_result, tmp_path, ["json", "md"])
+    write_reports(awkward_result, tmp_path, ["json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json", "notes.txt"]
 
 
 def test_unwritable_out_dir_is_usage_error(tmp_path: Path, awkward_result: AuditResult) -> None:
