@@ -224,6 +224,9 @@ class ScanResult:
     files: tuple[FileRecord, ...]
     stats: ScanStats = field(default_factory=ScanStats)
     engine: str = ""  # e.g. 'scancode-toolkit 32.5.0 / openesx-detect 1'
+    #: paths the default exclusions left out (VCS folders, caches, untracked build output;
+    #: folders end with '/'), so that what was not audited is on record
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -103,5 +103,11 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
             "seconds": round(result.stats.seconds, 3),
         },
         "summary": {"files": len(result.files), "licenses": license_counts(result.files)},
+        "skipped": skipped_to_dict(result),
         "files": [file_record_to_dict(rec) for rec in result.files],
     }
+
+
+def skipped_to_dict(result: ScanResult) -> dict[str, Any]:
+    """What the default exclusions left out: how many paths, and which (folders end in /)."""
+    return {"count": len(result.skipped), "paths": list(result.skipped)}

@@ -74,7 +74,13 @@ def scan(
     """List every file of PATH with its licence (SPDX), copyright holders and proprietary
     markers, with the evidence of each (method, lines, score, matched rule)."""
     from openesx_license.detect import scan_tree  # ScanCode loads lazily, on first use
+    from openesx_license.detect.markers import marker_problem
     from openesx_license.detect.scancode_import import load_scancode_json
+
+    for marker in markers:
+        problem = marker_problem(marker)
+        if problem:
+            raise UsageError(f"--marker {marker!r}: {problem}")
 
     imported = load_scancode_json(from_scancode, path) if from_scancode else None
     result = scan_tree(

@@ -34,9 +34,11 @@ from openesx_license.config.model import (
     ReportSettings,
     RuleType,
     Selector,
+    UnscannedSettings,
     Waiver,
 )
 from openesx_license.config.tomlread import TableReader
+from openesx_license.detect.markers import marker_problem
 from openesx_license.errors import PolicyError
 from openesx_license.model import EDGE_KINDS, Severity
 from openesx_license.resources import rules_file
@@ -47,8 +49,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 _TOP_KEYS = (
-    "schema", "release", "component", "rule", "licenses", "markers", "graph", "copied_code",
-    "reports", "exclude", "waiver", "decisions",
+    "schema", "release", "component", "rule", "licenses", "markers", "unscanned", "graph",
+    "copied_code", "reports", "exclude", "waiver", "decisions",
 )  # fmt: skip
 DEFAULT_POLICY = "default.toml"
 
@@ -132,6 +134,7 @@ class _PolicyReader(TableReader):
         rules = self.rules(data, names)
         licenses = self.licenses(self.table(data, "licenses"))
         markers = self.markers(self.table(data, "markers"))
+        unscanned = self.unscanned(self.table(data, "unscanned"))
         graph = self.graph(self.table(data, "graph"))
         copied = self.copied_code(self.table(data, "copied_code"))
         reports = self.reports(self.table(data, "reports"))
@@ -149,6 +152,7 @@ class _PolicyReader(TableReader):
             rules=tuple(rules),
             licenses=licenses,
             markers=markers,
+            unscanned=unscanned,
             graph=graph,
             copied_code=copied,
             reports=reports,
@@ -321,8 +325,13 @@ class _PolicyReader(TableReader):
         self.keys(table, "[markers]", ("proprietary",))
         if "proprietary" not in table:
             return Markers()
-        found = self.strings(table, "[markers]", "proprietary", check=_non_blank)
+        found = self.strings(table, "[markers]", "proprietary", check=marker_problem)
         return Markers(proprietary=found)
+
+    def unscanned(self, table: Mapping[str, Any]) -> UnscannedSettings:
+        self.keys(table, "[unscanned]", ("severity",))
+        severity = self.enum(table, "[unscanned]", "severity", Severity, required=False)
+        return UnscannedSettings(severity=severity or Severity.ERROR)
 
     def graph(self, table: Mapping[str, Any]) -> GraphSettings:
         self.keys(table, "[graph]", ("include_dirs", "compile_commands"))
@@ -431,10 +440,6 @@ def _license_list_problem(value: str) -> str | None:
     if value in _LICENSE_CATEGORIES or _LICENSE_GLOB.fullmatch(value):
         return None
     return _spdx_problem(value)
-
-
-def _non_blank(value: str) -> str | None:
-    return "must not be empty" if not value.strip() else None
 
 
 def _edge_problem(value: str) -> str | None:

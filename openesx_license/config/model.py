@@ -110,6 +110,13 @@ class Markers:
 
 
 @dataclass(frozen=True, kw_only=True)
+class UnscannedSettings:
+    """The ``[unscanned]`` table: how bad a file the audit could not fully read is."""
+
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True, kw_only=True)
 class GraphSettings:
     """The ``[graph]`` table."""
 
@@ -157,6 +164,7 @@ class Policy:
     rules: tuple[BoundaryRule, ...] = ()
     licenses: LicensePolicy = field(default_factory=LicensePolicy)
     markers: Markers = field(default_factory=Markers)
+    unscanned: UnscannedSettings = field(default_factory=UnscannedSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)
     copied_code: CopiedCodeSettings = field(default_factory=CopiedCodeSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)

@@ -9,7 +9,6 @@ deduplication across the whole tree.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,14 +20,14 @@ from openesx_license.detect.blocks import (
     split_lines,
 )
 from openesx_license.detect.choices import ChoicePhrase, find_choice_phrases
+from openesx_license.detect.markers import find_markers
 from openesx_license.detect.tags import find_tags, parse_tag, tag_problem
 from openesx_license.inventory import HEAD_BYTES, LARGE_FILE_BYTES
+from openesx_license.inventory.textcodec import decode_text
 from openesx_license.model import FileEntry, FileKind, LicenseDetection, MarkerHit
 
 #: markers used when the policy names none (DESIGN.md, ``[markers] proprietary``)
 DEFAULT_MARKERS = ("VMware Confidential", "Proprietary and Confidential")
-_PROPRIETARY_REF = re.compile(r"LicenseRef-[\w.-]*Proprietary[\w.-]*", re.IGNORECASE)
-_MARKER_TEXT_CHARS = 200
 #: licence files are matched whole; code never (its licence is in comment headers)
 _WHOLE_BY_KIND = {
     FileKind.LICENSE: True,
@@ -54,44 +53,40 @@ class PreparedFile:
 def read_text(full: str, size: int) -> tuple[str, list[str]]:
     """Read and decode a file (only its head when large); return ``(text, errors)``.
 
-    Invalid UTF-8 is decoded as Latin-1 (every byte maps to a character, and old sources with
-    accented author names are Latin-1) and reported.
+    Decoding is :func:`~openesx_license.inventory.textcodec.decode_text` (UTF-16/32, stray
+    NULs in source); invalid UTF-8 is decoded as Latin-1 (every byte maps to a character, and
+    old sources with accented author names are Latin-1) and reported.
     """
     errors: list[str] = []
     with open(full, "rb") as fh:
         data = fh.read(HEAD_BYTES if size > LARGE_FILE_BYTES else -1)
+    if size > LARGE_FILE_BYTES:
+        data = _whole_characters(data)
+    decoded = decode_text(data, os.path.basename(full))
+    if decoded is None:  # binary after all (the inventory saw only the head): read as bytes
+        return data.decode("latin-1").replace("\0", " "), errors
+    if decoded.encoding == "latin-1" and decoded.note:
+        errors.append(decoded.note)
+    return decoded.text, errors
+
+
+def _whole_characters(head: bytes) -> bytes:
+    """A UTF-8 head without the character the cut at its end split in two."""
     try:
-        text = data.decode("utf-8")
+        head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if size > LARGE_FILE_BYTES and exc.start >= len(data) - 4:
-            text = data[: exc.start].decode("utf-8")  # the head cut a character in two
-        else:
-            text = data.decode("latin-1")
-            errors.append(f"invalid UTF-8 at byte {exc.start}: decoded as Latin-1")
-    return text, errors
+        if exc.start >= len(head) - 4:
+            return head[: exc.start]
+    return head
 
 
-def find_markers(
-    text: str, markers: Sequence[str], tags: Sequence[LicenseDetection]
-) -> list[MarkerHit]:
-    """Proprietary markers (case-insensitive) and ``LicenseRef-*Proprietary*`` tags."""
-    hits = []
-    markers = [m for m in markers if m]
-    lowered = [m.lower() for m in markers]
-    low_text = text.lower()
-    if any(needle in low_text for needle in lowered):
-        lines = split_lines(text)
-        for number, line in enumerate(lines, start=1):
-            low = line.lower()
-            for marker, needle in zip(markers, lowered, strict=False):
-                if needle in low:
-                    text = line.strip()[:_MARKER_TEXT_CHARS]
-                    hits.append(MarkerHit(marker=marker, line=number, text=text))
-    for tag in tags:
-        for ref in _PROPRIETARY_REF.findall(tag.matched_text or ""):
-            text = tag.matched_text or ""
-            hits.append(MarkerHit(marker=ref, line=tag.start_line or 0, text=text))
-    return hits
+def _markers_of_whole_file(full: str, markers: Sequence[str]) -> list[MarkerHit]:
+    """Markers of a file too large to detect licences in whole: its whole text is searched."""
+    with open(full, "rb") as fh:
+        data = fh.read()
+    decoded = decode_text(data, os.path.basename(full))
+    text = decoded.text if decoded else data.decode("latin-1").replace("\0", " ")
+    return find_markers(text, markers, ())
 
 
 def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> PreparedFile:
@@ -108,6 +103,14 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
         for t in tags
         if tag_problem(t)
     )
+    marker_hits = find_markers(text, markers, tags)
+    if entry.size > LARGE_FILE_BYTES:
+        try:
+            whole = _markers_of_whole_file(os.path.join(root, entry.path), markers)
+        except OSError as exc:
+            errors.append(f"unreadable past its head: {exc.strerror or exc}")
+        else:
+            marker_hits = [h for h in marker_hits if h.marker.startswith("LicenseRef-")] + whole
     return PreparedFile(
         path=entry.path,
         tags=tags,
@@ -119,7 +122,7 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
             )
         ),
         groups=tuple(copyright_groups(lines)),
-        markers=tuple(find_markers(text, markers, tags)),
+        markers=tuple(marker_hits),
         choices=tuple(find_choice_phrases(lines)),
         errors=tuple(errors),
     )

@@ -32,7 +32,7 @@ from openesx_license.detect.resolve import apply_governing_files, resolve_refere
 from openesx_license.detect.reuse import apply_reuse
 from openesx_license.detect.scancode_import import ImportedScan
 from openesx_license.errors import UsageError
-from openesx_license.inventory import list_files
+from openesx_license.inventory import list_tree
 from openesx_license.inventory.classify import language_of
 from openesx_license.model import FileEntry, FileKind, FileRecord, ScanResult, ScanStats
 
@@ -86,7 +86,8 @@ def scan_tree(
     pools: dict[str, ProcessPoolExecutor] = {}
     try:
         bar.phase("inventory", 1)
-        entries = list_files(root, exclude=exclude, cache_dir=folder)
+        inventory = list_tree(root, exclude=exclude, cache_dir=folder)
+        entries = list(inventory.entries)
         bar.advance()
         marker_id = hashlib.sha1("\0".join(marker_list).encode(), usedforsecurity=False)
         file_key = {e.path: f"{e.sha1}:{marker_id.hexdigest()[:12]}" for e in entries}
@@ -145,7 +146,11 @@ def scan_tree(
         seconds=round(time.perf_counter() - started, 3),
     )
     return ScanResult(
-        root=str(root), files=tuple(records), stats=stats, engine=engine.engine_label()
+        root=str(root),
+        files=tuple(records),
+        stats=stats,
+        engine=engine.engine_label(),
+        skipped=inventory.skipped,
     )
 
 

@@ -31,6 +31,7 @@ from openesx_license.graph.facts import (
     facts_to_json,
     reader_for,
 )
+from openesx_license.inventory.textcodec import decode_text
 from openesx_license.model import FileKind, FileRecord
 
 CACHE_FILE = "graph-facts.sqlite"
@@ -95,9 +96,12 @@ def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
             data = handle.read(_MAX_SIZE + 1)
     except OSError:
         return path, None
-    if len(data) > _MAX_SIZE or b"\0" in data[:8192]:
+    if len(data) > _MAX_SIZE:
         return path, None
-    text = data.decode("utf-8", errors="replace")
+    decoded = decode_text(data, path.rsplit("/", 1)[-1])  # UTF-16, stray NULs: as the scan
+    if decoded is None:
+        return path, None
+    text = decoded.text
     if "\r" in text:  # CRLF files: a backslash before CR LF must still continue a line
         text = text.replace("\r\n", "\n")
     return path, facts_to_json(extract_facts(reader, text))

@@ -1,18 +1,19 @@
 """Classify a file: kind (source, header, build, license, doc, binary, other) and language.
 
 Classification works from the file name first (cheap and what reviewers expect) and from the
-first bytes of the content for binary detection: a NUL byte or mostly non-text bytes make a
-file binary whatever its name says (a binary named ``.c`` is binary).
+first bytes of the content for binary detection: NUL bytes or mostly non-text bytes make a
+file binary whatever its name says (a binary named ``.c`` is binary), except UTF-16/32 text
+and source with a few stray NULs, which are text (:mod:`.textcodec`).
 """
 
 from __future__ import annotations
 
 import re
 
+from openesx_license.inventory.textcodec import SNIFF_BYTES, text_encoding
 from openesx_license.model import FileKind
 
-#: bytes read from the start of a file to decide whether it is binary
-SNIFF_BYTES = 8192
+__all__ = ["SNIFF_BYTES", "kind_of", "language_of", "looks_binary"]
 
 _LANGUAGES: dict[str, str] = {
     ".c": "C",
@@ -106,18 +107,15 @@ _BUILD_NAMES = re.compile(
     r"(\.mk|\.cmake|\.am|\.spec|\.mak|\.ninja|\.bb|\.bbappend)$|^Kconfig\.",
 )
 _SHEBANG = re.compile(rb"^#!\s*\S*?(?:env\s+)?(python|perl|bash|sh|ruby|awk)[\d.]*\b")
-_TEXT_BYTES = bytes(range(32, 127)) + b"\t\n\r\f\b\x1b"
 
 
-def looks_binary(head: bytes) -> bool:
-    """True when the first bytes of a file are not text (NUL byte or > 30 % control bytes)."""
+def looks_binary(head: bytes, name: str = "") -> bool:
+    """True when the first bytes of a file called ``name`` are not text: NULs or > 30 %
+    control bytes, unless they are UTF-16/32 or stray NULs in source
+    (:func:`~openesx_license.inventory.textcodec.text_encoding`)."""
     if not head:
         return False
-    if b"\0" in head:
-        return True
-    # UTF-8 (and Latin-1) text: bytes >= 0x80 count as text; only C0 controls count against it
-    control = head.translate(None, _TEXT_BYTES + bytes(range(128, 256)))
-    return len(control) / len(head) > 0.30
+    return text_encoding(head, name) is None
 
 
 def _suffix(name: str) -> str:

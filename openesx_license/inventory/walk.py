@@ -1,9 +1,11 @@
 """Enumerate a tree: git-tracked files in a git work tree, a filesystem walk otherwise.
 
 Every listed path becomes a :class:`~openesx_license.model.FileEntry` with size, sha1, kind and
-language. Problems never stop the listing: an unreadable file, a symlink out of the tree or a
-symlink loop, a FIFO, a file that vanished between listing and reading each become an entry
-whose ``errors`` say what happened (sha1 ``''``), and the walk goes on.
+language. Problems never stop the listing: an unreadable file or folder, a symlink out of the
+tree or a symlink loop, a FIFO, a file that vanished between listing and reading each become
+an entry whose ``errors`` say what happened (sha1 ``''``), and the walk goes on. What the
+default exclusions leave out is listed (:class:`Inventory`), and they never apply to a file git
+tracks: ``git archive`` ships it, so it is audited.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
+import subprocess
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from openesx_license._util.git import GitMissing, git_output, run_git
+from openesx_license._util.git import GitMissing, run_git
 from openesx_license._util.globs import excluded
 from openesx_license.errors import UsageError
 from openesx_license.inventory.classify import SNIFF_BYTES, kind_of, language_of, looks_binary
@@ -45,35 +50,61 @@ def too_large_note(size: int) -> str:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class Inventory:
+    """The listing of a tree: its entries, and what the default exclusions left out."""
+
+    entries: tuple[FileEntry, ...]
+    #: paths the default exclusions left out (folders end with ``/``), sorted; never a file
+    #: git tracks (those ship with ``git archive`` and are always audited)
+    skipped: tuple[str, ...] = ()
+
+
 def list_files(
     root: Path, *, exclude: Sequence[str] = (), cache_dir: Path | None = None
 ) -> list[FileEntry]:
+    """The entries of :func:`list_tree` (sorted by path)."""
+    return list(list_tree(root, exclude=exclude, cache_dir=cache_dir).entries)
+
+
+def list_tree(
+    root: Path, *, exclude: Sequence[str] = (), cache_dir: Path | None = None
+) -> Inventory:
     """List, hash and classify the files of ``root`` (sorted by path).
 
     ``exclude`` holds policy globs relative to ``root`` (:mod:`openesx_license._util.globs`;
-    a glob naming a folder leaves out everything below it). With ``cache_dir``, a file whose
-    size, times and inode are those recorded by an earlier listing is not read again
+    a glob naming a folder leaves out everything below it); the default exclusions (VCS
+    folders, caches, top-level ``build/`` and ``dist/``, object files) apply to files git does
+    not track and are listed in :attr:`Inventory.skipped`. An unreadable folder becomes an
+    entry with an error (its files could not be listed). With ``cache_dir``, a file whose size,
+    times and inode are those recorded by an earlier listing is not read again
     (:mod:`~openesx_license.inventory.stat_cache`). Raises :class:`UsageError` when ``root`` is
-    not a folder.
+    not a readable folder.
     """
     root = Path(root)
     if not root.is_dir():
         raise UsageError(f"{root}: no such folder")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise UsageError(f"{root}: cannot read the folder (permission denied)")
     root_real = os.path.realpath(root)
-    paths = _git_paths(root)
-    candidates = paths if paths is not None else _walk_paths(root)
+    skipped: list[str] = []
+    problems: list[FileEntry] = []
+    listed = _git_listing(root, skipped, problems)
+    candidates = listed if listed is not None else list(_walk_paths(root, skipped, problems))
     with StatCache(cache_dir, root_real) as known:
         entries = [
             entry
             for rel in candidates
-            if not _skipped(rel) and not excluded(rel, exclude)
+            if not excluded(rel, exclude)
             if (entry := _entry(root, root_real, rel, known)) is not None
         ]
+    entries.extend(p for p in problems if not excluded(p.path, exclude))
     entries.sort(key=lambda e: e.path)
-    return entries
+    return Inventory(entries=tuple(entries), skipped=tuple(sorted(set(skipped))))
 
 
-def _skipped(rel: str) -> bool:
+def default_skipped(rel: str) -> bool:
+    """True when a default exclusion leaves out the file ``rel`` (unless git tracks it)."""
     parts = rel.split("/")
     if parts[0] in SKIPPED_TOP_DIRS and len(parts) > 1:
         return True
@@ -82,53 +113,100 @@ def _skipped(rel: str) -> bool:
     return excluded(rel, BUILD_OUTPUT)
 
 
-def _git_paths(root: Path) -> list[str] | None:
-    """Tracked and untracked-but-not-ignored paths below ``root`` (relative to it), or None
-    when ``root`` is not in a git work tree."""
-    if git_output(root, "rev-parse", "--is-inside-work-tree") != "true":
-        return None  # not a work tree, or no git at all
-    strip = git_output(root, "rev-parse", "--show-prefix")
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return run_git(root, *args, timeout=600)
+
+
+_UNREADABLE_DIR = re.compile(r"could not open directory '(.+?)/?': (.+)$", re.MULTILINE)
+
+
+def _git_listing(root: Path, skipped: list[str], problems: list[FileEntry]) -> list[str] | None:
+    """Tracked paths, and untracked-but-not-ignored ones the default exclusions keep, below
+    ``root`` (relative to it); None when ``root`` is not in a git work tree."""
     try:
-        listed = run_git(
-            root, "ls-files", "-z", "--full-name", "--cached", "--others", "--exclude-standard",
-            "--", ".",
-        )  # fmt: skip
-    except (GitMissing, OSError):
+        inside = _git(root, "rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0 or inside.stdout.strip() != b"true":
+            return None
+        prefix = _git(root, "rev-parse", "--show-prefix")
+        tracked = _git(root, "ls-files", "-z", "--full-name", "--cached", "--", ".")
+        others = _git(
+            root, "ls-files", "-z", "--full-name", "--others", "--exclude-standard", "--", "."
+        )
+    except (GitMissing, OSError):  # git not installed
         return None
-    if listed.returncode != 0 or strip is None:
+    if prefix.returncode != 0 or tracked.returncode != 0 or others.returncode != 0:
         return None
+    strip = os.fsdecode(prefix.stdout.strip())
+
+    def relative(raw: bytes) -> str:
+        path = os.fsdecode(raw)
+        return path[len(strip) :] if strip and path.startswith(strip) else path
+
     paths: list[str] = []
-    for raw in listed.stdout.split(b"\0"):
+    for raw in tracked.stdout.split(b"\0"):
         if not raw:
             continue
-        path = os.fsdecode(raw)
-        path = path[len(strip) :] if strip and path.startswith(strip) else path
+        path = relative(raw)
         if (root / path).is_dir() and not (root / path).is_symlink():
             # a submodule (gitlink): list its files from the filesystem
-            paths.extend(f"{path}/{sub}" for sub in _walk_paths(root / path))
+            sub_skipped: list[str] = []
+            sub_problems: list[FileEntry] = []
+            paths.extend(
+                f"{path}/{sub}" for sub in _walk_paths(root / path, sub_skipped, sub_problems)
+            )
+            skipped.extend(f"{path}/{sub}" for sub in sub_skipped)
+            problems.extend(replace(p, path=f"{path}/{p.path}") for p in sub_problems)
         else:
             paths.append(path)
-    return paths
+    for raw in others.stdout.split(b"\0"):
+        if raw:
+            path = relative(raw)
+            (skipped if default_skipped(path) else paths).append(path)
+    for match in _UNREADABLE_DIR.finditer(os.fsdecode(others.stderr)):
+        folder = relative(os.fsencode(match.group(1)))
+        problems.append(_unreadable_folder(folder, match.group(2).strip()))
+    return list(dict.fromkeys(paths))
 
 
-def _walk_paths(root: Path) -> Iterator[str]:
-    """Relative paths of a filesystem walk that never follows a symlinked folder."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = os.path.relpath(dirpath, root)
-        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        kept = []
-        for name in sorted(dirnames):
-            full = os.path.join(dirpath, name)
-            if name in SKIPPED_DIRS or (not rel_dir and name in SKIPPED_TOP_DIRS):
-                continue
-            if os.path.islink(full):
-                # a symlinked folder is not descended; report it only when it leaves the tree
-                yield rel_dir + name
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            yield rel_dir + name
+def _unreadable_folder(rel: str, reason: str) -> FileEntry:
+    return _error_entry(rel, f"unreadable folder ({reason}): its files could not be listed")
+
+
+def _walk_paths(root: Path, skipped: list[str], problems: list[FileEntry]) -> Iterator[str]:
+    """Relative paths of a filesystem walk that never follows a symlinked folder.
+
+    Iterative (a tree 10,000 folders deep is no deeper for it than a flat one); folders and
+    files a default exclusion leaves out go to ``skipped`` (folders with a trailing ``/``),
+    folders that cannot be read to ``problems``."""
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(os.path.join(root, rel_dir) if rel_dir else root) as listing:
+                children = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            if rel_dir:
+                problems.append(_unreadable_folder(rel_dir, exc.strerror or str(exc)))
+            continue
+        prefix = rel_dir + "/" if rel_dir else ""
+        folders = []
+        for child in children:
+            rel = prefix + child.name
+            try:
+                is_dir = child.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if child.name in SKIPPED_DIRS or (not rel_dir and child.name in SKIPPED_TOP_DIRS):
+                    skipped.append(rel + "/")
+                else:
+                    folders.append(rel)
+            elif excluded(rel, BUILD_OUTPUT):
+                skipped.append(rel)
+            else:
+                # files, and symlinked folders (reported only when they leave the tree)
+                yield rel
+        stack.extend(reversed(folders))
 
 
 def _error_entry(rel: str, message: str, size: int = 0) -> FileEntry:
@@ -140,6 +218,8 @@ def _entry(root: Path, root_real: str, rel: str, known: StatCache) -> FileEntry 
     try:
         lst = os.lstat(full)
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return _error_entry(rel, f"unreadable: {exc.strerror}")
         return _error_entry(rel, f"vanished before it could be read: {exc.strerror}")
     if stat.S_ISLNK(lst.st_mode):
         problem = _symlink_problem(full, root_real)
@@ -188,10 +268,10 @@ def hash_file(full: str, rel: str, size: int) -> FileEntry:
                 sha1.update(chunk)
     except OSError as exc:
         return _error_entry(rel, f"unreadable: {exc.strerror or exc}", size)
-    binary = looks_binary(head)
+    name = rel.rsplit("/", 1)[-1]
+    binary = looks_binary(head, name)
     if size > LARGE_FILE_BYTES and not binary:
         errors.append(too_large_note(size))
-    name = rel.rsplit("/", 1)[-1]
     return FileEntry(
         path=rel,
         size=size,

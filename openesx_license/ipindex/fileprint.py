@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license.inventory.textcodec import decode_text
 from openesx_license.csource.definitions import Definition
 from openesx_license.csource.directives import preprocess
 from openesx_license.csource.lexer import Include, TokenStream, literal_key, tokenize
@@ -451,9 +452,11 @@ def print_file(
         source = root / path
         if source.stat().st_size > MAX_FILE_BYTES:
             return FilePrint(path=path, error=f"larger than {MAX_FILE_BYTES // 2**20} MiB")
-        text = source.read_bytes().decode("utf-8", errors="replace")
+        data = source.read_bytes()
     except OSError as exc:
         return FilePrint(path=path, error=f"cannot read: {exc.strerror or exc}")
+    decoded = decode_text(data, path.rsplit("/", 1)[-1])  # UTF-16, stray NULs: as the scan
+    text = decoded.text if decoded else data.decode("utf-8", errors="replace")
     try:
         return print_text(path, text, k, window, uses=uses, full=full)
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a whole audit

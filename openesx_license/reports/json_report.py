@@ -32,7 +32,12 @@ from openesx_license.reports.common import (
     stable_fingerprint,
 )
 from openesx_license.reports.registry import Formatter, ReportFormat
-from openesx_license.serialize import file_record_to_dict, license_counts, tool_to_dict
+from openesx_license.serialize import (
+    file_record_to_dict,
+    license_counts,
+    skipped_to_dict,
+    tool_to_dict,
+)
 
 
 def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
@@ -200,6 +205,7 @@ def audit_to_dict(result: AuditResult) -> dict[str, Any]:
                 "distinct_blocks": stats.distinct_blocks,
                 "seconds": round(stats.seconds, 3),
             },
+            "skipped": skipped_to_dict(result.scan),
         },
         "summary": summary_to_dict(result),
         "files": [file_record_to_dict(rec) for rec in result.scan.files],

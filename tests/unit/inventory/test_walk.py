@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from openesx_license.errors import UsageError
-from openesx_license.inventory import LARGE_FILE_BYTES, list_files
+from openesx_license.inventory import LARGE_FILE_BYTES, list_files, list_tree
 from openesx_license.model import FileKind
+from tests.helpers.unprivileged import run_python
 
 
 def _write(root: Path, rel: str, data: bytes | str) -> Path:
@@ -90,15 +91,34 @@ def test_fifo_is_reported_and_not_opened(tmp_path: Path) -> None:
     assert entries["ok.c"].sha1  # type: ignore[attr-defined]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 file anyway")
-def test_unreadable_file_is_reported(tmp_path: Path) -> None:
-    locked = _write(tmp_path, "locked.c", "int locked;\n")
+_LIST = """
+import sys
+from pathlib import Path
+from openesx_license.inventory import list_tree
+inv = list_tree(Path(sys.argv[1]))
+for e in inv.entries:
+    print(e.path, "|", "; ".join(e.errors))
+"""
+
+
+def test_unreadable_file_and_folder_are_reported(tmp_path: Path) -> None:
+    """Run with permission checks applied (as root: CAP_DAC_* dropped, see tests.helpers)."""
+    tree = tmp_path / "tree"
+    locked = _write(tree, "locked.c", "int locked;\n")
+    _write(tree, "closed/inside.c", "int inside;\n")
+    _write(tree, "ok.c", "int ok;\n")
     locked.chmod(0)
+    (tree / "closed").chmod(0)
     try:
-        entries = _by_path(tmp_path)
+        proc = run_python(_LIST, str(tree))
     finally:
         locked.chmod(0o644)
-    assert entries["locked.c"].errors[0].startswith("unreadable")  # type: ignore[attr-defined]
+        (tree / "closed").chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    listed = dict(line.split(" | ", 1) for line in proc.stdout.splitlines())
+    assert listed["locked.c"].startswith("unreadable: Permission denied")
+    assert listed["closed"].startswith("unreadable folder (Permission denied)")
+    assert listed["ok.c"] == ""
 
 
 def test_large_file_is_noted(tmp_path: Path) -> None:
@@ -131,3 +151,64 @@ def test_git_work_tree_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -
     assert sorted(_by_path(tmp_path)) == [".gitignore", "xen/a.c", "xen/new.c", "xen/sub/b.c"]
     # a subfolder of the work tree: paths relative to it
     assert sorted(_by_path(tmp_path / "xen")) == ["a.c", "new.c", "sub/b.c"]
+
+
+def test_default_exclusions_are_listed(tmp_path: Path) -> None:
+    _write(tmp_path, "a.c", "int a;\n")
+    _write(tmp_path, "build/out.c", "int z;\n")
+    _write(tmp_path, "x/__pycache__/m.pyc", b"\0")
+    _write(tmp_path, "x/mod.ko", b"\0")
+    inventory = list_tree(tmp_path)
+    assert [e.path for e in inventory.entries] == ["a.c"]
+    assert inventory.skipped == ("build/", "x/__pycache__/", "x/mod.ko")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_tracked_files_are_never_left_out_by_a_default_exclusion(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    for rel in ("build/gen.c", "dist/x.py", "lib/__pycache__/m.py", "drv/.x.d", "drv/m.ko"):
+        _write(tmp_path, rel, "int shipped;\n")
+    git("add", ".")
+    _write(tmp_path, "build/untracked.c", "int u;\n")
+    inventory = list_tree(tmp_path)
+    assert [e.path for e in inventory.entries] == [
+        "build/gen.c", "dist/x.py", "drv/.x.d", "drv/m.ko", "lib/__pycache__/m.py",
+    ]  # fmt: skip
+    assert inventory.skipped == ("build/untracked.c",)
+
+
+def test_a_tree_a_thousand_folders_deep_is_walked(tmp_path: Path) -> None:
+    chain = [tmp_path]
+    for _ in range(1000):
+        chain.append(chain[-1] / "d")
+        os.mkdir(chain[-1])
+    (chain[-1] / "bottom.c").write_text("int bottom;\n")
+    try:
+        entries = list_files(tmp_path)
+        assert [e.path for e in entries] == ["d/" * 1000 + "bottom.c"]
+        assert entries[0].sha1
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses and would fail on this tree
+        (chain[-1] / "bottom.c").unlink()
+        for folder in reversed(chain[1:]):
+            os.rmdir(folder)
+
+
+def test_file_names_that_are_not_utf8_are_carried(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.c")
+    with open(raw, "wb") as handle:
+        handle.write(b"int cafe;\n")
+    (entry,) = list_files(tmp_path)
+    assert os.fsencode(entry.path) == b"caf\xe9.c" and entry.sha1 and not entry.errors
+
+
+def test_source_with_stray_nuls_or_utf16_is_text(tmp_path: Path) -> None:
+    _write(tmp_path, "nul.c", b"/* VMware Confidential */\n\0int x;\n")
+    _write(tmp_path, "wide.c", "\ufeff// x\nint y;\n".encode("utf-16-le"))
+    _write(tmp_path, "blob.c", b"\0\x01\x02ELF")
+    entries = _by_path(tmp_path)
+    assert entries["nul.c"].kind is FileKind.SOURCE  # type: ignore[attr-defined]
+    assert entries["wide.c"].kind is FileKind.SOURCE  # type: ignore[attr-defined]
+    assert entries["blob.c"].kind is FileKind.BINARY  # type: ignore[attr-defined]
