@@ -349,7 +349,7 @@ def tree_hash(root: Path, files: Mapping[str, FileRecord]) -> str:
         return f"git:{head}{'+dirty' if dirty else ''}"
     digest = hashlib.sha1(usedforsecurity=False)
     for path in sorted(files):
-        digest.update(f"{path}\0{files[path].sha1}\n".encode())
+        digest.update(f"{path}\0{files[path].sha1}\n".encode("utf-8", "surrogateescape"))
     return f"sha1:{digest.hexdigest()}"
 
 

@@ -83,10 +83,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     publish(temp, path)
 
 
+def encode_text(text: str) -> bytes:
+    """``text`` as UTF-8; a file name that is not UTF-8 (its bytes carried as surrogate
+    escapes) is written as the escape ``\\udcXX`` of each such byte: valid UTF-8 always, the
+    very JSON escape inside a JSON string (so ``json.load`` gives the name back, and
+    ``os.fsencode`` its bytes), and a visible escape in text and HTML."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 with ``\\n`` line ends (see :func:`atomic_write_bytes`); file
-    names that are not UTF-8 (surrogate escapes in ``text``) keep their original bytes."""
-    atomic_write_bytes(path, text.encode("utf-8", "surrogateescape"))
+    """Write ``text`` (:func:`encode_text`) through :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, encode_text(text))
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from openesx_license import __version__
+from openesx_license._util.text import console_line
 
 _RETRIES = 8
 #: seconds SQLite itself waits for a lock before each of our retries
@@ -88,8 +89,8 @@ def cache_warning(path: Path, problem: str, consequence: str) -> None:
     if (str(path), kind) in _WARNED:
         return
     _WARNED.add((str(path), kind))
-    shown = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
-    sys.stderr.write(f"openesx-license: warning: cache {shown}: {problem}; {consequence}\n")
+    line = f"openesx-license: warning: cache {path}: {problem}; {consequence}"
+    sys.stderr.write(console_line(line) + "\n")
     sys.stderr.flush()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license._util.text import console_line
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.cli.gate_notes import gate_lines
@@ -16,7 +17,7 @@ from openesx_license.cli.stdout_report import check_stdout_formats, write_stdout
 from openesx_license.gate.verdict import AuditVerdict, audit_verdict
 from openesx_license.model import AuditResult, FailOn, FindingStatus
 from openesx_license.pipeline import discover_policy, run_audit
-from openesx_license.reports import parse_formats, write_reports
+from openesx_license.reports import formatter_class, parse_formats, write_reports
 
 DEFAULT_OUT = "openesx-license-report"
 TOP_FINDINGS = 10
@@ -151,9 +152,10 @@ def audit(
         written = write_reports(result, out_dir, formats)
     verdict = audit_verdict(result)
     text = summary(result, written, verdict, strict_baseline=strict_baseline)
-    # the summary shares stdout with nothing but --format github's annotations; with
-    # findings.json on stdout it goes to stderr, and -q drops it
-    verbosity.info(text, err=to_stdout)
+    # the summary shares stdout with nothing; with findings.json (--out -) or workflow
+    # commands (--format github) on stdout it goes to stderr, and -q drops it
+    annotations = any(formatter_class(f).filename is None for f in chosen)
+    verbosity.info(text, err=to_stdout or annotations)
     return verdict.gate.exit_code
 
 
@@ -229,7 +231,7 @@ def summary(
     if written:
         lines.append("Reports: " + ", ".join(str(p) for p in written))
     lines.extend(verdict_lines(verdict))
-    return "\n".join(lines)
+    return "\n".join(console_line(line) for line in lines)
 
 
 def verdict_lines(verdict: AuditVerdict) -> list[str]:

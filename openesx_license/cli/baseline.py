@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license._util.text import console_line, console_text
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.errors import BaselineError
@@ -102,7 +103,7 @@ def baseline(
     )
     for finding in refused[:SHOWN]:
         where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-        click.echo(f"  {finding.rule:<18} {where}: {finding.message}", err=True)
+        click.echo(console_line(f"  {finding.rule:<18} {where}: {finding.message}"), err=True)
     if len(refused) > SHOWN:
         click.echo(f"  ... and {len(refused) - SHOWN} more", err=True)
     return 1
@@ -115,5 +116,8 @@ def _previous(output: Path) -> Baseline | None:
     try:
         return load_baseline(output)
     except BaselineError as exc:
-        click.echo(f"openesx-license baseline: replacing an unusable baseline: {exc}", err=True)
+        click.echo(
+            console_text(f"openesx-license baseline: replacing an unusable baseline: {exc}"),
+            err=True,
+        )
         return None

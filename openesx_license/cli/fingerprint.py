@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from openesx_license._util.run import default_jobs
+from openesx_license._util.text import console_text
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import policy_option
 from openesx_license.config.model import CopiedCodeSettings
@@ -98,7 +99,7 @@ def fingerprint(
         jobs=jobs or default_jobs(),
     )
     for error in summary.errors:
-        click.echo(f"openesx-license: warning: {error}", err=True)
+        click.echo(console_text(f"openesx-license: warning: {error}"), err=True)
     parts = ", ".join(f"{name} {n}" for name, n in summary.components.items()) or "none"
     verbosity.info(
         f"{output}: {summary.files} files ({parts}), {summary.fingerprints} fingerprints, "

@@ -16,6 +16,7 @@ import traceback
 import click
 
 from openesx_license import __version__
+from openesx_license._util.text import console_text
 from openesx_license.cli.verbosity import add_verbosity
 from openesx_license.errors import OpenesxError
 
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(EXIT_USAGE)
     except OpenesxError as exc:
-        click.echo(f"openesx-license: error: {exc}", err=True)
+        click.echo(console_text(f"openesx-license: error: {exc}"), err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         click.echo("openesx-license: interrupted", err=True)
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("OESX_DEBUG"):
             traceback.print_exc()
         click.echo(
-            f"openesx-license: internal error: {type(exc).__name__}: {exc}\n"
+            console_text(f"openesx-license: internal error: {type(exc).__name__}: {exc}") + "\n"
             "(set OESX_DEBUG=1 for the traceback; please report it)",
             err=True,
         )

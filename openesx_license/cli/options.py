@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from openesx_license._util.text import console_text
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import engine_options, policy_option
 from openesx_license.config.model import ComponentClass, Policy
@@ -52,7 +53,7 @@ def options(
     if as_json:
         click.echo(json.dumps(options_to_dict(path, policy, rows, files), indent=2))
     else:
-        click.echo(render_table(path, policy, rows, files))
+        click.echo(console_text(render_table(path, policy, rows, files)))
     return 0
 
 

@@ -8,12 +8,14 @@ gate on), 2 for a missing PATH or a bad option.
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
-from openesx_license._util.fs import atomic_write_text
+from openesx_license._util.fs import atomic_write_text, encode_text
+from openesx_license._util.text import console_line
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import check_globs, engine_options
 from openesx_license.errors import UsageError
@@ -96,7 +98,10 @@ def scan(
     if json_path is not None:
         document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False) + "\n"
         if str(json_path) == "-":
-            click.echo(document, nl=False)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(encode_text(document))
+            sys.stdout.buffer.flush()
+            print_table(result, to_stderr=True)
             return 0
         write_atomic(json_path, document)
     if not verbosity.quiet():
@@ -119,7 +124,10 @@ def print_table(result: ScanResult, *, to_stderr: bool = False) -> None:
     """A short summary: files per licence, sources, errors, and what the run did."""
     files = result.files
     counts = license_counts(files)
-    echo = click.echo
+
+    def echo(text: str, *, err: bool) -> None:
+        click.echo(console_line(text), err=err)
+
     width = min(70, max([len(k) for k in list(counts)[:TABLE_ROWS]] + [7]))
     echo(f"{'files':>7}  {'licence':<{width}}", err=to_stderr)
     for expression, count in list(counts.items())[:TABLE_ROWS]:

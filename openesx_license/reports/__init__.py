@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from openesx_license._util.fs import staged_folder, swap_folder
+from openesx_license._util.fs import encode_text, staged_folder, swap_folder
 from openesx_license.errors import UsageError
 from openesx_license.model import AuditResult
 from openesx_license.reports.redact import redact_result
@@ -93,7 +93,7 @@ def write_reports(
     out = stream if stream is not None else sys.stdout
     for formatter, text in rendered:
         if formatter.filename is None:
-            out.write(text)
+            out.write(encode_text(text).decode("utf-8"))  # no surrogate reaches a strict stream
             out.flush()
     if failed:
         raise ReportFailure(failed, written)
@@ -109,7 +109,7 @@ def _write_set(out_dir: Path, files: list[tuple[str, str]]) -> None:
             for name, text in files:
                 target = staged / name
                 try:
-                    target.write_bytes(text.encode("utf-8", "surrogateescape"))
+                    target.write_bytes(encode_text(text))
                 except OSError as exc:
                     raise UsageError(
                         f"{out_dir / name}: cannot write the report: {exc.strerror or exc}"

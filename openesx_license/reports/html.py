@@ -258,7 +258,7 @@ def _rule_texts() -> dict[str, dict[str, str]]:
 
 
 def _csp_hash(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    digest = hashlib.sha256(text.encode("utf-8", "backslashreplace")).digest()  # as written
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from openesx_license._util.fs import encode_text
 from openesx_license.gate.verdict import audit_verdict
 from openesx_license.model import AuditResult, Evidence, Finding, FindingStatus, Severity
 from openesx_license.reports.common import sorted_findings, stable_fingerprint
@@ -368,7 +369,7 @@ def render_sarif(result: AuditResult, *, max_gzip_bytes: int = MAX_GZIP_BYTES) -
     """
     log = sarif_log(result)
     text = _dump(log)
-    if len(gzip.compress(text.encode("utf-8"))) <= max_gzip_bytes:
+    if len(gzip.compress(encode_text(text))) <= max_gzip_bytes:
         return text
     run = log["runs"][0]
     for res in run["results"]:
@@ -379,7 +380,7 @@ def render_sarif(result: AuditResult, *, max_gzip_bytes: int = MAX_GZIP_BYTES) -
     run["properties"]["flowsTrimmed"] = True
     text = _dump(log)
     keep = len(run["results"])
-    while len(gzip.compress(text.encode("utf-8"))) > max_gzip_bytes and keep > 1:
+    while len(gzip.compress(encode_text(text))) > max_gzip_bytes and keep > 1:
         keep //= 2
         total = run["properties"]["findings"]
         run["results"] = run["results"][:keep]
