@@ -493,3 +493,6 @@ class AuditResult:
     #: --redact-proprietary (or ``[reports] redact_proprietary``): no report shows a line of
     #: proprietary code; each excerpt becomes its location and a hash
     redact_proprietary: bool = False
+    #: what the run should tell its user besides findings (an empty tree, a component glob
+    #: that matches no file): printed as warnings on stderr
+    warnings: tuple[str, ...] = ()

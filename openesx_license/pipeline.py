@@ -22,6 +22,7 @@ import networkx as nx
 
 from openesx_license import __version__
 from openesx_license._util.git import git_output
+from openesx_license._util.globs import glob_matches
 from openesx_license._util.progress import ProgressSink, StageProgress
 from openesx_license._util.run import RunOptions
 from openesx_license.checks.boundaries import NodeComponents, edge_crosses
@@ -35,6 +36,7 @@ from openesx_license.copies.stage import analyse_copies, check_index, index_reso
 from openesx_license.errors import UsageError
 from openesx_license.gate import prepare_gate
 from openesx_license.gate.decisions import concluded_licenses
+from openesx_license.gate.waivers import waiver_refusal
 from openesx_license.model import (
     AuditResult,
     ComponentEdge,
@@ -54,7 +56,7 @@ if TYPE_CHECKING:  # detect loads lazily (ScanCode's import takes seconds)
 def read_policy(path: Path | None) -> Policy:
     """The policy at ``path`` (None: the built-in one), its waivers checked against the ids of
     the registered checks."""
-    return load_policy(path, rule_ids=all_checks())
+    return load_policy(path, rule_ids=all_checks(), waiver_refusal=waiver_refusal)
 
 
 def discover_policy(root: Path | None, explicit: Path | None) -> tuple[Policy, PolicyChoice]:
@@ -154,7 +156,24 @@ def run_audit(
         stale_baseline=outcome.stale_baseline,
         diff=outcome.diff,
         redact_proprietary=policy.reports.redact_proprietary,
+        warnings=tuple(run_warnings(root, policy, scan)),
     )
+
+
+def run_warnings(root: Path, policy: Policy, scan: ScanResult) -> list[str]:
+    """What an audit should say besides its findings: a tree with no file to audit, and
+    component globs that match no file (a typo, or a folder that moved)."""
+    if not scan.files:
+        left_out = f" ({len(scan.skipped)} path(s) left out by default exclusions)"
+        return [f"{root}: no file to audit: nothing was checked{left_out if scan.skipped else ''}"]
+    paths = [record.path for record in scan.files]
+    source = "the built-in policy" if policy.source == "<default>" else policy.source
+    return [
+        f"{source}: [[component]] {component.name!r}: path {glob!r} matches no file of the tree"
+        for component in policy.components
+        for glob in component.paths
+        if not any(glob_matches(glob, path) for path in paths)
+    ]
 
 
 def _check_root(root: Path) -> Path:

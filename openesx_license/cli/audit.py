@@ -138,6 +138,8 @@ def audit(
         policy_origin=choice.origin,
         from_scancode=from_scancode,
     )
+    for warning in result.warnings:
+        click.echo(console_line(f"openesx-license: warning: {warning}"), err=True)
     # the reports state the verdict of this run's threshold (the pipeline does not know it)
     result = dataclasses.replace(
         result,

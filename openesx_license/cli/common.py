@@ -9,6 +9,7 @@ from typing import TypeVar
 import click
 
 from openesx_license._util.globs import glob_problem
+from openesx_license._util.procs import MAX_JOBS, jobs_limit
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -18,7 +19,10 @@ def engine_options(func: F) -> F:
     for option in reversed(
         (
             click.option(
-                "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs)."
+                "--jobs",
+                type=click.IntRange(min=1, max=jobs_limit()),
+                help=f"Worker processes (default: CPUs; at most {jobs_limit()}: four per CPU, "
+                f"{MAX_JOBS} in all, each may hold 1 GB).",
             ),
             click.option(
                 "--no-cache", is_flag=True, help="Neither read nor write the detection cache."

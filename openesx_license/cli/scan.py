@@ -95,6 +95,8 @@ def scan(
         progress=False if verbosity.quiet() else progress,
         imported=imported,
     )
+    if not result.files:
+        click.echo(console_line(f"openesx-license: warning: {path}: no file to scan"), err=True)
     if json_path is not None:
         document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False) + "\n"
         if str(json_path) == "-":

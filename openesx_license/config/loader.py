@@ -14,7 +14,7 @@ import datetime as dt
 import difflib
 import re
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +55,23 @@ _TOP_KEYS = (
 DEFAULT_POLICY = "default.toml"
 
 
-def load_policy(path: Path | None, *, rule_ids: Collection[str] = ()) -> Policy:
+#: why a [[waiver]] of a rule is refused, given whether any [[rule]] table is waivable
+WaiverRefusal = Callable[[str, bool], "str | None"]
+
+
+def load_policy(
+    path: Path | None,
+    *,
+    rule_ids: Collection[str] = (),
+    waiver_refusal: WaiverRefusal | None = None,
+) -> Policy:
     """Load and validate the policy at ``path`` (None: the shipped ``rules/default.toml``).
 
     ``rule_ids`` are the check ids a ``[[waiver]]`` may name (the caller asks the check
     registry; configuration sits below the checks and does not import them). Empty: waiver
-    rule ids are not checked against a list.
+    rule ids are not checked against a list. ``waiver_refusal`` (from the gate) says why a
+    waiver of a rule that can never be waived is refused, so that it is listed with every other
+    problem of the file in one run.
 
     Raises :class:`PolicyError` listing every problem (missing file, TOML syntax with its line,
     unknown or missing keys, wrong types, bad globs, SPDX ids, component names).
@@ -76,7 +87,9 @@ def load_policy(path: Path | None, *, rule_ids: Collection[str] = ()) -> Policy:
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(str(file), [f"cannot read the policy: {exc}"]) from None
     display = str(file) if path is None else source
-    policy = parse_policy(text, source=source, display=display, rule_ids=rule_ids)
+    policy = parse_policy(
+        text, source=source, display=display, rule_ids=rule_ids, waiver_refusal=waiver_refusal
+    )
     if policy.decisions_file is None:
         return policy
     # a bad decisions file is a policy error too, naming the decisions file
@@ -86,7 +99,12 @@ def load_policy(path: Path | None, *, rule_ids: Collection[str] = ()) -> Policy:
 
 
 def parse_policy(
-    text: str, *, source: str, display: str | None = None, rule_ids: Collection[str] = ()
+    text: str,
+    *,
+    source: str,
+    display: str | None = None,
+    rule_ids: Collection[str] = (),
+    waiver_refusal: WaiverRefusal | None = None,
 ) -> Policy:
     """Validate policy TOML ``text``; ``source`` is recorded in the model, ``display`` in errors,
     ``rule_ids`` as in :func:`load_policy`."""
@@ -94,7 +112,9 @@ def parse_policy(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(display or source, [f"TOML syntax error: {exc}"]) from None
-    return policy_from_data(data, source=source, display=display, rule_ids=rule_ids)
+    return policy_from_data(
+        data, source=source, display=display, rule_ids=rule_ids, waiver_refusal=waiver_refusal
+    )
 
 
 def policy_from_data(
@@ -103,10 +123,11 @@ def policy_from_data(
     source: str,
     display: str | None = None,
     rule_ids: Collection[str] = (),
+    waiver_refusal: WaiverRefusal | None = None,
 ) -> Policy:
     """Validate an already parsed policy table (e.g. ``[tool.openesx-license]`` of a
     ``pyproject.toml``); arguments as in :func:`parse_policy`."""
-    reader = _PolicyReader(rule_ids)
+    reader = _PolicyReader(rule_ids, waiver_refusal)
     policy = reader.read(data, source)
     if reader.problems or policy is None:
         raise PolicyError(display or source, reader.problems)
@@ -116,9 +137,12 @@ def policy_from_data(
 class _PolicyReader(TableReader):
     """Walks the policy document, collecting problems; returns None when any was found."""
 
-    def __init__(self, rule_ids: Collection[str] = ()) -> None:
+    def __init__(
+        self, rule_ids: Collection[str] = (), waiver_refusal: WaiverRefusal | None = None
+    ) -> None:
         super().__init__(top_keys=_TOP_KEYS)
         self.rule_ids = set(rule_ids)
+        self.waiver_refusal = waiver_refusal
         self.declared_names: set[str] = set()  # every [[component]] name, even of a bad table
 
     # -- the document ----------------------------------------------------------------------
@@ -378,6 +402,10 @@ class _PolicyReader(TableReader):
                 near = difflib.get_close_matches(rule, sorted(known), n=1)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
                 self.problem(f"{where} 'rule'", f"unknown rule id {rule!r}{hint}")
+            elif rule is not None and self.waiver_refusal is not None:
+                refusal = self.waiver_refusal(rule, any(r.waivable for r in rules))
+                if refusal:
+                    self.problem(f"{where} 'rule'", refusal)
             if reason is not None and not reason.strip():
                 self.problem(f"{where} 'reason'", "must not be empty: say why this is accepted")
             if path is None and edge is None:

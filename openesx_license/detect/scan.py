@@ -20,6 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openesx_license._util.procs import jobs_limit, worker_pool
 from openesx_license._util.progress import ProgressSink
 from openesx_license._util.run import default_cache_dir, default_jobs
 from openesx_license.detect import engine
@@ -74,8 +75,8 @@ def scan_tree(
         raise UsageError(f"{root}: no such folder")
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder")
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, not {jobs}")
+    if jobs is not None and not 1 <= jobs <= jobs_limit():
+        raise UsageError(f"--jobs must be between 1 and {jobs_limit()}, not {jobs}")
     marker_list = tuple(DEFAULT_MARKERS if markers is None else markers)
     bar: ProgressSink = (
         ProgressBar(progress) if progress is None or isinstance(progress, bool) else progress
@@ -105,7 +106,7 @@ def scan_tree(
                 return None
             if role not in pools:
                 context = matcher_context() if role == "matchers" else None
-                pools[role] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+                pools[role] = worker_pool(workers, mp_context=context)
             return pools[role]
 
         bar.phase("reading files", len(misses) + len(covered))

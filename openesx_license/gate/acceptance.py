@@ -43,9 +43,15 @@ def rule_may_ever_be_waived(rule_id: str, policy: Policy) -> bool:
     True for a waivable rule class, and for a rule whose findings come from ``[[rule]]`` tables
     (``boundary-crossing``) when at least one such table says ``waivable = true``.
     """
+    return may_ever_be_waived(rule_id, tables_waivable=any(r.waivable for r in policy.rules))
+
+
+def may_ever_be_waived(rule_id: str, *, tables_waivable: bool) -> bool:
+    """:func:`rule_may_ever_be_waived` given only whether any ``[[rule]]`` table of the policy
+    says ``waivable = true`` (the policy loader asks before the policy is whole)."""
     rule = get_check(rule_id)
     if rule is None:
         return False
     if rule.waivable:
         return True
-    return rule_id in TABLE_DRIVEN_RULES and any(r.waivable for r in policy.rules)
+    return rule_id in TABLE_DRIVEN_RULES and tables_waivable

@@ -21,7 +21,11 @@ from openesx_license._util.globs import glob_matches
 from openesx_license.checks.registry import get_check
 from openesx_license.checks.waivers import ExpiredWaiver, StaleWaiver
 from openesx_license.config.model import Policy, Waiver
-from openesx_license.gate.acceptance import finding_is_waivable, rule_may_ever_be_waived
+from openesx_license.gate.acceptance import (
+    finding_is_waivable,
+    may_ever_be_waived,
+    rule_may_ever_be_waived,
+)
 from openesx_license.model import Evidence, Finding, FindingStatus
 
 _WAIVER_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*waiver[ \t]*\]\]", re.MULTILINE)
@@ -35,16 +39,26 @@ def waiver_problems(policy: Policy) -> list[str]:
         if get_check(waiver.rule) is None:
             problems.append(f"{where}: unknown rule id {waiver.rule!r}")
         elif not rule_may_ever_be_waived(waiver.rule, policy):
-            problems.append(
-                f"{where}: findings of {waiver.rule!r} can never be waived"
-                + (
-                    " (an IP rule: fix the code, or for boundary-crossing mark the policy "
-                    "[[rule]] table 'waivable = true' if a lawyer accepts the crossing)"
-                    if waiver.rule in ("proprietary-code", "copied-code", "boundary-crossing")
-                    else " (fix or remove the waiver itself)"
-                )
-            )
+            problems.append(f"{where}: {never_waivable(waiver.rule)}")
     return problems
+
+
+def never_waivable(rule_id: str) -> str:
+    """Why a waiver of ``rule_id`` (a rule whose findings can never be waived) is refused."""
+    return f"findings of {rule_id!r} can never be waived" + (
+        " (an IP rule: fix the code, or for boundary-crossing mark the policy "
+        "[[rule]] table 'waivable = true' if a lawyer accepts the crossing)"
+        if rule_id in ("proprietary-code", "copied-code", "boundary-crossing")
+        else " (fix or remove the waiver itself)"
+    )
+
+
+def waiver_refusal(rule_id: str, tables_waivable: bool) -> str | None:
+    """For the policy loader, which checks every key in one pass: why a ``[[waiver]]`` of
+    ``rule_id`` is refused (a known rule that can never be waived), or None."""
+    if get_check(rule_id) is None or may_ever_be_waived(rule_id, tables_waivable=tables_waivable):
+        return None
+    return never_waivable(rule_id)
 
 
 def waiver_matches(waiver: Waiver, finding: Finding) -> bool:

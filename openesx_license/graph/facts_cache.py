@@ -15,12 +15,12 @@ import multiprocessing
 import os
 import zlib
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from openesx_license._util.kvcache import KeyValueCache
+from openesx_license._util.procs import worker_pool
 from openesx_license._util.run import default_cache_dir
 from openesx_license.csource.definitions import DEFINITIONS_VERSION
 from openesx_license.graph.facts import (
@@ -161,7 +161,7 @@ def collect_facts(
         outputs: list[tuple[str, str | None]] | None = None
         if workers > 1:
             try:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
+                with worker_pool(workers) as pool:
                     outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))
             except (BrokenProcessPool, OSError):
                 workers = 1  # no processes to be had (limits, a killed worker): read here

@@ -12,10 +12,10 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license._util.procs import worker_pool
 from openesx_license.inventory.textcodec import decode_text
 from openesx_license.csource.definitions import Definition
 from openesx_license.csource.directives import preprocess
@@ -483,5 +483,5 @@ def print_files(
     if jobs <= 1 or len(work) < 64:
         yield from map(_print_one, work)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool(jobs) as pool:
         yield from pool.map(_print_one, work, chunksize=32)

@@ -1,0 +1,77 @@
+"""Worker processes that never outlive the audit that started them.
+
+A ScanCode worker holds a licence index of about 1 GB. When the main process is killed
+(SIGKILL, the OOM killer, a CI job cancelled), a plain ``ProcessPoolExecutor`` worker waits on
+its pipe forever. Every pool of the tool is made by :func:`worker_pool`, whose workers ask the
+kernel for SIGKILL when their parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``; the parent is
+the audit, or the licence matchers' fork server, which exits when the audit's end of its pipe
+closes), and check at start that the audit is still there (it may have died before the
+request). Where ``prctl`` is missing a watcher thread polls the audit's process instead.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+
+#: the most worker processes a run starts, whatever --jobs asks (each may hold ~1 GB)
+MAX_JOBS = 64
+_PR_SET_PDEATHSIG = 1
+
+
+def jobs_limit() -> int:
+    """The largest ``--jobs`` accepted: four per CPU, at most :data:`MAX_JOBS`."""
+    return min(MAX_JOBS, 4 * (os.cpu_count() or 1))
+
+
+def _die_with(main: int) -> None:
+    """Pool initializer: exit when the audit's process ``main`` is gone (see the module
+    docstring). The worker's parent is ``main`` itself, or a fork server that exits with it."""
+    armed = False
+    libc = _libc()
+    if libc is not None and hasattr(libc, "prctl"):
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if not _running(main):
+        os._exit(1)  # the audit died before the death signal was armed
+    if not armed:
+        threading.Thread(target=_watch, args=(main,), daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch(main: int) -> None:
+    while _running(main):
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def worker_pool(max_workers: int, *, mp_context: BaseContext | None = None) -> ProcessPoolExecutor:
+    """A process pool whose workers exit when this process dies (``mp_context``: e.g. the
+    licence matchers' fork server, see :mod:`openesx_license.detect.index_server`)."""
+    return ProcessPoolExecutor(
+        max_workers=max_workers,
+        mp_context=mp_context,
+        initializer=_die_with,
+        initargs=(os.getpid(),),
+    )
+
+
+def _libc() -> ctypes.CDLL | None:
+    """The C library this process runs with (its own symbols: no search, no subprocess)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
