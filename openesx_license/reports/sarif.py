@@ -95,7 +95,8 @@ _TAGS = {
 
 def artifact_uri(path: str) -> str:
     """A repository-relative path as a URI reference (percent-encoded, ``/``-separated)."""
-    return quote(PurePosixPath(path).as_posix(), safe="/")
+    # the bytes of a name that is not UTF-8 (surrogate escapes) are percent-encoded as they are
+    return quote(PurePosixPath(path).as_posix().encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _text(text: str) -> str:

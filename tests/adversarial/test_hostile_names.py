@@ -1,0 +1,108 @@
+"""Hostile file names and tree shapes: every file is audited, every name reaches the report
+intact, nothing reaches the console that a terminal or a GitHub runner would act on.
+
+The names are bytes: newlines followed by workflow commands (``::error``, ``::stop-commands``),
+terminal escape sequences (OSC window titles, clear screen), bytes that are not UTF-8, line
+separators, percent escapes, shell metacharacters. Every file carries a proprietary marker, so
+each must come back as a ``proprietary-code`` finding on exactly its own path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers.audit_runs import injected_lines, run_main
+
+MARKED = b"/* VMware Confidential */\nint x;\n"
+
+#: names a hostile contributor would pick (each gets '.c' appended)
+NASTY = [
+    b"\n::error file=x,line=1::pwned",
+    b"\n::stop-commands::tok",
+    b"::warning::hi",
+    b"\n##[error]legacy",
+    b"\x1b]0;owned title\x07",
+    b"\x1b[2J\x1b[Hclear",
+    b"\x9b31mc1",
+    b"caf\xe9",
+    b"\xff\xfe\xfa",
+    b"\xe2\x80\xa8line-sep",
+    b"%0Apercent",
+    b"-rf --no-preserve-root",
+    b" leading space",
+    b"tab\there",
+    b"a:b,c",
+    b"<script>alert(1)</script>",
+    b"'\"`$(id)",
+    b"\r\ncrlf",
+]
+
+
+def _component(raw: bytes) -> bytes:
+    cleaned = raw.replace(b"/", b"_").replace(b"\0", b"_")[:120]
+    return cleaned if cleaned.strip(b".") else b"_" + cleaned
+
+
+names = st.one_of(st.sampled_from(NASTY), st.binary(min_size=1, max_size=60)).map(_component)
+#: a tree shape: files, each under a chain of (hostile) folders 0-12 deep
+trees = st.lists(
+    st.tuples(st.lists(names, min_size=0, max_size=12), names),
+    min_size=1,
+    max_size=6,
+    unique_by=lambda t: tuple(t[0]) + (t[1],),
+)
+
+
+def _build(root: Path, shape: list[tuple[list[bytes], bytes]]) -> set[str]:
+    made: set[str] = set()
+    base = os.fsencode(root)
+    for folders, name in shape:
+        # a folder name equal to a file name elsewhere would clash: number the folders
+        parts = [b"d%d_" % i + f for i, f in enumerate(folders)]
+        folder = os.path.join(base, *parts) if parts else base
+        os.makedirs(folder, exist_ok=True)
+        rel = b"/".join([*parts, name + b".c"])
+        with open(os.path.join(base, rel), "wb") as handle:
+            handle.write(MARKED)
+        made.add(os.fsdecode(rel))
+    return made
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # a failing audit prints its tree; no slow shrink
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(shape=trees)
+@example(shape=[([], _component(n)) for n in NASTY])
+@example(shape=[([_component(n) for n in NASTY[:8]], b"deep")])
+def test_every_hostile_file_is_audited_and_nothing_is_injected(
+    shape: list[tuple[list[bytes], bytes]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "tree"
+        root.mkdir()
+        made = _build(root, shape)
+        out = Path(tmp) / "out"
+        code, stdout, stderr = run_main(
+            ["audit", str(root), "--out", str(out), "--format", "json,sarif,html,md,github",
+             "--cache-dir", str(Path(tmp) / "cache"), "--jobs", "1"]
+        )  # fmt: skip
+        assert code == 1, stderr  # a proprietary marker in the open tree fails the gate
+        assert "internal error" not in stderr and "Traceback" not in stderr
+        report = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+        marked = {f["path"] for f in report["findings"] if f["rule"] == "proprietary-code"}
+        assert marked == made  # no finding lost, every name intact (surrogates for raw bytes)
+        assert {f["path"] for f in report["files"]} == made
+        assert injected_lines(stderr) == []  # the human summary: on stderr (github owns stdout)
+        for line in stdout.split("\n"):  # the annotations: one line each, nothing else
+            assert line == "" or line.startswith(("::error ", "::warning ", "::notice ")), line
+        for name in ("findings.sarif", "summary.md", "report.html"):
+            (out / name).read_bytes().decode("utf-8")  # valid UTF-8 whatever the names
