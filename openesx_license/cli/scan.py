@@ -8,7 +8,6 @@ gate on), 2 for a missing PATH or a bad option.
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -100,9 +99,8 @@ def scan(
     if json_path is not None:
         document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False) + "\n"
         if str(json_path) == "-":
-            sys.stdout.flush()
-            sys.stdout.buffer.write(encode_text(document))
-            sys.stdout.buffer.flush()
+            # valid UTF-8 whatever the names (a non-UTF-8 name is its JSON escape)
+            click.echo(encode_text(document).decode("utf-8"), nl=False)
             print_table(result, to_stderr=True)
             return 0
         write_atomic(json_path, document)
