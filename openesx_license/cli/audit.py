@@ -229,6 +229,11 @@ def summary(
             if len(new) > TOP_FINDINGS:
                 lines.append(f"  ... and {len(new) - TOP_FINDINGS} more (see the reports)")
     lines.extend(_error_lines(result))
+    if result.scan.skipped:
+        lines.append(
+            f"{len(result.scan.skipped)} path(s) left out by the default exclusions, none of "
+            "them tracked by git (run.skipped in the JSON report)"
+        )
     lines.extend(gate_lines(result, strict_baseline=strict_baseline))
     if written:
         lines.append("Reports: " + ", ".join(str(p) for p in written))
