@@ -104,6 +104,20 @@ def _or_null(hashes: Sequence[int], n: int) -> list[int | None]:
     return [h or None for h in hashes] if hashes else [None] * n
 
 
+def _stored_path(path: str) -> str | bytes:
+    """A path as the index stores it: text, or its bytes (a BLOB) when it is not UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape")
+    return path
+
+
+def _read_path(value: str | bytes) -> str:
+    """A path read back from the index (bytes of a non-UTF-8 name as surrogate escapes)."""
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
 def name_hash(salt: bytes, name: str) -> int:
     """Salted 64-bit hash of a symbol name (signed, as SQLite stores it)."""
     digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8, key=salt).digest()
@@ -151,7 +165,7 @@ class IndexWriter:
         kind = "header" if fp.path.lower().endswith(HEADER_SUFFIXES) else "source"
         cur = self.db.execute(
             "INSERT INTO files (path, component, kind, tokens, lines) VALUES (?, ?, ?, ?, ?)",
-            (fp.path, component, kind, fp.tokens, fp.lines),
+            (_stored_path(fp.path), component, kind, fp.tokens, fp.lines),
         )
         file_id = cur.lastrowid
         self.db.executemany(
@@ -209,7 +223,9 @@ class FingerprintIndex:
         try:
             self.meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
             self.files = {
-                row[0]: IndexedFile(id=row[0], path=row[1], component=row[2], kind=row[3])
+                row[0]: IndexedFile(
+                    id=row[0], path=_read_path(row[1]), component=row[2], kind=row[3]
+                )
                 for row in db.execute("SELECT id, path, component, kind FROM files")
             }
         except sqlite3.DatabaseError as exc:

@@ -106,3 +106,40 @@ def test_every_hostile_file_is_audited_and_nothing_is_injected(
             assert line == "" or line.startswith(("::error ", "::warning ", "::notice ")), line
         for name in ("findings.sarif", "summary.md", "report.html"):
             (out / name).read_bytes().decode("utf-8")  # valid UTF-8 whatever the names
+
+
+def test_every_command_carries_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """scan, graph, options, baseline, fingerprint and audit (with the index it made) on a
+    tree whose open and proprietary files have names that are not UTF-8."""
+    tree = tmp_path / "tree"
+    (tree / "vault").mkdir(parents=True)
+    body = b"// SPDX-License-Identifier: GPL-2.0-only\nint f%d(int x) { return x * 3 + %d; }\n"
+    with open(os.path.join(os.fsencode(tree), b"caf\xe9.c"), "wb") as handle:
+        handle.write(body % (1, 1))
+    with open(os.path.join(os.fsencode(tree), b"vault/v\xff\n::error::x.c"), "wb") as handle:
+        handle.write(body % (2, 2))
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        'schema = 1\n[release]\nname = "x"\nlicense = "GPL-2.0-only"\n'
+        '[[component]]\nname = "open"\nclass = "open"\npaths = ["**"]\n'
+        '[[component]]\nname = "vault"\nclass = "proprietary"\npaths = ["vault/**"]\n'
+    )
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    runs = [
+        ["scan", str(tree), "--json", str(tmp_path / "scan.json"), *cache],
+        ["graph", str(tree), "--policy", str(policy), "-o", str(tmp_path / "g.graphml"), *cache],
+        ["options", str(tree), "--policy", str(policy), *cache],
+        ["baseline", str(tree), "--policy", str(policy), "-o", str(tmp_path / "b.json"), *cache],
+        ["fingerprint", str(tree), "--policy", str(policy), "-o", str(tmp_path / "p.idx")],
+        ["audit", str(tree), "--policy", str(policy), "--ip-index", str(tmp_path / "p.idx"),
+         "--out", str(tmp_path / "out"), "--format", "json,html,sarif,spdx,cyclonedx,notice,md",
+         *cache],
+    ]  # fmt: skip
+    for args in runs:
+        code, out, err = run_main(args)
+        assert code == 0, (args[0], err)
+        assert "internal error" not in err and injected_lines(out, err) == [], (args[0], out, err)
+    names = {f["path"] for f in json.loads((tmp_path / "scan.json").read_text())["files"]}
+    assert names == {os.fsdecode(b"caf\xe9.c"), os.fsdecode(b"vault/v\xff\n::error::x.c")}
+    report = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert {f["path"] for f in report["files"]} == names
