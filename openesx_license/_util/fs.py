@@ -102,6 +102,8 @@ def staged_folder(target: Path) -> Iterator[Path]:
     the block fails (and left to :func:`swap_folder` when it succeeds)."""
     parent = target.parent if str(target.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
+    if _mount_point(target):  # a renamed folder cannot leave its file system: stage inside
+        parent = target
     staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
     try:
         yield staged
@@ -119,14 +121,14 @@ def swap_folder(staged: Path, target: Path, *, owned: Collection[str]) -> None:
     the old set is removed: no reader ever sees two runs' files side by side. A folder with
     other files in it (``--out .``) is not replaced: the new files are renamed in one by one
     (each rename atomic, none of them needing disk space, so a full disk cannot leave a mixed
-    set) and the ``owned`` files this run did not write are removed. ``staged`` is gone
-    afterwards.
+    set) and the ``owned`` files this run did not write are removed; so is a folder that is a
+    mount point, where the set is staged inside it. ``staged`` is gone afterwards.
     """
     try:
         os.chmod(staged, folder_mode())
         for child in staged.iterdir():
             os.chmod(child, file_mode())
-        if _replaceable(target, owned):
+        if staged.parent != target and _replaceable(target, owned):
             _exchange_folders(staged, target)
         else:
             new_names = {child.name for child in staged.iterdir()}
@@ -137,6 +139,14 @@ def swap_folder(staged: Path, target: Path, *, owned: Collection[str]) -> None:
                     (target / name).unlink()
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def _mount_point(folder: Path) -> bool:
+    """True when ``folder`` exists on another file system than its parent (a mounted volume)."""
+    try:
+        return folder.is_dir() and folder.stat().st_dev != folder.resolve().parent.stat().st_dev
+    except OSError:
+        return False
 
 
 def _replaceable(target: Path, owned: Collection[str]) -> bool:

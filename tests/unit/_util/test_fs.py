@@ -71,3 +71,18 @@ def test_two_rename_fallback_without_renameat2(
         fs.swap_folder(staged, out, owned={"a.json"})
     assert (out / "a.json").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_mounted_report_folder_is_filled_from_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.json").write_text("old")
+    monkeypatch.setattr(fs, "_mount_point", lambda folder: folder == out)
+    with fs.staged_folder(out) as staged:
+        assert staged.parent == out  # the same file system as the files it replaces
+        (staged / "a.json").write_text("new")
+        fs.swap_folder(staged, out, owned={"a.json"})
+    assert sorted(p.name for p in out.iterdir()) == ["a.json"]
+    assert (out / "a.json").read_text() == "new"
