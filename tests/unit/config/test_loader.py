@@ -241,3 +241,33 @@ def test_reports_table_sets_the_redaction_default() -> None:
         "[reports] 'redact_propietary': unknown key (did you mean 'redact_proprietary'?); "
         "known keys: redact_proprietary"
     ]
+
+
+def test_unscanned_severity() -> None:
+    assert parse_policy(GOOD, source="p.toml").unscanned.severity is Severity.ERROR
+    policy = parse_policy(GOOD + '[unscanned]\nseverity = "warning"\n', source="p.toml")
+    assert policy.unscanned.severity is Severity.WARNING
+    assert problems(GOOD + '[unscanned]\nseverity = "fatal"\nlevel = 1\n') == [
+        "[unscanned] 'level': unknown key; known keys: severity",
+        "[unscanned] 'severity': expected one of error, warning, note, got 'fatal'",
+    ]
+
+
+def test_blank_and_wordless_markers_are_refused() -> None:
+    found = problems(GOOD + '[markers]\nproprietary = ["ok marker", " ", "*/"]\n')
+    assert len(found) == 2 and all("[markers] 'proprietary'" in p for p in found)
+    assert "a marker must not be blank" in found[0] and "no letter or digit" in found[1]
+
+
+def test_a_never_waivable_waiver_is_listed_with_the_other_problems() -> None:
+    from openesx_license.gate.waivers import waiver_refusal
+
+    text = GOOD.replace('license = "GPL-2.0-only"\npaths', 'license = "GPL-2.0-onyl"\npaths')
+    text += '[[waiver]]\nrule = "copied-code"\npath = "x/**"\nreason = "r"\n'
+    with pytest.raises(PolicyError) as info:
+        parse_policy(text, source="p.toml", rule_ids=all_checks(), waiver_refusal=waiver_refusal)
+    found = info.value.problems
+    assert any("GPL-2.0-onyl" in p for p in found)
+    assert any(
+        p.startswith("[[waiver]] #1 'rule': findings of 'copied-code' can never") for p in found
+    )
