@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -182,10 +181,9 @@ def _exchange_folders(staged: Path, target: Path) -> None:
 
 def _renameat2_exchange(first: Path, second: Path) -> bool:
     """Atomically exchange two paths (Linux ``renameat2``); False when not supported here."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
+    libc = _libc()
+    if libc is None:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
@@ -201,3 +199,11 @@ def _renameat2_exchange(first: Path, second: Path) -> bool:
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(second))
+
+
+def _libc() -> ctypes.CDLL | None:
+    """The C library this process runs with (its own symbols: no search, no subprocess)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None

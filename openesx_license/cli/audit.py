@@ -17,7 +17,8 @@ from openesx_license.cli.stdout_report import check_stdout_formats, write_stdout
 from openesx_license.gate.verdict import AuditVerdict, audit_verdict
 from openesx_license.model import AuditResult, FailOn, FindingStatus
 from openesx_license.pipeline import discover_policy, run_audit
-from openesx_license.reports import formatter_class, parse_formats, write_reports
+from openesx_license.reports import parse_formats, write_reports
+from openesx_license.reports.registry import REPORT_FILES
 
 DEFAULT_OUT = "openesx-license-report"
 TOP_FINDINGS = 10
@@ -156,7 +157,7 @@ def audit(
     text = summary(result, written, verdict, strict_baseline=strict_baseline)
     # the summary shares stdout with nothing; with findings.json (--out -) or workflow
     # commands (--format github) on stdout it goes to stderr, and -q drops it
-    annotations = any(formatter_class(f).filename is None for f in chosen)
+    annotations = any(REPORT_FILES[f] is None for f in chosen)
     verbosity.info(text, err=to_stdout or annotations)
     return verdict.gate.exit_code
 

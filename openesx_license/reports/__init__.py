@@ -24,6 +24,7 @@ from openesx_license.model import AuditResult
 from openesx_license.reports.redact import redact_result
 from openesx_license.reports.registry import (
     FORMATS,
+    REPORT_FILES,
     Formatter,
     ReportFormat,
     formatter_class,
@@ -103,7 +104,7 @@ def write_reports(
 def _write_set(out_dir: Path, files: list[tuple[str, str]]) -> None:
     """Write this run's report files into a sibling temporary folder, then swap them in for
     the previous set together (:func:`openesx_license._util.fs.swap_folder`)."""
-    owned = {name for fmt in ReportFormat if (name := formatter_class(fmt).filename)}
+    owned = {name for name in REPORT_FILES.values() if name}
     try:
         with staged_folder(out_dir) as staged:
             for name, text in files:

@@ -65,6 +65,21 @@ FORMATS: dict[ReportFormat, str] = {
 }
 
 
+#: format -> the file it writes (None: a stream format); known without importing the
+#: formatters, so that a run can tell its own report files from others cheaply (a test checks
+#: it against every formatter's ``filename``)
+REPORT_FILES: dict[ReportFormat, str | None] = {
+    ReportFormat.HTML: "report.html",
+    ReportFormat.JSON: "findings.json",
+    ReportFormat.SARIF: "findings.sarif",
+    ReportFormat.SPDX: "sbom.spdx.json",
+    ReportFormat.CYCLONEDX: "sbom.cdx.json",
+    ReportFormat.NOTICE: "NOTICE.txt",
+    ReportFormat.MD: "summary.md",
+    ReportFormat.GITHUB: None,
+}
+
+
 def known_formats() -> list[str]:
     """Every format name, in declaration order."""
     return [f.value for f in ReportFormat]

@@ -29,6 +29,7 @@ def test_every_format_has_a_formatter(fmt: ReportFormat) -> None:
     assert issubclass(cls, Formatter)
     assert cls.format is fmt
     assert cls.description
+    assert registry_module.REPORT_FILES[fmt] == cls.filename
 
 
 def test_registry_has_nothing_but_formats() -> None:
