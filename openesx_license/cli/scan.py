@@ -150,6 +150,12 @@ def print_table(result: ScanResult, *, to_stderr: bool = False) -> None:
         echo(f"  {rec.path}: {rec.errors[0]}", err=to_stderr)
     if len(with_errors) > 5:
         echo(f"  ... and {len(with_errors) - 5} more (see --json)", err=to_stderr)
+    if result.skipped:
+        echo(
+            f"{len(result.skipped)} path(s) left out by the default exclusions, none of them "
+            "tracked by git ('skipped' in --json)",
+            err=to_stderr,
+        )
     echo(
         f"detected {stats.detected}, from cache {stats.cached}, "
         f"{stats.distinct_blocks} distinct licence blocks matched, {stats.seconds:.1f} s",
