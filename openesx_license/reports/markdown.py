@@ -284,6 +284,14 @@ def render_markdown(result: AuditResult) -> str:
         out += _details(f"Stale baseline entries ({count})", body)
     if result.redact_proprietary:
         out += ["_Proprietary code redacted: no report of this run shows its text._", ""]
+    if result.scan.skipped:
+        shown = ", ".join(md_code(p) for p in result.scan.skipped[:MAX_STALE])
+        more = len(result.scan.skipped) - MAX_STALE
+        out.append(
+            f"{len(result.scan.skipped)} path(s) left out by the default exclusions (none "
+            f"tracked by git): {shown}" + (f" and {more} more (`run.skipped`)" if more > 0 else "")
+        )
+        out.append("")
     meta = [f"openesx-license {md_text(result.tool_version)}"]
     if result.tree_hash:
         meta.append(f"tree {md_code(result.tree_hash[:12])}")

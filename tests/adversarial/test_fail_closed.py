@@ -141,11 +141,14 @@ def test_tracked_build_output_is_audited_and_skips_are_listed(tmp_path: Path) ->
     git("init", "-q")
     git("add", ".")
     (tree / "build" / "untracked.o").write_bytes(b"\x7fELF")
-    code, _, err = _audit(tree, tmp_path / "out")
+    code, out, err = _audit(tree, tmp_path / "out", "--format", "json,md")
     assert code == 1, err
     assert _marked(tmp_path / "out") == set(shipped)
     skipped = json.loads((tmp_path / "out" / "findings.json").read_text())["run"]["skipped"]
     assert skipped == {"count": 1, "paths": ["build/untracked.o"]}
+    assert "1 path(s) left out by the default exclusions" in out
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "1 path(s) left out by the default exclusions (none tracked by git)" in summary
 
 
 @pytest.mark.scancode
