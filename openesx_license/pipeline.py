@@ -64,7 +64,7 @@ def discover_policy(root: Path | None, explicit: Path | None) -> tuple[Policy, P
     ``$OPENESX_LICENSE_POLICY``, ``openesx-license.toml`` at the root, ``[tool.openesx-license]``
     in its ``pyproject.toml``, the built-in one; with the choice, to say which was used."""
     choice = locate_policy(root, explicit)
-    return load_chosen(choice, rule_ids=all_checks()), choice
+    return load_chosen(choice, rule_ids=all_checks(), waiver_refusal=waiver_refusal), choice
 
 
 def run_audit(

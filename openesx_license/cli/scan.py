@@ -101,7 +101,8 @@ def scan(
         if str(json_path) == "-":
             # valid UTF-8 whatever the names (a non-UTF-8 name is its JSON escape)
             click.echo(encode_text(document).decode("utf-8"), nl=False)
-            print_table(result, to_stderr=True)
+            if not verbosity.quiet():
+                print_table(result, to_stderr=True)
             return 0
         write_atomic(json_path, document)
     if not verbosity.quiet():

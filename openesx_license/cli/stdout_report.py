@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from openesx_license._util.fs import encode_text
 from openesx_license.errors import UsageError
 from openesx_license.model import AuditResult
 from openesx_license.reports import ReportFormat, formatter_class
@@ -29,5 +30,5 @@ def check_stdout_formats(formats: Sequence[ReportFormat]) -> None:
 def write_stdout_report(result: AuditResult) -> None:
     """Write findings.json's text to standard output (redacted under --redact-proprietary)."""
     text = formatter_class(ReportFormat.JSON)().render(redact_result(result))
-    sys.stdout.write(text)
+    sys.stdout.write(encode_text(text).decode("utf-8"))  # a non-UTF-8 name: its JSON escape
     sys.stdout.flush()

@@ -22,7 +22,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from openesx_license.config.loader import load_policy, policy_from_data
+from openesx_license.config.loader import WaiverRefusal, load_policy, policy_from_data
 from openesx_license.config.model import Policy
 from openesx_license.errors import PolicyError
 from openesx_license.model import Label
@@ -99,8 +99,15 @@ def locate_policy(
     return PolicyChoice(origin=PolicyOrigin.BUILT_IN)
 
 
-def load_chosen(choice: PolicyChoice, *, rule_ids: Collection[str] = ()) -> Policy:
-    """Load and validate the policy ``choice`` names (errors name the file and the table)."""
+def load_chosen(
+    choice: PolicyChoice,
+    *,
+    rule_ids: Collection[str] = (),
+    waiver_refusal: WaiverRefusal | None = None,
+) -> Policy:
+    """Load and validate the policy ``choice`` names (errors name the file and the table;
+    ``rule_ids`` and ``waiver_refusal`` as in
+    :func:`~openesx_license.config.loader.load_policy`)."""
     if choice.origin is PolicyOrigin.PYPROJECT and choice.path is not None:
         table = _pyproject_table(choice.path)
         if table is None:  # removed between locating and loading
@@ -110,11 +117,12 @@ def load_chosen(choice: PolicyChoice, *, rule_ids: Collection[str] = ()) -> Poli
             source=str(choice.path),
             display=f"{choice.path} [tool.{PYPROJECT_TABLE}]",
             rule_ids=rule_ids,
+            waiver_refusal=waiver_refusal,
         )
     if choice.origin is PolicyOrigin.ENVIRONMENT and choice.path is not None:
         if not choice.path.exists():
             raise PolicyError(str(choice.path), [f"policy file not found (named by ${ENV_VAR})"])
-    return load_policy(choice.path, rule_ids=rule_ids)
+    return load_policy(choice.path, rule_ids=rule_ids, waiver_refusal=waiver_refusal)
 
 
 def _pyproject_table(path: Path) -> dict[str, object] | None:

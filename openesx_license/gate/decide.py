@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from openesx_license._util.fs import atomic_write_text
 from openesx_license.config.decisions import parse_decisions
 from openesx_license.errors import UsageError
 from openesx_license.gate.decisions import file_content, finding_content
@@ -140,12 +139,8 @@ def append_decision(path: Path, table: str, *, display: str) -> tuple[Decision, 
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the decisions: {exc.strerror or exc}") from exc
     return decisions

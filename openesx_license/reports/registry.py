@@ -77,6 +77,7 @@ REPORT_FILES: dict[ReportFormat, str | None] = {
     ReportFormat.NOTICE: "NOTICE.txt",
     ReportFormat.MD: "summary.md",
     ReportFormat.GITHUB: None,
+    ReportFormat.GITLAB: "gl-code-quality.json",
 }
 
 

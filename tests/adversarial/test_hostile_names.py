@@ -143,3 +143,6 @@ def test_every_command_carries_names_that_are_not_utf8(tmp_path: Path) -> None:
     assert names == {os.fsdecode(b"caf\xe9.c"), os.fsdecode(b"vault/v\xff\n::error::x.c")}
     report = json.loads((tmp_path / "out" / "findings.json").read_text())
     assert {f["path"] for f in report["files"]} == names
+    code, out, err = run_main(["audit", str(tree), "--policy", str(policy), "--out", "-", *cache])
+    assert code == 0 and injected_lines(err) == [], err
+    assert {f["path"] for f in json.loads(out)["files"]} == names  # findings.json on stdout
