@@ -224,7 +224,10 @@ class KeyValueCache:
 
         try:
             for chunk in _chunks(sorted(wanted), _CHUNK):
-                found.update((wanted[k], v) for k, v in select(chunk) if isinstance(v, bytes))
+                rows = select(chunk)  # a damaged file may answer rows it was not asked for
+                found.update(
+                    (wanted[k], v) for k, v in rows if k in wanted and isinstance(v, bytes)
+                )
         except sqlite3.Error as exc:
             self._fault(exc, "read")
             return {}
