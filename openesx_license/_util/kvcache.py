@@ -59,11 +59,11 @@ def parts_digest(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _locked(exc: sqlite3.Error) -> bool:
+def _locked(exc: Exception) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def _unwritable(exc: sqlite3.Error) -> bool:
+def _unwritable(exc: Exception) -> bool:
     text = str(exc)
     return "readonly" in text or "unable to open" in text or "read-only" in text
 
@@ -80,6 +80,9 @@ def _retrying(action: Callable[[], T]) -> T:
 
 
 _WARNED: set[tuple[str, str]] = set()
+#: what a damaged file can raise through the sqlite3 module: its own errors, and a decoding
+#: or range error when the damage reaches the header or a record
+_DAMAGE: tuple[type[Exception], ...] = (sqlite3.Error, ValueError, OverflowError)
 
 
 def cache_warning(path: Path, problem: str, consequence: str) -> None:
@@ -138,7 +141,7 @@ class KeyValueCache:
         assert path is not None
         try:
             self._db = _retrying(lambda: self._connect(path))
-        except sqlite3.Error as exc:
+        except _DAMAGE as exc:
             if _locked(exc):
                 self._disable(f"locked by another process ({exc})")
             elif _unwritable(exc):
@@ -156,7 +159,7 @@ class KeyValueCache:
         if self.path is not None:
             cache_warning(self.path, problem, "running without this cache")
 
-    def _rebuild(self, exc: sqlite3.Error) -> None:
+    def _rebuild(self, exc: Exception) -> None:
         """Replace a damaged file by an empty cache (or go without one when that fails)."""
         path = self.path
         assert path is not None
@@ -167,13 +170,13 @@ class KeyValueCache:
         try:
             _remove_database(path)
             self._db = _retrying(lambda: self._connect(path))
-        except (OSError, sqlite3.Error) as again:
+        except (OSError, sqlite3.Error, ValueError, OverflowError) as again:
             cache_warning(path, f"damaged ({exc})", f"cannot rebuild it ({again}): running without")
             self._db = None
             return
         cache_warning(path, f"damaged ({exc})", "rebuilt empty (this run reads it cold)")
 
-    def _fault(self, exc: sqlite3.Error, action: str) -> None:
+    def _fault(self, exc: Exception, action: str) -> None:
         """Handle an error of a read or write: locked -> a miss; unwritable -> no cache;
         anything else is damage -> rebuild."""
         assert self.path is not None
@@ -194,7 +197,7 @@ class KeyValueCache:
                 "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
             )
             db.execute("SELECT key FROM entries LIMIT 1").fetchall()
-        except sqlite3.Error:
+        except _DAMAGE:
             db.close()
             raise
         return db
@@ -228,7 +231,7 @@ class KeyValueCache:
                 found.update(
                     (wanted[k], v) for k, v in rows if k in wanted and isinstance(v, bytes)
                 )
-        except sqlite3.Error as exc:
+        except _DAMAGE as exc:
             self._fault(exc, "read")
             return {}
         return found
@@ -250,7 +253,7 @@ class KeyValueCache:
             try:
                 _retrying(functools.partial(write, db))
                 return
-            except sqlite3.Error as exc:
+            except _DAMAGE as exc:
                 self._fault(exc, "write")
                 if _locked(exc):
                     return
@@ -271,7 +274,7 @@ class KeyValueCache:
 
         try:
             _retrying(delete)
-        except sqlite3.Error as exc:
+        except _DAMAGE as exc:
             self._fault(exc, "clean-up")
 
     def close(self) -> None:

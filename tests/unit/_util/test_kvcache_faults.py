@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from openesx_license._util import kvcache
@@ -140,6 +140,8 @@ def test_keys_with_undecodable_file_names_round_trip(tmp_path: Path) -> None:
     ),
     truncate=st.one_of(st.none(), st.integers(0, 200_000)),
 )
+@example(cuts=[(56, b"\x00\x00\x00\x02")], truncate=None)  # the header says UTF-16
+@example(cuts=[(130691, b"\x00")], truncate=None)  # a row with a NULL key (found by this test)
 def test_any_damage_is_a_miss_or_a_hit_never_an_error(
     tmp_path_factory: pytest.TempPathFactory,
     cuts: list[tuple[int, bytes]],
