@@ -3,10 +3,13 @@
 A ScanCode worker holds a licence index of about 1 GB. When the main process is killed
 (SIGKILL, the OOM killer, a CI job cancelled), a plain ``ProcessPoolExecutor`` worker waits on
 its pipe forever. Every pool of the tool is made by :func:`worker_pool`, whose workers ask the
-kernel for SIGKILL when their parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``; the parent is
-the audit, or the licence matchers' fork server, which exits when the audit's end of its pipe
-closes), and check at start that the audit is still there (it may have died before the
-request). Where ``prctl`` is missing a watcher thread polls the audit's process instead.
+kernel for SIGKILL when their parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``) and check at
+start that the audit is still there (it may have died before the request). A worker whose
+parent is not the audit (the licence matchers, children of the fork server that shares
+ScanCode's index), or where ``prctl`` is missing, also runs a thread that watches the audit's
+process and exits with it: the fork server lives as long as its children hold the pipe it
+watches, so neither would ever see its parent die. When the matchers are gone, the fork
+server and the resource tracker see end-of-file and exit too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from multiprocessing.context import BaseContext
 #: the most worker processes a run starts, whatever --jobs asks (each may hold ~1 GB)
 MAX_JOBS = 64
 _PR_SET_PDEATHSIG = 1
+_WATCH_SECONDS = 0.5
 
 
 def jobs_limit() -> int:
@@ -38,7 +42,10 @@ def _die_with(main: int) -> None:
         armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
     if not _running(main):
         os._exit(1)  # the audit died before the death signal was armed
-    if not armed:
+    if not armed or os.getppid() != main:
+        # a fork server's child: the server outlives the audit as long as its children hold
+        # the pipe it watches (the standard library hands them its write end), so the death
+        # signal would never come; watch the audit itself
         threading.Thread(target=_watch, args=(main,), daemon=True).start()
 
 
@@ -54,7 +61,7 @@ def _running(pid: int) -> bool:
 
 def _watch(main: int) -> None:
     while _running(main):
-        time.sleep(1.0)
+        time.sleep(_WATCH_SECONDS)
     os._exit(1)
 
 
