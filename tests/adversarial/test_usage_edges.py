@@ -98,6 +98,6 @@ def test_machine_output_owns_stdout(tmp_path: Path) -> None:
     code, out, err = _audit(tree, tmp_path / "out", "--format", "json,github")
     assert code == 1
     assert all(line.startswith("::") for line in out.splitlines()), out
-    assert "Gate (--fail-on error): FAIL" in err and injected_lines(err) == []
+    assert "Gate (--fail-on error): fail" in err and injected_lines(err) == []
     code, out, err = run_main(["scan", str(tree), "--no-cache", "--json", "-"])
     assert code == 0 and out.startswith("{") and "files:" in err
