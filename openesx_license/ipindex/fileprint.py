@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openesx_license._util.procs import worker_pool
-from openesx_license.inventory.textcodec import decode_text
 from openesx_license.csource.definitions import Definition
 from openesx_license.csource.directives import preprocess
 from openesx_license.csource.lexer import Include, TokenStream, literal_key, tokenize
 from openesx_license.csource.symbols import definitions
 from openesx_license.csource.uses import used_names
+from openesx_license.inventory.textcodec import decode_text
 from openesx_license.ipindex.standard import standard_names
 from openesx_license.ipindex.winnow import back_references, kgram_hashes, winnow
 
