@@ -8,6 +8,7 @@ of each file, with the ids, aliases, globs and categories of ``rules/licenses.to
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -89,7 +90,7 @@ class UnknownLicense(Check):
     severity: ClassVar[Severity] = Severity.WARNING
     title: ClassVar[str] = "No licence found, or a licence the tables do not know"
     description: ClassVar[str] = (
-        "When the policy's [licenses] review list holds 'unknown' (the shipped policies do): a "
+        "A "
         "source or header file of an open or third-party component states no licence and "
         "none governs it (no tag, no licence text, no COPYING, no declared component "
         "licence), or the licence expression of a source, header, build or licence file is "
@@ -97,7 +98,9 @@ class UnknownLicense(Check):
         "LicenseRef, ScanCode's unknown-license-reference). Docs and data files are not "
         "judged: ScanCode finds licence mentions in prose, and the tree's COPYING covers "
         "them. Other review entries (ids, globs or categories such as 'network-copyleft') "
-        "report matching files as notes."
+        "report matching files as notes. Without 'unknown' on the review list (the shipped "
+        "policies have it) missing and unknown licences are notes instead of warnings: never "
+        "silent."
     )
     guidance: ClassVar[str] = (
         "Read the file and its history: add the right SPDX-License-Identifier tag, or a "
@@ -109,17 +112,19 @@ class UnknownLicense(Check):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         """Unknown, missing and malformed licences; review-list matches."""
         review = ctx.policy.licenses.review
-        if not review:
-            return
         knowledge = LicenseKnowledge.load()
         classes = component_classes(ctx.policy)
-        report_unknown = "unknown" in review
+        # fail closed: without 'unknown' on the review list a missing or unknown licence is
+        # still said, as a note (it does not gate at the default --fail-on error)
+        quiet = "unknown" not in review
         others = tuple(r for r in review if r != "unknown")
         for path in sorted(ctx.files):
             record = ctx.files[path]
             if class_of(record, classes) not in SHIPPED_CLASSES:
                 continue
-            finding = self._unknown(record, knowledge) if report_unknown else None
+            finding = self._unknown(record, knowledge)
+            if finding is not None and quiet:
+                finding = dataclasses.replace(finding, severity=Severity.NOTE)
             if finding is None and others and record.license_expression:
                 finding = self._review(record, others, knowledge)
             if finding is not None:
