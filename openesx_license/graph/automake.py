@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from openesx_license.csource.lexer import evidence_text
 from openesx_license.graph.kbuild import LinkEdge
-from openesx_license.graph.makefile import MakeFacts, Variables
+from openesx_license.graph.makefile import MakeFacts, Variables, logical_lines
 from openesx_license.model import Evidence
 
 _ASSIGN = re.compile(r"^([A-Za-z0-9_@%.${}()-]+)\s*(\+=|:=|\?=|=)\s*(.*)$")
@@ -107,15 +107,7 @@ def parse_automake(text: str) -> AmFacts:
     statements: list[AmStatement] = []
     errors: list[str] = []
     conditions: list[str] = []
-    i, n = 0, len(lines)
-    while i < n:
-        start = i
-        raw = lines[i]
-        logical = raw
-        while logical.endswith("\\") and i + 1 < n:
-            i += 1
-            logical = logical[:-1].rstrip() + " " + lines[i].strip()
-        i += 1
+    for start, end, raw, logical in logical_lines(lines):
         if raw.startswith("\t"):
             continue  # a recipe line
         body = _strip_comment(logical).strip()
@@ -155,8 +147,8 @@ def parse_automake(text: str) -> AmFacts:
         match = _ASSIGN.match(body)
         if match is not None:
             parts: tuple[tuple[int, str], ...] = ()
-            if i - start > 1:
-                parts = tuple((k + 1, evidence_text(lines[k])) for k in range(start, i))
+            if end - start > 1:
+                parts = tuple((k + 1, evidence_text(lines[k])) for k in range(start, end))
             statements.append(
                 AmStatement(
                     line=start + 1,

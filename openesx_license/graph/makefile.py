@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openesx_license.csource.lexer import evidence_text
@@ -96,13 +97,9 @@ def _strip_comment(line: str) -> str:
     return "".join(out)
 
 
-def parse_makefile(text: str) -> MakeFacts:
-    """Read the syntax of one Makefile/Kbuild file (see the module docstring)."""
-    lines = text.split("\n")
-    assignments: list[Assignment] = []
-    rules: list[MakeRule] = []
-    recipes: list[RecipeLine] = []
-    includes: list[MakeInclude] = []
+def logical_lines(lines: list[str]) -> Iterator[tuple[int, int, str, str]]:
+    """``(index of its first line, index past its last, first raw line, logical line)`` of
+    each statement: a line ending in ``\\`` continues on the next one (Make and automake)."""
     i, n = 0, len(lines)
     while i < n:
         start = i
@@ -112,6 +109,17 @@ def parse_makefile(text: str) -> MakeFacts:
             i += 1
             logical = logical[:-1].rstrip() + " " + lines[i].strip()
         i += 1
+        yield start, i, raw, logical
+
+
+def parse_makefile(text: str) -> MakeFacts:
+    """Read the syntax of one Makefile/Kbuild file (see the module docstring)."""
+    lines = text.split("\n")
+    assignments: list[Assignment] = []
+    rules: list[MakeRule] = []
+    recipes: list[RecipeLine] = []
+    includes: list[MakeInclude] = []
+    for start, _end, raw, logical in logical_lines(lines):
         if raw.startswith("\t"):
             if "-l" in logical or ".a" in logical or ".so" in logical or "$(LDLIBS" in logical:
                 recipes.append(RecipeLine(line=start + 1, text=logical.strip()))
