@@ -226,7 +226,8 @@ def summary(
             lines.append("Top findings:")
             for f in new[:TOP_FINDINGS]:
                 where = f"{f.path}:{f.line}" if f.line else f.path
-                lines.append(f"  {f.severity.value:<7} {f.rule:<20} {where}: {f.message}")
+                there = " [already in the tree]" if f.introduced is False else ""
+                lines.append(f"  {f.severity.value:<7} {f.rule:<20} {where}: {f.message}{there}")
             if len(new) > TOP_FINDINGS:
                 lines.append(f"  ... and {len(new) - TOP_FINDINGS} more (see the reports)")
     lines.extend(_error_lines(result))

@@ -286,7 +286,9 @@ def result_object(
         ]
     if finding.decision is not None:
         obj["properties"]["decision"] = decision_to_dict(finding.decision)
-    if with_baseline:
+    if finding.introduced is not None:  # --since: 'unchanged' = already in the tree
+        obj["baselineState"] = "new" if finding.introduced else "unchanged"
+    elif with_baseline:
         obj["baselineState"] = "new" if finding.status is FindingStatus.NEW else "unchanged"
     return obj
 

@@ -125,7 +125,7 @@ def test_since_says_which_findings_the_change_introduced(
     e1000 = (ws.repo / "drivers/net/e1000.c").read_text()
     ws.write("drivers/net/e1000.c", LEAK + e1000)
     ws.commit("a new one")
-    argv = ("--since", "HEAD~1", "--fail-on", "error", "--format", "json,md,html")
+    argv = ("--since", "HEAD~1", "--fail-on", "error", "--format", "json,md,html,sarif")
     code, text = ws.run(capsys, "audit", *argv)
     assert code == 1
     found = {(f["rule"], f["path"]): f.get("introduced") for f in ws.findings()}
@@ -142,6 +142,16 @@ def test_since_says_which_findings_the_change_introduced(
     assert "<details><summary>Already in the tree: blocks every merge (1)</summary>" in md
     page = (ws.out / "report.html").read_text()
     assert '<section id="already-there"' in page
+    sarif = json.loads((ws.out / "findings.sarif").read_text())
+    states = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 2)[-2]: (
+            r["baselineState"]
+        )
+        for r in sarif["runs"][0]["results"]
+    }
+    assert states == {"net": "new", "vmkernel": "unchanged"}
+    assert "vmkernel/mem.c:4" in text and "[already in the tree]" in text
+    assert not any("e1000.c" in line and "[already" in line for line in text.splitlines())
     already = page.split('id="already-list"', 1)[1].split("</ul>", 1)[0]
     assert "vmkernel/<wbr>mem.c" in already and "e1000" not in already
     # without --since no finding carries the field
