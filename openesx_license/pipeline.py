@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from openesx_license import __version__
+from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.git import git_output
 from openesx_license._util.globs import glob_matches
 from openesx_license._util.progress import ProgressSink, StageProgress
@@ -81,6 +82,8 @@ def run_audit(
     progress: bool | StageProgress | None = None,
     policy_origin: PolicyOrigin | None = None,
     from_scancode: Path | None = None,
+    executor: ExecutorSpec | None = None,
+    shared_cache: str | None = None,
 ) -> AuditResult:
     """Audit the tree at ``root`` against ``policy`` and return everything that was learned.
 
@@ -88,11 +91,19 @@ def run_audit(
     dependency graph, every registered rule, then summaries. ``progress`` receives each stage
     (None: a bar on a terminal, nothing otherwise; False: nothing); ``policy_origin`` says how
     the policy was found (default: built-in or given); ``from_scancode`` is a ScanCode JSON
-    scan whose detections answer the files it covers. Raises
+    scan whose detections answer the files it covers; ``executor`` sends the licence matching
+    to a Dask cluster, ``shared_cache`` adds a fleet's second-level cache (see
+    :func:`openesx_license.detect.scan_tree`). Raises
     :class:`~openesx_license.errors.UsageError` when ``root`` is not a folder.
     """
     root = _check_root(root)
-    run = RunOptions.resolve(jobs=jobs, cache_dir=cache_dir, use_cache=use_cache)
+    run = RunOptions.resolve(
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        executor=executor,
+        shared_cache=shared_cache,
+    )
     stages = _stages(progress)
     today = today or dt.date.today()
     gate = prepare_gate(root, policy, baseline=baseline, since=since)  # fail fast, before scanning
@@ -229,6 +240,8 @@ def scan_step(
         use_cache=run.use_cache,
         progress=progress,
         imported=imported,
+        executor=run.executor,
+        shared_cache=run.shared_cache,
     )
 
 

@@ -1,8 +1,8 @@
-"""How a run works, decided once: worker processes and the cache folder.
+"""How a run works, decided once: worker processes, the cache folders, the executor.
 
-Every command resolves ``--jobs``, ``--no-cache`` and ``--cache-dir`` into one
-:class:`RunOptions`, and the pipeline's steps read it instead of each taking (and defaulting)
-the three values again.
+Every command resolves ``--jobs``, ``--no-cache``, ``--cache-dir``, ``--executor`` and
+``--shared-cache`` into one :class:`RunOptions`, and the pipeline's steps read it instead of
+each taking (and defaulting) the values again.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from openesx_license._util.executor import ExecutorSpec
 
 
 def default_cache_dir() -> Path:
@@ -29,19 +31,31 @@ def default_jobs() -> int:
 @dataclass(frozen=True, kw_only=True)
 class RunOptions:
     """``jobs`` worker processes; ``cache_dir`` the cache folder, None to neither read nor
-    write any cache (``--no-cache``)."""
+    write any cache (``--no-cache``); ``executor`` where the matching runs (local pools by
+    default); ``shared_cache`` a fleet's second-level detection cache (folder or URL)."""
 
     jobs: int
     cache_dir: Path | None
+    executor: ExecutorSpec = ExecutorSpec()
+    shared_cache: str | None = None
 
     @classmethod
     def resolve(
-        cls, *, jobs: int | None = None, cache_dir: Path | None = None, use_cache: bool = True
+        cls,
+        *,
+        jobs: int | None = None,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+        executor: ExecutorSpec | None = None,
+        shared_cache: str | None = None,
     ) -> RunOptions:
-        """The options of a command line: defaults filled in, ``--no-cache`` wins."""
+        """The options of a command line: defaults filled in, ``--no-cache`` wins (over the
+        shared cache too)."""
         return cls(
             jobs=jobs or default_jobs(),
             cache_dir=(cache_dir or default_cache_dir()) if use_cache else None,
+            executor=executor or ExecutorSpec(),
+            shared_cache=shared_cache if use_cache else None,
         )
 
     @property

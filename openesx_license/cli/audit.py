@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
+from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.text import console_line
 from openesx_license.cli import verbosity
-from openesx_license.cli.common import engine_options, policy_option
+from openesx_license.cli.common import cluster_options, engine_options, policy_option
 from openesx_license.cli.gate_notes import gate_lines
 from openesx_license.cli.stdout_report import check_stdout_formats, write_stdout_report
 from openesx_license.gate.verdict import AuditVerdict, audit_verdict
@@ -97,6 +98,7 @@ TOP_FINDINGS = 10
     "[reports] redact_proprietary.",
 )
 @engine_options
+@cluster_options
 def audit(
     path: Path,
     policy_path: Path | None,
@@ -113,6 +115,8 @@ def audit(
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
+    executor: ExecutorSpec,
+    shared_cache: str | None,
 ) -> int:
     """Audit the source tree at PATH: licences, IP boundary, compatibility; write reports.
 
@@ -138,6 +142,8 @@ def audit(
         progress=verbosity.stage_progress(prefix="openesx-license: "),
         policy_origin=choice.origin,
         from_scancode=from_scancode,
+        executor=executor,
+        shared_cache=shared_cache,
     )
     for warning in result.warnings:
         click.echo(console_line(f"openesx-license: warning: {warning}"), err=True)

@@ -8,10 +8,13 @@ from typing import TypeVar
 
 import click
 
+from openesx_license._util.executor import ENV_ADDRESS, parse_executor
 from openesx_license._util.globs import glob_problem
 from openesx_license._util.procs import MAX_JOBS, jobs_limit
 
 F = TypeVar("F", bound=Callable[..., object])
+#: environment variable naming the shared cache when --shared-cache is not given
+SHARED_CACHE_ENV = "OPENESX_LICENSE_SHARED_CACHE"
 
 
 def engine_options(func: F) -> F:
@@ -57,3 +60,30 @@ def policy_option(
         type=click.Path(path_type=Path, dir_okay=False),
         help=help_text,
     )
+
+
+def cluster_options(func: F) -> F:
+    """``--executor`` and ``--shared-cache``: where the matching runs, and a fleet's cache
+    (docs/scale.md). Passed as ``executor`` (an ``ExecutorSpec``) and ``shared_cache``."""
+    for option in reversed(
+        (
+            click.option(
+                "--executor",
+                metavar="local|tcp://HOST:PORT|tls://HOST:PORT",
+                callback=lambda _ctx, _param, value: parse_executor(value),
+                help="Where licences and copyrights are matched: 'local' process pools, or "
+                f"the Dask scheduler at this address (default: ${ENV_ADDRESS} when set, else "
+                "local). tls:// uses Dask's own TLS configuration.",
+            ),
+            click.option(
+                "--shared-cache",
+                metavar="FOLDER|URL",
+                envvar=SHARED_CACHE_ENV,
+                help="Second-level detection cache shared by a fleet: a folder on shared "
+                "storage, or an fsspec URL (s3://..., needs fsspec). Write-once entries; the "
+                f"local cache is asked first. Default: ${SHARED_CACHE_ENV}.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func

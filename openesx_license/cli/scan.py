@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
+from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.fs import atomic_write_text, encode_text
 from openesx_license._util.text import console_line
 from openesx_license.cli import verbosity
-from openesx_license.cli.common import check_globs, engine_options
+from openesx_license.cli.common import check_globs, cluster_options, engine_options
 from openesx_license.errors import UsageError
 from openesx_license.model import ScanResult
 from openesx_license.serialize import license_counts, scan_to_dict
@@ -34,6 +35,7 @@ TABLE_ROWS = 15
     help="Write the scan as versioned JSON to this file ('-' for stdout).",
 )
 @engine_options
+@cluster_options
 @click.option(
     "--exclude",
     multiple=True,
@@ -67,6 +69,8 @@ def scan(
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
+    executor: ExecutorSpec,
+    shared_cache: str | None,
     exclude: tuple[str, ...],
     markers: tuple[str, ...],
     from_scancode: Path | None,
@@ -93,6 +97,8 @@ def scan(
         use_cache=not no_cache,
         progress=False if verbosity.quiet() else progress,
         imported=imported,
+        executor=executor,
+        shared_cache=shared_cache,
     )
     if not result.files:
         click.echo(console_line(f"openesx-license: warning: {path}: no file to scan"), err=True)

@@ -5,8 +5,8 @@
    copyright candidate groups (no licence index needed).
 3. Blocks and groups are deduplicated across the tree and looked up in the block-level cache;
    only the unknown ones go to ScanCode, in a pool of matchers forked from one process that
-   holds the licence index (:mod:`.index_server`); a handful of blocks are matched in this
-   process instead.
+   holds the licence index (:mod:`.index_server`), or on a Dask cluster with ``executor``
+   (:mod:`.dask_matching`); a handful of blocks are matched in this process instead.
 4. Facts per file are assembled and cached, licence references resolved, governing licence
    files applied.
 """
@@ -20,6 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openesx_license._util.executor import ExecutorSpec, dask_client
 from openesx_license._util.procs import jobs_limit, worker_pool
 from openesx_license._util.progress import ProgressSink
 from openesx_license._util.run import default_cache_dir, default_jobs
@@ -32,6 +33,7 @@ from openesx_license.detect.progress import ProgressBar
 from openesx_license.detect.resolve import apply_governing_files, resolve_references
 from openesx_license.detect.reuse import apply_reuse
 from openesx_license.detect.scancode_import import ImportedScan
+from openesx_license.detect.shared_cache import DetectionStore, SharedCache, TieredCache
 from openesx_license.errors import UsageError
 from openesx_license.inventory import list_tree
 from openesx_license.inventory.classify import language_of
@@ -57,6 +59,8 @@ def scan_tree(
     use_cache: bool = True,
     progress: bool | ProgressSink | None = None,
     imported: ImportedScan | None = None,
+    executor: ExecutorSpec | None = None,
+    shared_cache: str | None = None,
 ) -> ScanResult:
     """Licence, copyright and marker inventory of every file below ``root``.
 
@@ -66,7 +70,10 @@ def scan_tree(
     ``use_cache=False`` neither reads nor writes the cache; ``progress=None`` draws a bar only
     when stderr is a terminal (a :class:`ProgressSink` receives the stages instead);
     ``imported`` (a ScanCode JSON scan) answers the files it covers instead of the engine
-    (they are read for tags and markers, not cached). Raises :class:`UsageError` for a
+    (they are read for tags and markers, not cached); ``executor`` (default: local pools)
+    where licences and copyrights are matched; ``shared_cache`` a fleet's second-level cache
+    folder or URL (:mod:`.shared_cache`), unused with ``use_cache=False``. Raises
+    :class:`UsageError` for a
     missing ``root``.
     """
     started = time.perf_counter()
@@ -82,9 +89,13 @@ def scan_tree(
         ProgressBar(progress) if progress is None or isinstance(progress, bool) else progress
     )
     folder = (cache_dir or default_cache_dir()) if use_cache else None
-    cache = DetectionCache(folder, engine.engine_fingerprint())
+    fingerprint = engine.engine_fingerprint()
+    cache: DetectionStore = DetectionCache(folder, fingerprint)
+    if use_cache and shared_cache:
+        cache = TieredCache(cache, SharedCache(shared_cache, fingerprint))
     workers = jobs or default_jobs()
     pools: dict[str, ProcessPoolExecutor] = {}
+    remote: list[Executor] = []
     try:
         bar.phase("inventory", 1)
         inventory = list_tree(root, exclude=exclude, cache_dir=folder)
@@ -100,8 +111,14 @@ def scan_tree(
         )
         misses = [e for e in scannable if e.path not in from_scan and file_key[e.path] not in known]
 
-        def executor(units: int, threshold: int, role: str = "matchers") -> Executor | None:
+        def pool_for(units: int, threshold: int, role: str = "matchers") -> Executor | None:
             """A pool for ``units`` of work, or None when this process should do it."""
+            if role == "matchers" and executor is not None and not executor.is_local:
+                if units and not remote:  # the cluster takes any amount: no index load here
+                    from openesx_license.detect.dask_matching import matcher_executor
+
+                    remote.append(matcher_executor(dask_client(executor)))
+                return remote[0] if units else None
             if workers < 2 or units < threshold:
                 return None
             if role not in pools:
@@ -111,7 +128,7 @@ def scan_tree(
 
         bar.phase("reading files", len(misses) + len(covered))
         read = _run_chunks(
-            executor(len(misses) + len(covered), POOL_MIN_FILES, "readers"),
+            pool_for(len(misses) + len(covered), POOL_MIN_FILES, "readers"),
             _prepare_chunk,
             [(str(root), chunk, marker_list) for chunk in _chunked(misses + covered, _FILE_CHUNK)],
             bar,
@@ -119,12 +136,14 @@ def scan_tree(
         prepared, reused = read[: len(misses)], read[len(misses) :]
         if "readers" in pools:  # done: their memory is not kept while the matchers work
             pools.pop("readers").shutdown()
-        new_facts, distinct = _detect(prepared, cache, executor, bar)
+        new_facts, distinct = _detect(prepared, cache, pool_for, bar)
         fresh = zip(prepared, new_facts, strict=True)
         cache.put_many("files", {file_key[p.path]: f for p, f in fresh if _cacheable(p)})
     finally:
         for pool in pools.values():
             pool.shutdown(cancel_futures=True)
+        for cluster in remote:
+            cluster.shutdown(wait=False)  # cancels what an interrupted run left
         if "matchers" in pools:
             stop_index_server()
         cache.close()
@@ -172,7 +191,7 @@ def _cacheable(prepared: PreparedFile) -> bool:
 
 def _detect(
     prepared: list[PreparedFile],
-    cache: DetectionCache,
+    cache: DetectionStore,
     executor: Callable[[int, int], Executor | None],
     bar: ProgressSink,
 ) -> tuple[list[Facts], int]:
