@@ -7,6 +7,9 @@ Paths git prints are decoded with the file-system encoding's ``surrogateescape``
 from __future__ import annotations
 
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -39,3 +42,25 @@ def git_output(root: Path, *args: str, timeout: float | None = 30) -> str | None
     if proc.returncode != 0:
         return None
     return proc.stdout.decode("utf-8", "surrogateescape").strip()
+
+
+@contextmanager
+def checked_out(repo: Path, ref: str) -> Iterator[Path]:
+    """A temporary detached worktree of ``repo`` at ``ref`` (``git worktree add --detach``),
+    removed (and its administrative entry pruned) when the block ends. Raises
+    :class:`GitCheckoutError` with git's message when the checkout fails."""
+    with tempfile.TemporaryDirectory(prefix="openesx-license-ref-") as temp:
+        tree = Path(temp) / "tree"
+        proc = run_git(repo, "worktree", "add", "--detach", "--quiet", str(tree), ref)
+        if proc.returncode != 0:
+            message = proc.stderr.decode("utf-8", "replace").strip()
+            raise GitCheckoutError(f"{repo}: cannot check out {ref!r}: {message}")
+        try:
+            yield tree
+        finally:
+            run_git(repo, "worktree", "remove", "--force", str(tree), timeout=120)
+            run_git(repo, "worktree", "prune", timeout=60)
+
+
+class GitCheckoutError(RuntimeError):
+    """``git worktree add`` failed (the message is git's)."""

@@ -25,6 +25,10 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: subcommand name -> ("module:attribute" of its click command, one-line help)
 COMMANDS = {
     "audit": ("openesx_license.cli.audit:audit", "Run the whole audit; write reports; gate CI."),
+    "audit-many": (
+        "openesx_license.cli.audit_many:audit_many",
+        "Audit the trees or git refs of a manifest; summary matrix.",
+    ),
     "scan": ("openesx_license.cli.scan:scan", "Licence and copyright inventory of a tree."),
     "graph": ("openesx_license.cli.graph:graph", "Export the dependency graph."),
     "options": ("openesx_license.cli.options:options", "Which release licences the tree allows."),

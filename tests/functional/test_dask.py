@@ -1,0 +1,202 @@
+"""Audits through a real Dask cluster (a ``dask scheduler`` and two ``dask worker`` processes
+on 127.0.0.1) agree with the local run: the demo, a generated 2,000-file tree, a worker
+killed mid-run, and a shared cache written by one client and read by another.
+
+Select with ``-m dask``; every wait is bounded and the cluster is killed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from openesx_license._util.executor import close_clients, dask_client, parse_executor
+from openesx_license.config.loader import load_policy
+from openesx_license.model import AuditResult
+from openesx_license.pipeline import run_audit
+from openesx_license.resources import rules_file
+from tests.helpers.dask_cluster import LocalCluster, dask_cluster, start_worker
+from tests.helpers.generated_tree import generate_tree
+
+pytest.importorskip("distributed")
+
+pytestmark = [pytest.mark.dask, pytest.mark.scancode]
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "examples" / "openesx-mini"
+RUN_TIMEOUT = 900
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> LocalCluster:
+    with dask_cluster(tmp_path_factory.mktemp("cluster")) as running:
+        try:
+            yield running
+        finally:
+            close_clients()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("gen") / "tree"
+    policy = generate_tree(root, files=2000)
+    return root, policy
+
+
+@pytest.fixture(scope="module")
+def generated_local(
+    generated: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> AuditResult:
+    root, policy = generated
+    cache = tmp_path_factory.mktemp("local-cache")
+    return run_audit(root, load_policy(policy), jobs=2, cache_dir=cache)
+
+
+def same_audit(a: AuditResult, b: AuditResult) -> None:
+    """Findings and inventory identical (timings and timestamps aside)."""
+    assert a.findings == b.findings
+    assert a.scan.files == b.scan.files
+    assert a.options == b.options
+    assert a.component_edges == b.component_edges
+
+
+def test_demo_on_dask_equals_local(cluster: LocalCluster, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(DEMO, demo)
+    policy = load_policy(rules_file("openesx.toml"))
+    local = run_audit(demo, policy, jobs=1, cache_dir=tmp_path / "local")
+    remote = run_audit(
+        demo, policy, jobs=1, cache_dir=tmp_path / "dask", executor=parse_executor(cluster.address)
+    )
+    assert remote.scan.stats.distinct_blocks > 0  # the matching really was sent
+    same_audit(local, remote)
+    assert local.findings, "the demo has findings to compare"
+
+
+def test_generated_tree_on_dask_equals_local(
+    cluster: LocalCluster,
+    generated: tuple[Path, Path],
+    generated_local: AuditResult,
+    tmp_path: Path,
+) -> None:
+    root, policy = generated
+    client = dask_client(parse_executor(cluster.address))
+    started = time.time()
+    remote = run_audit(
+        root,
+        load_policy(policy),
+        jobs=2,
+        cache_dir=tmp_path / "dask",
+        executor=parse_executor(cluster.address),
+    )
+    tasks = client.get_task_stream(start=started)
+    assert {t["worker"] for t in tasks} == set(client.scheduler_info()["workers"])
+    assert len(remote.scan.files) == 2000
+    assert remote.scan.stats.distinct_blocks >= 50
+    assert any(f.rule == "boundary-crossing" for f in remote.findings)
+    same_audit(generated_local, remote)
+
+
+def test_worker_killed_mid_run(
+    cluster: LocalCluster,
+    generated: tuple[Path, Path],
+    generated_local: AuditResult,
+    tmp_path: Path,
+) -> None:
+    root, policy = generated
+    spec = parse_executor(cluster.address)
+    client = dask_client(spec)
+    victim = cluster.workers[-1]
+    victim_address = next(
+        address
+        for address, info in client.scheduler_info()["workers"].items()
+        if info.get("pid") == victim.pid
+    )
+    box: dict[str, object] = {}
+
+    def audit() -> None:
+        try:
+            box["result"] = run_audit(
+                root, load_policy(policy), jobs=2, cache_dir=tmp_path / "c", executor=spec
+            )
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=audit, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while not client.processing(workers=[victim_address]).get(victim_address):
+            assert thread.is_alive(), f"the audit ended before the victim got work: {box}"
+            assert time.monotonic() < deadline, "the victim never got a task"
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)  # mid-run: it holds a task
+        victim.wait(timeout=30)
+        assert thread.is_alive(), "the audit was still running when the worker died"
+        thread.join(timeout=RUN_TIMEOUT)
+        assert not thread.is_alive(), "the audit did not finish after the worker died"
+    finally:
+        cluster.workers.remove(victim)
+        start_worker(cluster, "w-replacement")  # later tests get two workers again
+    assert "error" not in box, box.get("error")
+    result = box["result"]
+    assert isinstance(result, AuditResult)
+    assert not [r for r in result.scan.files if r.errors]
+    same_audit(generated_local, result)
+    client.wait_for_workers(2, timeout=120)
+
+
+def test_shared_cache_written_by_one_client_read_by_another(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    demo = tmp_path / "demo"
+    shutil.copytree(DEMO, demo)
+    spec = parse_executor(cluster.address)
+    policy = load_policy(rules_file("openesx.toml"))
+    first = run_audit(
+        demo, policy, jobs=1, cache_dir=tmp_path / "a", executor=spec, shared_cache=str(shared)
+    )
+    assert first.scan.stats.detected == len(first.scan.files) - _binary(first)
+    entries = list(shared.rglob("*"))
+    assert [p for p in entries if p.is_file() and "/files/" in p.as_posix()]
+    assert not [p for p in entries if p.name.endswith(".tmp")]
+
+    client = dask_client(spec)
+    started = time.time()
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [
+            sys.executable, "-c", "from openesx_license.cli.main import main; main()",
+            "audit", str(demo), "--policy", str(rules_file("openesx.toml")),
+            "--out", str(out), "--fail-on", "never", "--jobs", "1",
+            "--cache-dir", str(tmp_path / "b"), "--executor", cluster.address,
+            "--shared-cache", str(shared),
+        ],
+        env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert client.get_task_stream(start=started) == [], "the second run sent work to the engine"
+    second = json.loads((out / "findings.json").read_text())
+    assert sorted(f["fingerprint"] for f in second["findings"]) == sorted(
+        f.fingerprint for f in first.findings
+    )
+    assert {f["path"]: f["license_expression"] for f in second["files"]} == {
+        r.path: r.license_expression for r in first.scan.files
+    }
+    # the second client's local cache now holds what it read from the shared one
+    assert (tmp_path / "b" / "detect.sqlite3").stat().st_size > 0
+
+
+def _binary(result: AuditResult) -> int:
+    return sum(1 for r in result.scan.files if r.kind.value == "binary")
