@@ -1,0 +1,80 @@
+"""Benchmark: the part of an audit that stays on the client (docs/scale.md).
+
+With ``--executor`` only the licence and copyright matching leaves the machine; the walk,
+reading and splitting the files, the copied-code step, the graph, the checks and the reports
+run on the client whatever the cluster's size. This script audits a tree twice in-process
+with one cache folder (the first run fills it), then times each step of the warm run (the
+pipeline's step messages mark the boundaries) and the reports (json, html, sarif); it also
+times the cold run's steps, whose scan step holds the matching a cluster would share out.
+
+    python bench/serial.py TREE POLICY [--jobs N]     # prints and saves JSON in bench/results/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from openesx_license.pipeline import read_policy, run_audit  # noqa: E402
+from openesx_license.reports import write_reports  # noqa: E402
+
+FORMATS = ("json", "html", "sarif")
+
+
+def timed_audit(tree: Path, policy: Path, cache: Path, jobs: int, out: Path) -> dict[str, float]:
+    """Seconds per pipeline step of one audit, plus its reports and its CPU seconds."""
+    marks: list[tuple[str, float]] = []
+    cpu0 = os.times()
+    started = time.perf_counter()
+    result = run_audit(
+        tree,
+        read_policy(policy),
+        jobs=jobs,
+        cache_dir=cache,
+        progress=lambda step: marks.append((step, time.perf_counter())),
+    )
+    finished = time.perf_counter()
+    marks.append(("summaries", finished))
+    steps = {"(before the first step)": marks[0][1] - started}
+    for (step, at), (_, end) in zip(marks, marks[1:], strict=False):
+        steps[step] = end - at
+    before = time.perf_counter()
+    write_reports(result, out, FORMATS)
+    steps["reports (" + ",".join(FORMATS) + ")"] = time.perf_counter() - before
+    cpu1 = os.times()
+    steps["total wall"] = time.perf_counter() - started
+    steps["total CPU (this process and its pools)"] = (
+        cpu1.user + cpu1.system + cpu1.children_user + cpu1.children_system
+    ) - (cpu0.user + cpu0.system + cpu0.children_user + cpu0.children_system)
+    steps["files"] = len(result.scan.files)
+    return {k: round(v, 2) for k, v in steps.items()}
+
+
+def main() -> None:
+    """Run the cold and the warm audit and print the per-step seconds as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("policy", type=Path)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="oesx-serial-") as temp:
+        cache, out = Path(temp) / "cache", Path(temp) / "out"
+        cold = timed_audit(args.tree, args.policy, cache, args.jobs, out)
+        warm = timed_audit(args.tree, args.policy, cache, args.jobs, out)
+    payload = {"tree": str(args.tree), "jobs": args.jobs, "cold": cold, "warm": warm}
+    text = json.dumps(payload, indent=2)
+    print(text)
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"serial-{args.tree.name}.json").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
