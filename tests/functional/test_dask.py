@@ -40,6 +40,8 @@ RUN_TIMEOUT = 900
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> LocalCluster:
     with dask_cluster(tmp_path_factory.mktemp("cluster")) as running:
         try:
+            # the scheduler records the task stream from the first time it is asked for it
+            dask_client(parse_executor(running.address)).get_task_stream()
             yield running
         finally:
             close_clients()
@@ -162,16 +164,18 @@ def test_shared_cache_written_by_one_client_read_by_another(
     demo = tmp_path / "demo"
     shutil.copytree(DEMO, demo)
     spec = parse_executor(cluster.address)
+    client = dask_client(spec)
     policy = load_policy(rules_file("openesx.toml"))
+    started = time.time()
     first = run_audit(
         demo, policy, jobs=1, cache_dir=tmp_path / "a", executor=spec, shared_cache=str(shared)
     )
     assert first.scan.stats.detected == len(first.scan.files) - _binary(first)
+    assert client.get_task_stream(start=started), "the first run sent its matching to Dask"
     entries = list(shared.rglob("*"))
     assert [p for p in entries if p.is_file() and "/files/" in p.as_posix()]
     assert not [p for p in entries if p.name.endswith(".tmp")]
 
-    client = dask_client(spec)
     started = time.time()
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
