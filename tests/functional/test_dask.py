@@ -118,11 +118,7 @@ def test_worker_killed_mid_run(
     spec = parse_executor(cluster.address)
     client = dask_client(spec)
     victim = cluster.workers[-1]
-    victim_address = next(
-        address
-        for address, info in client.scheduler_info()["workers"].items()
-        if info.get("pid") == victim.pid
-    )
+    victim_address = next(a for a, pid in client.run(os.getpid).items() if pid == victim.pid)
     box: dict[str, object] = {}
 
     def audit() -> None:

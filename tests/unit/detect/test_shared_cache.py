@@ -53,7 +53,10 @@ def test_tiered_cache_copies_shared_hits_into_the_local_one(tmp_path: Path) -> N
     local = DetectionCache(tmp_path / "local", ENGINE)
     local.put_many("files", {"f1": {"a": "local wins"}})
     tiered = TieredCache(local, shared)
-    assert tiered.get_many("files", ["f1", "f2", "f3"]) == {"f1": {"a": "local wins"}, "f2": {"a": 2}}
+    assert tiered.get_many("files", ["f1", "f2", "f3"]) == {
+        "f1": {"a": "local wins"},
+        "f2": {"a": 2},
+    }
     assert local.get_many("files", ["f2"]) == {"f2": {"a": 2}}
     tiered.put_many("files", {"f3": {"a": 3}})
     assert shared.get_many("files", ["f3"]) == {"f3": {"a": 3}}
