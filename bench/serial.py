@@ -22,15 +22,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from openesx_license._util.progress import StageProgress  # noqa: E402
 from openesx_license.pipeline import read_policy, run_audit  # noqa: E402
 from openesx_license.reports import write_reports  # noqa: E402
 
 FORMATS = ("json", "html", "sarif")
 
 
+class StageClock(StageProgress):
+    """Progress that draws nothing and notes when each stage (and scan phase) begins."""
+
+    def __init__(self) -> None:
+        super().__init__("off")
+        self.marks: list[tuple[str, float]] = []
+
+    def _begin(self, label: str, total: int, unit: str, *, counted: bool) -> None:
+        self.marks.append((label, time.perf_counter()))
+        super()._begin(label, total, unit, counted=counted)
+
+
 def timed_audit(tree: Path, policy: Path, cache: Path, jobs: int, out: Path) -> dict[str, float]:
     """Seconds per pipeline step of one audit, plus its reports and its CPU seconds."""
-    marks: list[tuple[str, float]] = []
+    clock = StageClock()
     cpu0 = os.times()
     started = time.perf_counter()
     result = run_audit(
@@ -38,13 +51,13 @@ def timed_audit(tree: Path, policy: Path, cache: Path, jobs: int, out: Path) -> 
         read_policy(policy),
         jobs=jobs,
         cache_dir=cache,
-        progress=lambda step: marks.append((step, time.perf_counter())),
+        progress=clock,
     )
     finished = time.perf_counter()
-    marks.append(("summaries", finished))
+    marks = [*clock.marks, ("summaries", finished)]
     steps = {"(before the first step)": marks[0][1] - started}
     for (step, at), (_, end) in zip(marks, marks[1:], strict=False):
-        steps[step] = end - at
+        steps[step] = steps.get(step, 0.0) + end - at
     before = time.perf_counter()
     write_reports(result, out, FORMATS)
     steps["reports (" + ",".join(FORMATS) + ")"] = time.perf_counter() - before

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.git import GitCheckoutError, GitMissing, checked_out
+from openesx_license._util.progress import StageProgress
+from openesx_license.checks.registry import all_checks
+from openesx_license.config.discovery import load_chosen, locate_policy
 from openesx_license.config.manifest import Manifest, ManifestTree
-from openesx_license.config.model import Policy
 from openesx_license.errors import OpenesxError
 from openesx_license.model import AuditResult
 from openesx_license.pipeline import run_audit
@@ -38,7 +40,7 @@ from openesx_license.reports.fleet_summary import (
 )
 
 Say = Callable[[str], None]
-Audit = Callable[[Path, Policy], AuditResult]
+Audit = Callable[..., AuditResult]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,9 +69,11 @@ def audit_many(
     executor: ExecutorSpec | None = None,
     shared_cache: str | None = None,
     say: Say | None = None,
+    progress: StageProgress | bool | None = False,
 ) -> ManyResult:
     """Audit each tree of ``manifest``; write its reports in ``formats`` to ``out_dir/<name>``
-    and the summary to ``out_dir``."""
+    and the summary to ``out_dir``. ``say`` gets one line as each tree starts and ends;
+    ``progress`` each tree's stages (as ``run_audit`` takes it)."""
     tell = say or (lambda _message: None)
     audit = functools.partial(
         run_audit,
@@ -78,6 +82,7 @@ def audit_many(
         use_cache=use_cache,
         executor=executor,
         shared_cache=shared_cache,
+        progress=progress,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     summaries: list[TreeSummary] = []
@@ -108,7 +113,11 @@ def _audit_one(
 def _audit_folder(
     tree: ManifestTree, folder: Path, out_dir: Path, formats: Sequence[str], audit: Audit
 ) -> TreeSummary:
-    result = audit(folder, tree.policy)
+    policy, origin = tree.policy, tree.policy_origin
+    if policy is None:  # a ref without a policy in the manifest: discovered in its checkout
+        choice = locate_policy(folder, None, environ={})  # the manifest, not the environment
+        policy, origin = load_chosen(choice, rule_ids=all_checks()), choice.origin
+    result = audit(folder, policy, policy_origin=origin)
     result = dataclasses.replace(result, fail_on=tree.fail_on)
     write_reports(result, out_dir / tree.name, formats)
     return tree_summary(tree.name, tree.source, result, tree.name)

@@ -14,6 +14,7 @@ import click
 
 from openesx_license._util.executor import ExecutorSpec
 from openesx_license.checks.registry import all_checks
+from openesx_license.cli import verbosity
 from openesx_license.cli.common import cluster_options, engine_options
 from openesx_license.config.manifest import load_manifest
 from openesx_license.fleet import audit_many as run_many
@@ -70,13 +71,14 @@ def audit_many(
         use_cache=not no_cache,
         executor=executor,
         shared_cache=shared_cache,
-        say=lambda message: click.echo(message, err=True),
+        say=verbosity.info,
+        progress=verbosity.stage_progress(prefix="openesx-license: "),
     )
     width = max(len(t.name) for t in result.trees) if result.trees else 4
     for tree in result.trees:
         detail = tree.error or (
             f"{tree.blocking} blocking finding(s) of {tree.findings}, {tree.files} files"
         )
-        click.echo(f"{tree.name:<{width}}  {tree.verdict:<5}  {detail}")
-    click.echo("Summary: " + ", ".join(str(p) for p in result.written))
+        verbosity.info(f"{tree.name:<{width}}  {tree.verdict:<5}  {detail}", err=False)
+    verbosity.info("Summary: " + ", ".join(str(p) for p in result.written), err=False)
     return result.exit_code

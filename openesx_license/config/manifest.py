@@ -4,7 +4,8 @@
 schema = 1
 
 [defaults]                      # optional; every key may also be given per tree
-policy = "rules/openesx.toml"   # paths are relative to the manifest's folder
+policy = "rules/openesx.toml"   # paths are relative to the manifest's folder; without one,
+                                # each tree's is discovered at its root as `audit` does
 repo = "."                      # the git repository of the trees given by `ref`
 fail_on = "error"               # error | warning | note | never
 
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from openesx_license._util.git import git_output
+from openesx_license.config.discovery import PolicyOrigin, load_chosen, locate_policy
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
 from openesx_license.config.tomlread import TableReader
@@ -53,14 +55,20 @@ _TREE_KEYS = ("name", "path", "ref", "repo", "policy", "fail_on")
 
 @dataclass(frozen=True, kw_only=True)
 class ManifestTree:
-    """One tree to audit: a folder (``path``) or a git ``ref`` of ``repo``, with its policy."""
+    """One tree to audit: a folder (``path``) or a git ``ref`` of ``repo``, with its policy.
+
+    ``policy`` None: a ref whose manifest entry names none; it is discovered in the checked-out
+    tree (``openesx-license.toml``, ``pyproject.toml``, else the built-in one), as ``audit``
+    discovers it. ``policy_origin`` says how a folder's or the manifest's policy was found.
+    """
 
     name: str
     path: Path | None
     repo: Path | None
     ref: str | None
-    policy: Policy
+    policy: Policy | None
     fail_on: FailOn
+    policy_origin: PolicyOrigin = PolicyOrigin.OPTION
 
     @property
     def source(self) -> str:
@@ -156,11 +164,29 @@ class _Reader:
         if ref is not None:
             repo = self._repo(where, table, defaults, ref)
         fail_on = self._fail_on(where, table, defaults)
-        policy = self._policy(where, table, defaults)
-        if len(read.problems) > before or name is None or fail_on is None or policy is None:
+        named = "policy" in table or "policy" in defaults
+        origin = PolicyOrigin.OPTION
+        policy: Policy | None = None
+        if named:
+            policy = self._policy(where, table, defaults)
+        elif path is not None and path.is_dir():  # discovered at the folder's root, now
+            choice = locate_policy(path, None, environ={})
+            origin = choice.origin
+            try:
+                policy = load_chosen(choice, rule_ids=self.rule_ids)
+            except PolicyError as exc:
+                read.problems.extend(f"{where} (discovered policy): {p}" for p in exc.problems)
+        failed = (named or path is not None) and policy is None
+        if len(read.problems) > before or name is None or fail_on is None or failed:
             return None
         return ManifestTree(
-            name=name, path=path, repo=repo, ref=ref, policy=policy, fail_on=fail_on
+            name=name,
+            path=path,
+            repo=repo,
+            ref=ref,
+            policy=policy,
+            fail_on=fail_on,
+            policy_origin=origin,
         )
 
     def _resolve(self, value: str) -> Path:

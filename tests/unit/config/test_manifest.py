@@ -146,3 +146,20 @@ def test_unusable_manifests(tmp_path: Path, text: str, message: str) -> None:
 def test_missing_manifest(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="manifest file not found"):
         load_manifest(tmp_path / "nope.toml")
+
+
+def test_policy_discovered_at_a_folders_root(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "openesx-license.toml").write_text(
+        rules_file("openesx.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tree,) = load_manifest(_write(tmp_path, '[[tree]]\nname = "a"\npath = "src"\n')).trees
+    assert tree.policy is not None and tree.policy.release.name == "OpenESX"
+    assert tree.policy_origin.value == "tree-file"
+
+
+def test_a_bad_discovered_policy_is_a_manifest_problem(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "openesx-license.toml").write_text("schema = [\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"\[\[tree\]\] #1 \(discovered policy\)"):
+        load_manifest(_write(tmp_path, '[[tree]]\nname = "a"\npath = "src"\n'))
