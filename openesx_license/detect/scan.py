@@ -73,8 +73,7 @@ def scan_tree(
     (they are read for tags and markers, not cached); ``executor`` (default: local pools)
     where licences and copyrights are matched; ``shared_cache`` a fleet's second-level cache
     folder or URL (:mod:`.shared_cache`), unused with ``use_cache=False``. Raises
-    :class:`UsageError` for a
-    missing ``root``.
+    :class:`UsageError` for a missing ``root``.
     """
     started = time.perf_counter()
     root = Path(root)
