@@ -47,7 +47,7 @@ class TreeSummary:
 
     name: str
     source: str
-    verdict: str  # pass | fail | error
+    verdict: str  # pass | fail | off (--fail-on never) | error
     fail_on: str
     reports: str  # the tree's report folder, relative to the summary
     tree_hash: str | None = None
