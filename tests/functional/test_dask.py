@@ -21,6 +21,7 @@ import pytest
 
 from openesx_license._util.executor import close_clients, dask_client, parse_executor
 from openesx_license.config.loader import load_policy
+from openesx_license.detect.cache import CACHE_FILE
 from openesx_license.model import AuditResult
 from openesx_license.pipeline import run_audit
 from openesx_license.resources import rules_file
@@ -195,7 +196,7 @@ def test_shared_cache_written_by_one_client_read_by_another(
         r.path: r.license_expression for r in first.scan.files
     }
     # the second client's local cache now holds what it read from the shared one
-    assert (tmp_path / "b" / "detect.sqlite3").stat().st_size > 0
+    assert (tmp_path / "b" / CACHE_FILE).stat().st_size > 0
 
 
 def _binary(result: AuditResult) -> int:
