@@ -656,20 +656,16 @@ class _Evaluator:
     ) -> None:
         self._target(where, folder, scope, command, _EXECUTABLE_FLAGS)
 
-    def cmd_target_sources(
+    def _defer_target_call(
         self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int
     ) -> None:
+        """A call naming a target that may be defined later (or in another folder): kept
+        with its scope and resolved once every CMakeLists.txt has been read."""
         self.pending_target_calls.append((where, folder, command, dict(scope)))
 
-    def cmd_target_link_libraries(
-        self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int
-    ) -> None:
-        self.pending_target_calls.append((where, folder, command, dict(scope)))
-
-    def cmd_target_include_directories(
-        self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int
-    ) -> None:
-        self.pending_target_calls.append((where, folder, command, dict(scope)))
+    cmd_target_sources = _defer_target_call
+    cmd_target_link_libraries = _defer_target_call
+    cmd_target_include_directories = _defer_target_call
 
     def cmd_link_libraries(
         self, where: str, folder: str, scope: dict[str, str], command: CMakeCommand, depth: int
