@@ -10,6 +10,8 @@
   LICENSE* or LICENCE* file in its folder or above (method ``license-file``), unless it
   carries a proprietary marker: a licence file never makes a marked file open (the policy's
   component then decides, or the file stays without a licence and the marker is reported).
+  It takes what that file *grants* (:mod:`openesx_license.detect.grant`: its licence texts,
+  else its lead statement), not every licence the file mentions about other paths.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from license_expression import ExpressionError, Licensing
 
 from openesx_license.detect.assemble import Facts, combine_and
+from openesx_license.detect.grant import Grant, granted_expression
 from openesx_license.model import DetectionMethod, FileRecord, LicenseDetection, LicenseSource
 
 GOVERNING_NAME = re.compile(r"^(COPYING|LICEN[CS]E)([._-][^/]*)?$", re.IGNORECASE)
@@ -91,8 +94,11 @@ def _find_referenced(path: str, names: list[str], facts: Mapping[str, Facts]) ->
     return None
 
 
-def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
-    """Give each file without a licence of its own the nearest governing licence file's."""
+def apply_governing_files(
+    records: list[FileRecord], facts_by_path: Mapping[str, Facts] | None = None
+) -> list[FileRecord]:
+    """Give each file without a licence of its own what the nearest governing licence file
+    grants (its whole detected expression when ``facts_by_path`` lacks its match kinds)."""
     governing: dict[str, FileRecord] = {}
     for rec in records:
         folder, name = posixpath.split(rec.path)
@@ -103,6 +109,9 @@ def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
                 governing[folder] = rec
     if not governing:
         return records
+    grants = {
+        rec.path: _grant(rec, (facts_by_path or {}).get(rec.path)) for rec in governing.values()
+    }
     out = []
     for rec in records:
         if rec.license_source != LicenseSource.NONE or rec.markers:
@@ -112,12 +121,14 @@ def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
         if lic is None or lic.path == rec.path:
             out.append(rec)
             continue
-        expression = lic.detected_license_expression or ""
+        grant = grants[lic.path]
+        expression = grant.expression if grant else lic.detected_license_expression or ""
+        why = f" (what it grants, read from {grant.basis})" if grant else ""
         detection = LicenseDetection(
             license_expression=expression,
             method=DetectionMethod.LICENSE_FILE,
             governing_file=lic.path,
-            message=f"no licence stated in the file; governed by {lic.path}",
+            message=f"no licence stated in the file; governed by {lic.path}{why}",
         )
         out.append(
             replace(
@@ -128,6 +139,17 @@ def apply_governing_files(records: list[FileRecord]) -> list[FileRecord]:
             )
         )
     return out
+
+
+def _grant(rec: FileRecord, facts: Facts | None) -> Grant | None:
+    if facts is None or not rec.detected_license_expression:
+        return None
+    tags = [
+        d.license_expression
+        for d in rec.detections
+        if d.method is DetectionMethod.SPDX_TAG and d.valid and d.license_expression
+    ]
+    return granted_expression(rec.detected_license_expression, facts["licences"], tags)
 
 
 def _nearest(folder: str, governing: Mapping[str, FileRecord]) -> FileRecord | None:

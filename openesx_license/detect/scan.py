@@ -155,7 +155,7 @@ def scan_tree(
         facts_by_path.update({p.path: imported.facts(p) for p in reused})
     resolved = resolve_references(facts_by_path)
     records = [_record(e, resolved.get(e.path)) for e in entries]
-    records = apply_reuse(root, apply_governing_files(records))
+    records = apply_reuse(root, apply_governing_files(records, resolved))
     stats = ScanStats(
         files=len(entries),
         detected=len(misses),

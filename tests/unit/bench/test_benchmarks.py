@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.dep5 import debian_id, family, parse_dep5, stanza_of
+from bench.dep5 import debian_id, family, parse_dep5, split_ids, stanza_of
 from bench.dep5 import score as dep5_score
 from bench.differential import Sample, in_c_comment, score
 
@@ -79,7 +79,23 @@ def test_dep5_score_counts_family_and_exact_matches(tmp_path: Path) -> None:
     assert all_files["files"] == 3 and specific["files"] == 2
     assert all_files["ours_exact"] == round(2 / 3, 4)
     assert specific["scancode_family"] == 0.5  # the public-domain file, not the LGPL-only one
-    assert [m["path"] for m in result["ours_family_misses"]] == ["lib/pd.c"]
+    assert specific["scancode_exact"] == 0.5  # Debian's public domain is ScanCode's id
+    assert [(m["path"], m["family"]) for m in result["ours_misses"]] == [("lib/pd.c", False)]
+
+
+def test_dep5_ids_drop_implied_ids_and_keep_exceptions_apart() -> None:
+    # a generic "GPL" beside "GPL v2" is implied by it; different versions are not
+    assert split_ids("GPL-1.0-or-later AND GPL-2.0-only") == ({"GPL-2.0-only"}, set())
+    assert split_ids("GPL-2.0-only AND GPL-3.0-only")[0] == {"GPL-2.0-only", "GPL-3.0-only"}
+    assert split_ids("GPL-1.0-or-later OR GPL-2.0-only")[0] == {
+        "GPL-1.0-or-later",
+        "GPL-2.0-only",
+    }
+    # an exception is an id (exact) but not a licence family
+    assert split_ids("GPL-2.0-only WITH Linux-syscall-note") == (
+        {"GPL-2.0-only"},
+        {"Linux-syscall-note"},
+    )
 
 
 def test_differential_score_lists_where_only_scancode_is_exact() -> None:
