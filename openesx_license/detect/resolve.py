@@ -97,23 +97,26 @@ def _find_referenced(path: str, names: list[str], facts: Mapping[str, Facts]) ->
 def apply_governing_files(
     records: list[FileRecord], facts_by_path: Mapping[str, Facts] | None = None
 ) -> list[FileRecord]:
-    """Give each file without a licence of its own what the nearest governing licence file
-    grants (its whole detected expression when ``facts_by_path`` lacks its match kinds)."""
+    """Conclude each licence file (COPYING, LICENSE*...) to what it grants, and give each file
+    without a licence of its own the grant of the nearest governing licence file (the whole
+    detected expression when ``facts_by_path`` lacks the licence file's match kinds)."""
+    grants: dict[str, Grant | None] = {}
     governing: dict[str, FileRecord] = {}
     for rec in records:
         folder, name = posixpath.split(rec.path)
         if GOVERNING_NAME.match(name) and rec.detected_license_expression:
+            grants[rec.path] = _grant(rec, (facts_by_path or {}).get(rec.path))
             best = governing.get(folder)
             # COPYING before COPYING.LIB or LICENSE-foo: the shortest name is the main one
             if best is None or len(name) < len(posixpath.basename(best.path)):
                 governing[folder] = rec
     if not governing:
         return records
-    grants = {
-        rec.path: _grant(rec, (facts_by_path or {}).get(rec.path)) for rec in governing.values()
-    }
     out = []
     for rec in records:
+        if rec.path in grants:
+            out.append(_granting(rec, grants[rec.path]))
+            continue
         if rec.license_source != LicenseSource.NONE or rec.markers:
             out.append(rec)
             continue
@@ -139,6 +142,24 @@ def apply_governing_files(
             )
         )
     return out
+
+
+def _granting(rec: FileRecord, grant: Grant | None) -> FileRecord:
+    """A licence file concluded to its own grant; the detections that name only licences
+    outside it are marked as mentions of other paths' licences."""
+    if grant is None or rec.license_source != LicenseSource.DETECTED or rec.markers:
+        return rec
+    granted = _keys(grant.expression)
+    note = "a licence the file names for other paths: not what it grants"
+    detections = tuple(
+        replace(d, message="; ".join(m for m in (d.message, note) if m))
+        if d.method is DetectionMethod.LICENSE_TEXT
+        and d.license_expression
+        and not _keys(d.license_expression) & granted
+        else d
+        for d in rec.detections
+    )
+    return replace(rec, license_expression=grant.expression, detections=detections)
 
 
 def _grant(rec: FileRecord, facts: Facts | None) -> Grant | None:
