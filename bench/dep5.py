@@ -190,46 +190,63 @@ def score(tree: Path, ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str,
         if f.get("type") == "file" and "/" in f["path"]
     }
     counts: dict[str, Counter[str]] = {"specific": Counter(), "all": Counter()}
+    tree_counts: dict[str, Counter[str]] = {"specific": Counter(), "all": Counter()}
     misses: list[dict[str, Any]] = []
     for path, rec in sorted(ours_files.items()):
         stanza = stanza_of(path, stanzas)
-        if stanza is None or path not in theirs_expr:
+        if stanza is None:
             continue
-        truth_families = {family(i) for i in stanza.ids}
-        results = {}
-        for tool, expression in (("ours", rec["license_expression"]),
-                                 ("scancode", theirs_expr[path])):  # fmt: skip
-            licences, exceptions = split_ids(expression)
-            results[tool] = (
-                {family(i) for i in licences} == truth_families,
-                licences | exceptions == stanza.ids,
-            )
         scopes = ["all"] + (["specific"] if stanza.globs != ("*",) else [])
+        ours_result = judge(rec["license_expression"], stanza)
         for scope in scopes:
-            c = counts[scope]
-            c["files"] += 1
-            for tool, (fam, exact) in results.items():
-                c[f"{tool}_family"] += fam
-                c[f"{tool}_exact"] += exact
-        if not results["ours"][0] or not results["ours"][1]:
+            _count(tree_counts[scope], "ours", ours_result)
+        if not all(ours_result):
             misses.append(
                 {
                     "path": path,
                     "debian": stanza.license,
                     "ours": rec["license_expression"],
                     "source": rec.get("license_source"),
-                    "family": results["ours"][0],
-                    "scancode": theirs_expr[path],
+                    "family": ours_result[0],
+                    "sampled": path in theirs_expr,
+                    "scancode": theirs_expr.get(path),
                 }
             )
-    shares = {
+        if path not in theirs_expr:
+            continue
+        for scope in scopes:
+            _count(counts[scope], "ours", ours_result)
+            _count(counts[scope], "scancode", judge(theirs_expr[path], stanza))
+    return {
+        "stanzas": len(stanzas),
+        "shares": _shares(counts),
+        "tree_shares": _shares(tree_counts),
+        "ours_misses": misses,
+    }
+
+
+def judge(expression: str | None, stanza: Stanza) -> tuple[bool, bool]:
+    """Whether ``expression`` has the stanza's licence families, and its exact ids."""
+    licences, exceptions = split_ids(expression)
+    truth_families = {family(i) for i in stanza.ids}
+    return {family(i) for i in licences} == truth_families, licences | exceptions == stanza.ids
+
+
+def _count(counter: Counter[str], tool: str, result: tuple[bool, bool]) -> None:
+    if tool == "ours":
+        counter["files"] += 1
+    counter[f"{tool}_family"] += result[0]
+    counter[f"{tool}_exact"] += result[1]
+
+
+def _shares(counts: dict[str, Counter[str]]) -> dict[str, dict[str, float]]:
+    return {
         scope: {
             "files": c["files"],
             **{k: round(v / max(1, c["files"]), 4) for k, v in c.items() if k != "files"},
         }
         for scope, c in counts.items()
     }
-    return {"stanzas": len(stanzas), "shares": shares, "ours_misses": misses}
 
 
 def sample_tree(tree: Path, n: int, out: Path, seed: int = 16) -> int:
@@ -262,8 +279,13 @@ def main(argv: list[str]) -> int:
     tree, ours_path, theirs_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
     result = score(tree, json.loads(ours_path.read_text()), json.loads(theirs_path.read_text()))
     print(f"debian/copyright: {result['stanzas']} Files stanzas")
+    print("  whole tree, ours only:")
+    for scope, t in result["tree_shares"].items():
+        print(f"    {scope:<9} {t['files']:>5} files  family {t['ours_family']:.1%}, "
+              f"exact {t['ours_exact']:.1%}")  # fmt: skip
+    print("  ScanCode's sample, both tools:")
     for scope, s in result["shares"].items():
-        print(f"  {scope:<9} {s['files']:>5} files  family: ours {s['ours_family']:.1%}, "
+        print(f"    {scope:<9} {s['files']:>5} files  family: ours {s['ours_family']:.1%}, "
               f"ScanCode {s['scancode_family']:.1%}   exact: ours {s['ours_exact']:.1%}, "
               f"ScanCode {s['scancode_exact']:.1%}")  # fmt: skip
     for level, wanted in (("family", False), ("exact only", True)):
@@ -272,8 +294,8 @@ def main(argv: list[str]) -> int:
             for m in result["ours_misses"]
             if m["family"] is wanted
         )
-        print(f"  ours wrong at {level} level:")
-        for (debian, ours, source), n in misses.most_common(20):
+        print(f"  ours wrong at {level} level (whole tree):")
+        for (debian, ours, source), n in misses.most_common(25):
             print(f"    {n:>4} files: Debian {debian} | ours {ours} ({source})")
     return 0
 

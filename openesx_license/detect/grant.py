@@ -16,9 +16,10 @@ file grants to the project, from the kind of ScanCode rule each match is
    reference or a tag (the opening "Most files in this repository are licensed under the
    GPL"); later paragraphs that name other licences speak of other paths;
 3. a licence named *without a version* (ScanCode's ``GPL-1.0-or-later`` for "the GPL",
-   ``LGPL-2.0-or-later`` for "the LGPL") takes the version the file's notices and texts state
-   when they state exactly one version of that licence ("the GPL" in a file that says
-   "licensed under GPLv2" is GPL-2.0-only);
+   ``LGPL-2.0-or-later`` for "the LGPL") takes the version the file's texts, notices,
+   references and tags state when they state exactly one version of that licence ("the GPL"
+   in a file that says "licensed under GPLv2" is GPL-2.0-only); ScanCode's unknown reference
+   ("dual-licensed") beside named licences is a reference to them and is dropped;
 4. the file's detected expression is kept to those licences, so a choice between them
    ("GPL-2.0-only OR MIT") stays a choice, and ids implied by another id of the same licence
    in the same ``AND`` are dropped (:func:`drop_implied`).
@@ -53,6 +54,8 @@ UNVERSIONED = frozenset({"GPL-1.0-or-later", "LGPL-2.0-or-later", "AGPL-1.0-or-l
 _VERSIONED = re.compile(
     r"^(?P<name>[A-Za-z]+)-(?P<version>\d+(?:\.\d+)*)-(?P<scope>only|or-later)$"
 )
+#: ScanCode's "a licence is referred to here" (``{{dual-licensed}}``, "see LICENSE")
+UNSTATED = frozenset({"LicenseRef-scancode-unknown-license-reference"})
 #: kinds of rule that state a licence (not an intro such as "licensed under", not a clue)
 _STATEMENT_KINDS = frozenset({"notice", "reference", "tag", "text"})
 
@@ -67,7 +70,9 @@ class Grant:
     """What a licence file grants: the expression and how it was read."""
 
     expression: str
-    basis: str  # "licence text" or "lead statement (lines A-B)"
+    basis: str  # "its licence text" or "its lead statement (lines A-B)"
+    #: the licence ids the grant was read from (before versions were settled)
+    read_from: frozenset[str]
 
 
 def granted_expression(
@@ -92,19 +97,18 @@ def granted_expression(
             return None
         chosen = [m for m in lead["matches"] if m["kind"] in _STATEMENT_KINDS]
         basis = f"its lead statement (lines {lead['start_line']}-{lead['end_line']})"
-    keep = {key for m in chosen for key in _keys(m["expression"])}
-    keep |= {key for tag in tags for key in _keys(tag)}
+    read_from = {key for m in chosen for key in _keys(m["expression"])}
+    read_from |= {key for tag in tags for key in _keys(tag)}
+    if read_from - UNSTATED:
+        # "dual-licensed" beside the licences it names is a reference to those licences
+        read_from -= UNSTATED
     stated = {
-        key
-        for m in matches
-        if m["kind"] in ("notice", "text") or _is_carried_text(m)
-        for key in _keys(m["expression"])
+        key for m in matches if m["kind"] in _STATEMENT_KINDS for key in _keys(m["expression"])
     }
-    keep = _versioned(keep, stated)
-    expression = pruned(detected, keep)
+    expression = pruned(detected, _versioned(read_from, stated))
     if expression is None:
         return None
-    return Grant(expression=drop_implied(expression), basis=basis)
+    return Grant(expression=drop_implied(expression), basis=basis, read_from=frozenset(read_from))
 
 
 def _is_carried_text(match: Mapping[str, Any]) -> bool:

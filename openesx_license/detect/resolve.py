@@ -28,6 +28,17 @@ from openesx_license.detect.assemble import Facts, combine_and
 from openesx_license.detect.grant import Grant, granted_expression
 from openesx_license.model import DetectionMethod, FileRecord, LicenseDetection, LicenseSource
 
+#: ScanCode keys (as SPDX LicenseRef ids) of texts that grant nothing: a warranty disclaimer or a
+#: trademark or export notice beside no licence leaves the file's licence to its licence file
+NOT_A_LICENCE = frozenset(
+    {
+        "LicenseRef-scancode-warranty-disclaimer",
+        "LicenseRef-scancode-here-disclaimer",
+        "LicenseRef-scancode-generic-trademark",
+        "LicenseRef-scancode-trademark-notice",
+        "LicenseRef-scancode-generic-export-compliance",
+    }
+)
 GOVERNING_NAME = re.compile(r"^(COPYING|LICEN[CS]E)([._-][^/]*)?$", re.IGNORECASE)
 _LICENSING = Licensing()
 
@@ -117,7 +128,8 @@ def apply_governing_files(
         if rec.path in grants:
             out.append(_granting(rec, grants[rec.path]))
             continue
-        if rec.license_source != LicenseSource.NONE or rec.markers:
+        states_none = rec.license_source == LicenseSource.NONE
+        if not (states_none or _only_no_licence(rec)) or rec.markers:
             out.append(rec)
             continue
         lic = _nearest(posixpath.dirname(rec.path), governing)
@@ -131,7 +143,10 @@ def apply_governing_files(
             license_expression=expression,
             method=DetectionMethod.LICENSE_FILE,
             governing_file=lic.path,
-            message=f"no licence stated in the file; governed by {lic.path}{why}",
+            message=(
+                f"{'no licence' if states_none else 'only a disclaimer or notice, not a licence,'}"
+                f" stated in the file; governed by {lic.path}{why}"
+            ),
         )
         out.append(
             replace(
@@ -149,7 +164,7 @@ def _granting(rec: FileRecord, grant: Grant | None) -> FileRecord:
     outside it are marked as mentions of other paths' licences."""
     if grant is None or rec.license_source != LicenseSource.DETECTED or rec.markers:
         return rec
-    granted = _keys(grant.expression)
+    granted = _keys(grant.expression) | grant.read_from
     note = "a licence the file names for other paths: not what it grants"
     detections = tuple(
         replace(d, message="; ".join(m for m in (d.message, note) if m))
@@ -160,6 +175,16 @@ def _granting(rec: FileRecord, grant: Grant | None) -> FileRecord:
         for d in rec.detections
     )
     return replace(rec, license_expression=grant.expression, detections=detections)
+
+
+def _only_no_licence(rec: FileRecord) -> bool:
+    """Whether the file's own licence is only texts that grant nothing (a disclaimer)."""
+    expression = rec.license_expression
+    return (
+        rec.license_source == LicenseSource.DETECTED
+        and expression is not None
+        and _keys(expression) <= NOT_A_LICENCE
+    )
 
 
 def _grant(rec: FileRecord, facts: Facts | None) -> Grant | None:

@@ -81,6 +81,7 @@ def test_dep5_score_counts_family_and_exact_matches(tmp_path: Path) -> None:
     assert specific["scancode_family"] == 0.5  # the public-domain file, not the LGPL-only one
     assert specific["scancode_exact"] == 0.5  # Debian's public domain is ScanCode's id
     assert [(m["path"], m["family"]) for m in result["ours_misses"]] == [("lib/pd.c", False)]
+    assert result["tree_shares"]["all"]["files"] == 3
 
 
 def test_dep5_ids_drop_implied_ids_and_keep_exceptions_apart() -> None:

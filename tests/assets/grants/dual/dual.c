@@ -1,0 +1,1 @@
+int dual(void) { return 3; }

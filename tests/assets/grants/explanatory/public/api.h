@@ -1,0 +1,1 @@
+struct api { int version; };

@@ -1,0 +1,1 @@
+int sub(void) { return 2; }
