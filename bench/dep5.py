@@ -31,7 +31,8 @@ concludes nothing for a file without a licence of its own), against the stanza's
 ids); a file without a licence counts as a miss.
 
 Shares are given for the files under a *specific* stanza (any but ``Files: *``) and for all
-files. Binary files are left out (neither tool reads them for licences).
+files: ours on every file of the tree, and both tools on the files ScanCode's scan covers
+(the sample). Binary files are left out (neither tool reads them for licences).
 """
 
 from __future__ import annotations
