@@ -146,6 +146,38 @@ def _versioned(keep: set[str], stated: set[str]) -> set[str]:
     return out
 
 
+def settle_versions(expression: str, grant: str) -> str | None:
+    """``expression`` (a file's own licence) with each licence it names without a version
+    (:data:`UNVERSIONED`) given the one version of that licence ``grant`` (its licence file's)
+    names, implied ids then dropped; None when nothing is settled. "the GNU General Public
+    License, see COPYING" under a COPYING that grants GPL-2.0-only is GPL-2.0-only. A licence
+    the file also names with a version is left to :func:`drop_implied`."""
+    found = _keys(expression)
+    granted = _keys(grant) - UNVERSIONED
+    renames = {}
+    for key in found & UNVERSIONED:
+        name = _name_version(key)[0]
+        if any(_name_version(k)[0] == name for k in found - UNVERSIONED):
+            continue  # the file states a version of it itself: drop_implied's matter
+        versions = {g for g in granted if _name_version(g)[0] == name}
+        if len(versions) == 1:
+            renames[key] = versions.pop()
+    if not renames:
+        return None
+    settled = expression
+    for old, new in renames.items():
+        settled = re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w.+-])", new, settled)
+    try:
+        flat = _licensing().parse(drop_implied(settled))
+        if flat is None:
+            return None
+        if not isinstance(flat, BaseSymbol):
+            flat = flat.flatten()
+        return str(_licensing().dedup(str(flat)))
+    except ExpressionError:
+        return None
+
+
 def _name_version(key: str) -> tuple[str | None, tuple[int, ...], str]:
     found = _VERSIONED.match(key)
     if not found:

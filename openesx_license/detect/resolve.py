@@ -25,7 +25,7 @@ from typing import Any
 from license_expression import ExpressionError, Licensing
 
 from openesx_license.detect.assemble import Facts, combine_and
-from openesx_license.detect.grant import Grant, granted_expression
+from openesx_license.detect.grant import Grant, granted_expression, settle_versions
 from openesx_license.model import DetectionMethod, FileRecord, LicenseDetection, LicenseSource
 
 #: ScanCode keys (as SPDX LicenseRef ids) of texts that grant nothing: a warranty disclaimer or a
@@ -129,8 +129,11 @@ def apply_governing_files(
             out.append(_granting(rec, grants[rec.path]))
             continue
         states_none = rec.license_source == LicenseSource.NONE
-        if not (states_none or _only_no_licence(rec)) or rec.markers:
+        if rec.markers:
             out.append(rec)
+            continue
+        if not (states_none or _only_no_licence(rec)):
+            out.append(_settled(rec, governing, grants))
             continue
         lic = _nearest(posixpath.dirname(rec.path), governing)
         if lic is None or lic.path == rec.path:
@@ -157,6 +160,36 @@ def apply_governing_files(
             )
         )
     return out
+
+
+def _settled(
+    rec: FileRecord, governing: Mapping[str, FileRecord], grants: Mapping[str, Grant | None]
+) -> FileRecord:
+    """``rec``, its unversioned licence names ("the GPL") given the version its governing
+    licence file grants, when that file grants exactly one version of the licence."""
+    expression = rec.license_expression
+    lic = _nearest(posixpath.dirname(rec.path), governing)
+    grant = grants.get(lic.path) if lic is not None else None
+    if (
+        not expression
+        or lic is None
+        or grant is None
+        or rec.license_source != LicenseSource.DETECTED
+    ):
+        return rec
+    settled = settle_versions(expression, grant.expression)
+    if settled is None or settled == expression:
+        return rec
+    detection = LicenseDetection(
+        license_expression=settled,
+        method=DetectionMethod.LICENSE_FILE,
+        governing_file=lic.path,
+        message=(
+            f"the licence named without a version in the file is the version {lic.path} "
+            f"grants ({grant.expression})"
+        ),
+    )
+    return replace(rec, license_expression=settled, detections=(*rec.detections, detection))
 
 
 def _granting(rec: FileRecord, grant: Grant | None) -> FileRecord:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from openesx_license.detect.assemble import build_record
-from openesx_license.detect.grant import drop_implied, granted_expression, pruned
+from openesx_license.detect.grant import (
+    drop_implied,
+    granted_expression,
+    pruned,
+    settle_versions,
+)
 from openesx_license.detect.resolve import apply_governing_files
 from openesx_license.model import FileEntry, FileKind
 
@@ -134,6 +139,20 @@ def test_drop_implied_only_drops_or_later_ids_of_the_same_licence_in_an_and() ->
     assert drop_implied("GPL-1.0-or-later AND GPL-2.0-only WITH Linux-syscall-note") == (
         "GPL-2.0-only WITH Linux-syscall-note"
     )
+
+
+def test_settle_versions_takes_the_one_version_the_licence_file_grants() -> None:
+    assert settle_versions("GPL-1.0-or-later", "GPL-2.0-only") == "GPL-2.0-only"
+    assert settle_versions("LGPL-2.0-or-later AND MIT", "LGPL-2.1-only") == "LGPL-2.1-only AND MIT"
+    assert settle_versions(
+        "(GPL-1.0-or-later AND LicenseRef-scancode-warranty-disclaimer) AND GPL-1.0-or-later",
+        "GPL-2.0-only",
+    ) == ("GPL-2.0-only AND LicenseRef-scancode-warranty-disclaimer")
+    # nothing to settle, two versions granted, or a version the file states itself
+    assert settle_versions("GPL-2.0-or-later", "GPL-2.0-only") is None
+    assert settle_versions("GPL-1.0-or-later", "GPL-2.0-only OR GPL-3.0-only") is None
+    assert settle_versions("GPL-1.0-or-later", "MIT") is None
+    assert settle_versions("GPL-3.0-or-later AND GPL-1.0-or-later", "GPL-2.0-only") is None
 
 
 def _facts(*licences: dict[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,8 @@ CONCLUDED = {
     "unversioned/plain.c": "GPL-2.0-only",
     # a warranty disclaimer alone is not a licence
     "unversioned/disclaimer.c": "GPL-2.0-only",
+    # "the GNU General Public License" in a file: the version its licence file grants
+    "unversioned/gpl-unversioned.c": "GPL-2.0-only",
 }
 
 
@@ -72,6 +74,10 @@ def test_what_the_licence_files_say_is_still_detected(granted: dict[str, FileRec
     assert granted["unversioned/disclaimer.c"].detected_license_expression == (
         "LicenseRef-scancode-warranty-disclaimer"
     )
+    unversioned = granted["unversioned/gpl-unversioned.c"]
+    assert unversioned.detected_license_expression == "GPL-1.0-or-later"
+    assert unversioned.license_source == "detected"
+    assert "the version unversioned/COPYING grants" in (unversioned.detections[-1].message or "")
 
 
 def test_the_evidence_says_how_the_grant_was_read(granted: dict[str, FileRecord]) -> None:
