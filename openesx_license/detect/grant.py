@@ -127,10 +127,16 @@ def _lead_statement(licences: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] 
 
 
 def _keys(expression: str) -> set[str]:
+    return set(_cached_keys(expression))
+
+
+@lru_cache(maxsize=4096)
+def _cached_keys(expression: str) -> frozenset[str]:
+    # thousands of files carry the same few expressions: parse each one once per run
     try:
-        return set(_licensing().license_keys(expression))
+        return frozenset(_licensing().license_keys(expression))
     except ExpressionError:
-        return {expression}
+        return frozenset({expression})
 
 
 def _versioned(keep: set[str], stated: set[str]) -> set[str]:
@@ -152,6 +158,8 @@ def settle_versions(expression: str, grant: str) -> str | None:
     names, implied ids then dropped; None when nothing is settled. "the GNU General Public
     License, see COPYING" under a COPYING that grants GPL-2.0-only is GPL-2.0-only. A licence
     the file also names with a version is left to :func:`drop_implied`."""
+    if not any(key in expression for key in UNVERSIONED):
+        return None
     found = _keys(expression)
     granted = _keys(grant) - UNVERSIONED
     renames = {}
