@@ -22,7 +22,9 @@ file grants to the project, from the kind of ScanCode rule each match is
    ("dual-licensed") beside named licences is a reference to them and is dropped;
 4. the file's detected expression is kept to those licences, so a choice between them
    ("GPL-2.0-only OR MIT") stays a choice, and ids implied by another id of the same licence
-   in the same ``AND`` are dropped (:func:`drop_implied`).
+   in the same ``AND`` are dropped (:func:`drop_implied`); a proprietary or commercial
+   licence the file names anywhere always stays (a licence file never makes code open by
+   what the grant leaves out).
 
 Matches without a rule kind (a ScanCode JSON import) give no grant: the caller keeps the
 file's whole detected expression, as before.
@@ -53,6 +55,10 @@ CARRIED_TEXT_LINES = 10
 UNVERSIONED = frozenset({"GPL-1.0-or-later", "LGPL-2.0-or-later", "AGPL-1.0-or-later"})
 _VERSIONED = re.compile(
     r"^(?P<name>[A-Za-z]+)-(?P<version>\d+(?:\.\d+)*)-(?P<scope>only|or-later)$"
+)
+#: a proprietary or commercial licence (as checks/proprietary.py reads one): never left out
+_PROPRIETARY = re.compile(
+    r"LicenseRef-[A-Za-z0-9.\-]*(?:proprietary|commercial|confidential)", re.I
 )
 #: ScanCode's "a licence is referred to here" (``{{dual-licensed}}``, "see LICENSE")
 UNSTATED = frozenset({"LicenseRef-scancode-unknown-license-reference"})
@@ -105,6 +111,8 @@ def granted_expression(
     stated = {
         key for m in matches if m["kind"] in _STATEMENT_KINDS for key in _keys(m["expression"])
     }
+    # a licence file never makes code open by leaving a proprietary licence it names out
+    read_from |= {key for key in _keys(detected) if _PROPRIETARY.match(key)}
     expression = pruned(detected, _versioned(read_from, stated))
     if expression is None:
         return None

@@ -221,8 +221,8 @@ def _only_no_licence(rec: FileRecord) -> bool:
 
 
 def _grant(rec: FileRecord, facts: Facts | None) -> Grant | None:
-    if facts is None or not rec.detected_license_expression:
-        return None
+    if facts is None or not rec.detected_license_expression or rec.markers:
+        return None  # a licence file with a proprietary marker governs with all it says
     tags = [
         d.license_expression
         for d in rec.detections

@@ -197,3 +197,25 @@ def test_governed_files_and_the_licence_file_itself_conclude_to_the_grant() -> N
     # without the facts (no rule kinds) the whole detected expression governs, as before
     plain = apply_governing_files([build_record(_entry(p, kinds[p]), f) for p, f in facts.items()])
     assert {r.path: r.license_expression for r in plain}["a.c"] == "GPL-2.0-only AND MIT"
+
+
+def test_a_proprietary_licence_named_anywhere_stays_in_the_grant() -> None:
+    # a vendor LICENSE: its own terms first, a bundled MIT text after
+    licences = [
+        _det(_match("LicenseRef-scancode-proprietary-license", "notice", 1, 3)),
+        _det(_match("MIT", "text", 10, 30)),
+    ]
+    detected = "LicenseRef-scancode-proprietary-license AND MIT"
+    grant = granted_expression(detected, licences)
+    assert grant is not None and grant.expression == detected
+    # a licence file with a proprietary marker governs with everything it says
+    facts = _facts(*licences)
+    marked = {**facts, "markers": [["Proprietary and Confidential", 1, "Proprietary"]]}
+    records = apply_governing_files(
+        [
+            build_record(_entry("LICENSE", FileKind.LICENSE), marked),
+            build_record(_entry("a.c"), _facts()),
+        ],
+        {"LICENSE": marked},
+    )
+    assert records[1].license_expression == detected
