@@ -184,14 +184,24 @@ def settle_versions(expression: str, grant: str) -> str | None:
     for old, new in renames.items():
         settled = re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w.+-])", new, settled)
     try:
-        flat = _licensing().parse(drop_implied(settled))
-        if flat is None:
-            return None
-        if not isinstance(flat, BaseSymbol):
-            flat = flat.flatten()
-        return str(_licensing().dedup(str(flat)))
+        parsed = _licensing().parse(drop_implied(settled))
     except ExpressionError:
         return None
+    return _tidy(parsed) if parsed is not None else None
+
+
+def _tidy(node: LicenseExpression) -> str:
+    """``node`` with nested ANDs (ORs) flattened and each distinct part once."""
+    return str(_licensing().dedup(str(_flat(node))))
+
+
+def _flat(node: LicenseExpression) -> LicenseExpression:
+    if isinstance(node, BaseSymbol):
+        return node
+    args: list[LicenseExpression] = []
+    for arg in (_flat(a) for a in node.args):
+        args.extend(arg.args if type(arg) is type(node) else (arg,))
+    return type(node)(*args)
 
 
 def _name_version(key: str) -> tuple[str | None, tuple[int, ...], str]:
@@ -212,9 +222,7 @@ def pruned(expression: str, keep: set[str]) -> str | None:
     if parsed is None:
         return None
     node = _prune(parsed, keep)
-    if node is None:
-        return None
-    return str(_licensing().dedup(str(node)))
+    return _tidy(node) if node is not None else None
 
 
 def _prune(node: LicenseExpression, keep: set[str]) -> LicenseExpression | None:
