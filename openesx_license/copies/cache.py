@@ -49,6 +49,7 @@ MATCHING_MODULES = (
     "openesx_license.ipindex.fileprint",
     "openesx_license.ipindex.match",
     "openesx_license.ipindex.store",
+    "openesx_license.ipindex.vocabulary",
     "openesx_license.ipindex.winnow",
     "openesx_license.copies.stage",
     __name__,
@@ -144,16 +145,20 @@ class CopyMatchCache:
         held: Collection[int],
         ignored: Collection[int],
         templates: Collection[int] = frozenset(),
+        vocabulary: Collection[str] = frozenset(),
     ) -> None:
         """Fix the proprietary side and the boilerplate: ``proprietary`` is (path, sha1,
         component) of every proprietary file matched against, ``held`` their fingerprints,
         ``ignored`` every fingerprint the matching ignores as boilerplate, ``templates`` those
-        the open tree repeats (they count only with agreeing values or names)."""
+        the open tree repeats (they count only with agreeing values or names), ``vocabulary``
+        the names the open headers declare (they are no evidence of a copy)."""
         self.ignored = ignored
         self.templates = templates
         shared = sorted(h for h in held if h in ignored)
         repeated = sorted(h for h in held if h in templates)
-        self.scope = _digest([self._code, self._settings, sorted(proprietary), shared, repeated])
+        self.scope = _digest(
+            [self._code, self._settings, sorted(proprietary), shared, repeated, sorted(vocabulary)]
+        )
 
     def key(self, sha1: str, hashes: array[int]) -> str:
         """The cache key of the matches of an open file with content ``sha1`` and the sorted

@@ -40,6 +40,7 @@ from openesx_license.ipindex.match import (
     template_keys,
 )
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters
+from openesx_license.ipindex.vocabulary import tree_vocabulary
 from openesx_license.model import DependencyEdge, EdgeKind, Evidence, FileRecord
 
 MONOREPO = "<monorepo>"
@@ -130,6 +131,8 @@ def analyse_copies(
         for p in files
         if p not in proprietary and is_c_family(p) and files[p].sha1
     )
+    # names the open headers declare: agreeing on them is agreeing on the open API
+    vocabulary = tree_vocabulary(root, (p for p, _ in open_files))
     if ip_index is not None:
         index = FingerprintIndex.open(ip_index)
         index.require(params)
@@ -151,7 +154,7 @@ def analyse_copies(
         if cache_dir is not None and all(files[p].sha1 for p in proprietary):
             analysis = _monorepo_cached(
                 root, policy, files, sorted(proprietary), open_files, owner, printer,
-                jobs=workers, cache_dir=cache_dir,
+                jobs=workers, cache_dir=cache_dir, vocabulary=vocabulary,
             )  # fmt: skip
             return dataclasses.replace(analysis, unchecked=unchecked())
         index, _ = write_index(
@@ -174,7 +177,9 @@ def analyse_copies(
             )
         )
         if cache_dir is not None and not in_tree:
-            matches = _index_matches_cached(index, prints, open_files, settings, refine, cache_dir)
+            matches = _index_matches_cached(
+                index, prints, open_files, settings, refine, cache_dir, vocabulary
+            )
         else:
             matches = find_copies(
                 index,
@@ -182,6 +187,7 @@ def analyse_copies(
                 settings,
                 boilerplate=known_boilerplate(k),
                 refine=refine,
+                vocabulary=vocabulary,
             )
         references: list[IndexReference] = []
         if not in_tree:
@@ -208,6 +214,7 @@ def _index_matches_cached(
     settings: CopySettings,
     refine: Callable[[FilePrint], FilePrint],
     cache_dir: Path,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> list[CopyMatch]:
     """``--ip-index`` mode with the copy-match cache (:mod:`.copy_cache`): an index never
     changes once written (its random salt names the build), so with the settings and the
@@ -220,7 +227,7 @@ def _index_matches_cached(
     cache = CopyMatchCache(cache_dir, k=k, window=index.params.window, settings=settings)
     try:
         held = index.known(ignored | templates)
-        cache.set_scope([("<ip-index>", index.identity, "")], held, ignored, templates)
+        cache.set_scope([("<ip-index>", index.identity, "")], held, ignored, templates, vocabulary)
         keys = [
             cache.key(sha1, array("q", sorted(print_keys(fp))))
             for fp, (_, sha1) in zip(prints, open_files, strict=True)
@@ -230,8 +237,9 @@ def _index_matches_cached(
         fresh: dict[str, list[CopyMatch]] = {fp.path: [] for fp in todo}
         if todo:
             for match in find_copies(
-                index, todo, settings, boilerplate=ignored, templates=templates, refine=refine
-            ):
+                index, todo, settings, boilerplate=ignored, templates=templates, refine=refine,
+                vocabulary=vocabulary,
+            ):  # fmt: skip
                 fresh[match.path].append(match)
             cache.put_many(  # not for a file that could not be read: next time it may be
                 (key, fresh[fp.path])
@@ -258,6 +266,7 @@ def _monorepo_cached(
     *,
     jobs: int,
     cache_dir: Path,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> CopyAnalysis:
     """Monorepo mode with the copy-match cache (:mod:`.copy_cache`): only open files whose
     matches are not known are matched, and the proprietary index is built only for them; the
@@ -289,7 +298,7 @@ def _monorepo_cached(
         # counted like the boilerplate: from the previous audit's count when few files changed
         templates = cache.boilerplate(root, open_files, sets, copy_settings.template_threshold)
         held = {h for p, _, _ in indexed for h in sets[files[p].sha1]}
-        cache.set_scope(indexed, held, ignored, templates)
+        cache.set_scope(indexed, held, ignored, templates, vocabulary)
         keys = [cache.key(sha1, sets[sha1]) for _, sha1 in open_files]
         known = cache.get_many(keys)
         todo = [entry for entry, key in zip(open_files, keys, strict=True) if key not in known]
@@ -297,7 +306,7 @@ def _monorepo_cached(
         if todo:
             _match(
                 root, todo, proprietary, owner, printer, printed, copy_settings, ignored,
-                templates, fresh, k=k, window=window, jobs=jobs,
+                templates, fresh, k=k, window=window, jobs=jobs, vocabulary=vocabulary,
             )  # fmt: skip
             cache.put_many(
                 (key, fresh[p]) for (p, _), key in zip(open_files, keys, strict=True) if p in fresh
@@ -333,6 +342,7 @@ def _match(
     k: int,
     window: int,
     jobs: int,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> None:
     """Match the ``todo`` open files against an index of the proprietary files, with the
     tree's boilerplate ``ignored`` and its ``templates``; their matches go to ``out``."""
@@ -353,6 +363,7 @@ def _match(
         found = find_copies(
             index, [prints[p] for p, _ in todo], settings, boilerplate=ignored,
             templates=templates, refine=lambda fp: print_file(root, fp.path, k, window, full=True),
+            vocabulary=vocabulary,
         )  # fmt: skip
     finally:
         index.close()

@@ -1,8 +1,8 @@
 """The fingerprint of one file: winnowed k-gram hashes with line spans, includes and symbols.
 
 :func:`print_text` is the one place where source text turns into what the index keeps; nothing
-it returns holds source text except the names in ``definitions`` and ``used`` (kept in memory
-for matching; the index stores symbols only as salted hashes, see
+it returns holds source text except the names in ``definitions``, ``used`` and ``spelled`` (kept
+in memory for matching; the index stores symbols only as salted hashes, see
 :mod:`openesx_license.ipindex.store`).
 """
 
@@ -402,6 +402,10 @@ class FilePrint:
     all_values: array[int] = field(default_factory=lambda: array("q"))
     all_names: array[int] = field(default_factory=lambda: array("q"))
     token_lines: array[int] = field(default_factory=lambda: array("l"))
+    #: open side only (``full=True``): each token's spelling if it is an identifier, else ""
+    #: (to weigh a k-gram's names without the open tree's interface vocabulary,
+    #: :mod:`.vocabulary`); never cached, never stored in an index
+    spelled: tuple[str, ...] = ()
     error: str | None = None
 
     def __len__(self) -> int:
@@ -440,6 +444,9 @@ def print_text(
         all_values=array("q", values) if full else array("q"),
         all_names=array("q", names) if full else array("q"),
         token_lines=array("l", lines) if full else array("l"),
+        spelled=tuple(r if t == "I" else "" for t, r in zip(stream.norm, stream.raw, strict=True))
+        if full
+        else (),
     )
 
 

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from openesx_license.ipindex.fileprint import FilePrint
+from openesx_license.ipindex.fileprint import MIN_WEIGHT, FilePrint, name_weight
 from openesx_license.ipindex.standard import standard_names
 from openesx_license.ipindex.store import FingerprintIndex, Posting
 
@@ -216,6 +216,7 @@ def find_copies(
     boilerplate: Collection[int] = frozenset(),
     templates: Collection[int] | None = None,
     refine: Callable[[FilePrint], FilePrint] | None = None,
+    vocabulary: Collection[str] = frozenset(),
 ) -> list[CopyMatch]:
     """Copies of indexed code in ``prints`` (the open files), in file order.
 
@@ -230,6 +231,9 @@ def find_copies(
     ``template_threshold``; counted from ``prints`` when None): in a run where the open tree
     repeats the shape with other names, a hit counts only where the proprietary occurrence
     has the same literal values or names and the open tree does not repeat those too.
+    ``vocabulary`` is the open tree's interface (:mod:`.vocabulary`): names it declares weigh
+    nothing when a k-gram's agreeing names are weighed as evidence (in files printed with
+    ``full=True``).
     """
     k, window = index.params.k, index.params.window
     ignored = boilerplate_hashes(prints, settings.boilerplate_threshold)
@@ -305,7 +309,9 @@ def find_copies(
                 per_file.setdefault(file_id, []).append(_Hit(pos, start, end, value, names, ps, h))
         runs: list[CopyMatch] = []
         for file_id, hits in per_file.items():
-            runs.extend(_runs(index, fp, file_id, hits, k, k + window, settings, templates))
+            runs.extend(
+                _runs(index, fp, file_id, hits, k, k + window, settings, templates, vocabulary)
+            )
         matches.extend(_resolve_overlaps(runs))
     return matches
 
@@ -354,6 +360,7 @@ def _runs(
     max_gap: int,
     settings: CopySettings,
     templates: Collection[int] = frozenset(),
+    vocabulary: Collection[str] = frozenset(),
 ) -> Iterable[CopyMatch]:
     """Hits near each other in the open file, and in the same order and at the same
     distances in the proprietary file (along one diagonal, give or take ``max_gap`` tokens),
@@ -370,7 +377,9 @@ def _runs(
                 run, chosen = _without_template(run, chosen, templates)
                 if not run:
                     continue
-                match = _measure(index, fp, file_id, run, chosen, k, settings, templates)
+                match = _measure(
+                    index, fp, file_id, run, chosen, k, settings, templates, vocabulary
+                )
                 if match is not None:
                     yield match
         group = [hit] if hit is not None else []
@@ -436,12 +445,15 @@ def _measure(
     k: int,
     settings: CopySettings,
     templates: Collection[int] = frozenset(),
+    vocabulary: Collection[str] = frozenset(),
 ) -> CopyMatch | None:
     """The run as a :class:`CopyMatch`, or None when it is not big enough for the evidence it
     has. Values or names agree as evidence only where the other open files do not share them
     with this k-gram too (a libFLAC callback prototype, a helper every tool of the tree
     repeats): what the open tree says in many places is its own vocabulary, not a trace of
-    the proprietary file."""
+    the proprietary file. Nor do names agree as evidence where, without the names of the open
+    tree's interface (``vocabulary``), the k-gram's names weigh too little: a loop over a
+    library's structure, a callback's prototype, agree on how the open API is spelled."""
     covered = 0
     reach = -1
     for hit in run:  # union of the k-gram token intervals [pos, pos + k)
@@ -458,6 +470,7 @@ def _measure(
             bool(h.names)
             and p.names == h.names
             and with_evidence(h.fingerprint, h.names, _NAMES_SALT) not in templates
+            and _own_names(fp, h.pos, k, vocabulary)
         )
     # a copy covers as much on both sides: many open hits on a few proprietary k-grams are a
     # repeated shape, not a copy
@@ -490,6 +503,20 @@ def _measure(
         value_conflicts=value_conflicts,
         name_matches=name_matches,
     )
+
+
+def _own_names(fp: FilePrint, pos: int, k: int, vocabulary: Collection[str]) -> bool:
+    """Whether the names of the k-gram at ``pos`` weigh enough to be evidence (as
+    :func:`~openesx_license.ipindex.fileprint.name_hashes` weighs them) once the names of the
+    open tree's interface weigh nothing. True when the file was not printed with its
+    spellings (nothing to weigh again) or there is no vocabulary."""
+    if not vocabulary or not fp.spelled:
+        return True
+    weight = 0
+    for name in fp.spelled[pos : pos + k]:
+        if name and name not in vocabulary:
+            weight += name_weight(name)
+    return weight >= MIN_WEIGHT
 
 
 def _big_enough(

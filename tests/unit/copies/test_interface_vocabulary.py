@@ -1,0 +1,206 @@
+"""Names the open tree's headers declare are its interface, not evidence of a copy (issue #15,
+FLAC): a proprietary tool and an open file that loop over the same open structure, or
+implement the same open callback, in the same short shape agree only on how the open API is
+spelled. A short copy that keeps its own names is still found."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from openesx_license.config.components import ComponentMap, apply_components
+from openesx_license.config.loader import load_policy
+from openesx_license.copies.stage import CopyAnalysis, analyse_copies
+from openesx_license.csource.lexer import tokenize
+from openesx_license.ipindex.vocabulary import interface_names
+from openesx_license.model import FileKind, FileRecord
+
+POLICY = """
+schema = 1
+[release]
+name = "codec"
+license = "BSD-3-Clause"
+
+[[component]]
+name = "lib"
+class = "open"
+license = "BSD-3-Clause"
+paths = ["include/**", "lib/**"]
+
+[[component]]
+name = "tool"
+class = "proprietary"
+paths = ["tool/**"]
+"""
+
+#: the open library's public header: a structure, an enumeration, a callback type, functions
+HEADER = """
+#ifndef CODEC_FORMAT_H
+#define CODEC_FORMAT_H
+#define CODEC_MAX_INDICES 100
+
+typedef struct {
+    unsigned long long sample_offset;
+    unsigned char index_number;
+} Codec_CueSheet_Index;
+
+typedef struct {
+    unsigned char track_number;
+    unsigned char num_indices;
+    Codec_CueSheet_Index *indices;
+} Codec_CueSheet_Track;
+
+typedef enum { CODEC_WRITE_CONTINUE, CODEC_WRITE_ABORT } Codec_WriteStatus;
+
+typedef Codec_WriteStatus (*Codec_WriteCallback)(const Codec_Decoder *decoder,
+    const Codec_Frame *frame, const int * const buffer[], void *client_data);
+
+int codec_writer_put_uint64(Codec_Writer *writer, unsigned long long value, unsigned bits);
+int codec_cuesheet_parse(FILE *file, const char **error_message, unsigned *last_line_read);
+#endif
+"""
+
+#: two lines every user of the library writes alike (the loop over a track's indices)
+LOOP = """
+    for(j = 0; j < track->num_indices; j++) {{
+        const Codec_CueSheet_Index *indx = track->indices + j;
+        {body}
+    }}
+"""
+
+#: the callback's prototype, written out from the typedef
+CALLBACK = """
+static Codec_WriteStatus write_callback_(const Codec_Decoder *decoder, const Codec_Frame *frame, \
+const int * const buffer[], void *client_data)
+{{
+    {body}
+}}
+"""
+
+#: a short stretch with the caller's own locals around a call of the API
+OWN = """
+    if(0 == (handle = open_cuesheet_file(cuesheet_filename))) {{
+        report_failure(progname, cuesheet_filename);
+        return false;
+    }}
+    parsed_cuesheet = codec_cuesheet_parse(handle, &error_message, &last_line_read);
+    {body}
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+
+
+def _analyse(root: Path, cache: Path | None = None) -> CopyAnalysis:
+    (root / "policy.toml").write_text(POLICY)
+    policy = load_policy(root / "policy.toml")
+    records = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".c", ".h")):
+        data = path.read_bytes()
+        records.append(
+            FileRecord(
+                path=path.relative_to(root).as_posix(),
+                size=len(data),
+                sha1=hashlib.sha1(data).hexdigest(),  # noqa: S324 - content key
+                kind=FileKind.HEADER if path.suffix == ".h" else FileKind.SOURCE,
+                language="C",
+            )
+        )
+    components = ComponentMap(policy)
+    files = apply_components(records, components)
+    return analyse_copies(root, policy, files, components, jobs=1, cache_dir=cache)
+
+
+def _function(name: str, inner: str) -> str:
+    return f"""
+#include "format.h"
+static int {name}(const Codec_CueSheet_Track *track, Codec_Writer *writer)
+{{
+    unsigned j;
+{inner}
+    return 1;
+}}
+"""
+
+
+#: the library's C++ binding implements the callback under the name its clients use too
+BINDING = """
+namespace Codec {
+class Stream {
+protected:
+    static Codec_WriteStatus write_callback_(const Codec_Decoder *decoder,
+        const Codec_Frame *frame, const int * const buffer[], void *client_data);
+};
+}
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    _write(
+        root,
+        {
+            "include/format.h": HEADER,
+            "include/codecpp/stream.h": BINDING,
+            # the proprietary tool prints the indices, the open library writes them
+            "tool/show.c": _function(
+                "show_track",
+                LOOP.format(body='printf("index %u at %llu", indx->index_number, '
+                                 "indx->sample_offset);"),
+            ),
+            "lib/framing.c": _function(
+                "write_track",
+                LOOP.format(body="if(!codec_writer_put_uint64(writer, indx->sample_offset, "
+                                 "64)) return 0;"),
+            ),
+            # both implement the decoder callback
+            "tool/play.c": '#include "format.h"\ntypedef struct { int volume; } ToolState;\n'
+            + CALLBACK.format(body="ToolState *state = (ToolState *)client_data; "
+                                   "return tool_show(state, frame);"),
+            "lib/client.c": '#include "format.h"\ntypedef struct { long total; } Instance;\n'
+            + CALLBACK.format(body="Instance *instance = (Instance *)client_data; "
+                                   "return decode_one(instance, buffer);"),
+        },
+    )  # fmt: skip
+    return root
+
+
+def test_the_interface_of_an_open_header(tree: Path) -> None:
+    names = interface_names(tokenize((tree / "include/format.h").read_text()))
+    # types, fields, enumeration constants, macros, functions, a callback's parameters
+    assert {"Codec_CueSheet_Index", "num_indices", "indices", "sample_offset"} <= names
+    assert {"CODEC_WRITE_ABORT", "CODEC_MAX_INDICES", "codec_cuesheet_parse"} <= names
+    assert {"decoder", "frame", "buffer", "client_data", "Codec_WriteCallback"} <= names
+    binding = interface_names(tokenize((tree / "include/codecpp/stream.h").read_text()))
+    assert "write_callback_" in binding
+    # an ordinary prototype's parameter names are its callers' business
+    assert not {"error_message", "last_line_read", "writer", "value", "bits"} & names
+
+
+def test_agreeing_only_on_the_open_interface_is_no_copy(tree: Path, tmp_path: Path) -> None:
+    assert _analyse(tree).matches == ()
+    assert _analyse(tree, tmp_path / "cache").matches == ()  # the cached path too
+
+
+def test_a_short_copy_with_its_own_names_is_still_found(tree: Path) -> None:
+    _write(
+        tree,
+        {
+            "tool/import.c": "int import_cuesheet(void)\n{\n"
+            + OWN.format(body="finish_import(parsed_cuesheet);")
+            + "    return true;\n}\n",
+            "lib/encode.c": "int load_cuesheet(void)\n{\n"
+            + OWN.format(body="return parsed_cuesheet != 0;")
+            + "}\n",
+        },
+    )
+    (match,) = _analyse(tree).matches
+    assert _analyse(tree, tree.parent / "cache").matches == (match,)
+    assert (match.path, match.proprietary_path) == ("lib/encode.c", "tool/import.c")
+    assert match.name_matches and match.tokens < 60 and not match.value_matches
