@@ -108,5 +108,7 @@ class CopiedCode(Check):
                     "name_matches": m.name_matches,
                     "other_sources": m.other_sources,
                     "index": analysis.index,
+                    # what was matched, without its place: the finding's identity
+                    "content": m.content,
                 },
             )

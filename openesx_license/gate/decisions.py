@@ -4,8 +4,9 @@ A decision settles one finding (by fingerprint) or the findings of one file (by 
 pinned to ``content``, the hash of what the reviewer judged:
 
 - for a finding, :func:`finding_content`: the regions its evidence names, read from the tree
-  (for ``copied-code`` the copied lines on both sides; for other findings each evidence hop's
-  line, or the whole file when a hop names no line);
+  (for ``copied-code`` the copied lines on both sides, without their line numbers, so that a
+  copy moved by a few lines keeps its decision; for other findings each evidence hop's line
+  and its number, or the whole file when a hop names no line);
 - for a path, :func:`file_content`: the file's bytes.
 
 A decision whose content still matches marks its findings ``decided`` (they stay in every
@@ -84,7 +85,10 @@ def finding_content(root: Path, finding: Finding) -> str:
             except OSError:
                 cache[path] = None
         lines = cache[path]
-        parts.append(f"{path}\0{first}-{last}\0".encode())
+        if lines is not None and finding.rule == "copied-code":
+            parts.append(f"{path}\0".encode())  # the copied text wherever it now stands
+        else:
+            parts.append(f"{path}\0{first}-{last}\0".encode())
         if lines is None:
             continue
         if first is None or last is None:

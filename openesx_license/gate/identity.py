@@ -19,6 +19,12 @@ offending line. It is therefore built from
 and never a line number, a message or a whole dependency path (a path through other files
 changes when those files change; the leak in *this* file stays the same leak).
 
+A ``copied-code`` finding's evidence is a region ("open code, lines 172-174"), not a line of
+text, so its identity takes ``data["content"]`` instead of the evidence text: a digest of the
+matched k-grams in order (their abstract hashes and their names and values hashes,
+:attr:`~openesx_license.ipindex.match.CopyMatch.content`). A copy that moves by a few lines
+keeps its fingerprint (and its reviewed decision); a copy whose code changes gets another.
+
 The result is ``ALGORITHM`` (recorded in baselines) plus 32 hex digits of SHA-256.
 """
 
@@ -65,6 +71,9 @@ def anchor_evidence(finding: Finding) -> Evidence | None:
 
 
 def _identity(finding: Finding) -> tuple[str, str, str, str]:
+    content = finding.data.get("content") if finding.rule == "copied-code" else None
+    if isinstance(content, str) and content:
+        return (finding.rule, finding.path, finding.target or "", f"content:{content}")
     hop = anchor_evidence(finding)
     text = normalise_evidence(hop.text, hop.kind) if hop is not None else ""
     return (finding.rule, finding.path, finding.target or "", text)

@@ -18,6 +18,7 @@ uses of a symbol the index exports (and the open tree does not define itself) ar
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -85,6 +86,11 @@ class CopyMatch:
     value_conflicts: int = 0
     #: matched k-grams whose names are the same too (a copy that kept its names)
     name_matches: int = 0
+    #: what was matched, without its place: a digest of the run's k-grams in order (their
+    #: hashes, and their names and values hashes), 32 hex digits. The finding's identity is
+    #: made of it, so that a copy moved by a few lines keeps its fingerprint (and its
+    #: reviewed decision), and a copy whose code changed gets another
+    content: str = ""
 
     @property
     def lines(self) -> int:
@@ -487,6 +493,9 @@ def _measure(
         return None
     span = run[-1].pos + k - run[0].pos
     source = index.files[file_id]
+    content = hashlib.sha256(
+        array("q", [x for h in run for x in (h.fingerprint, h.names, h.value)]).tobytes()
+    ).hexdigest()[:32]
     return CopyMatch(
         path=fp.path,
         start_line=start,
@@ -502,6 +511,7 @@ def _measure(
         value_matches=value_matches,
         value_conflicts=value_conflicts,
         name_matches=name_matches,
+        content=content,
     )
 
 

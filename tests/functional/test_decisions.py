@@ -150,3 +150,46 @@ def test_a_decision_matching_nothing_is_stale_and_a_bad_file_is_exit_2(
     ):
         assert problem in err
     assert not (demo.parent / "report2").exists()
+
+
+def test_a_moved_copy_keeps_its_identity_and_decision_a_changed_one_does_not(
+    demo: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = demo.parent / "policy" / "openesx.toml"
+    _, doc = _audit(demo, cache_dir, capsys)
+    copy = _by_rule(doc, "copied-code", COPY)
+    rc, err = _run(
+        ["decide", copy["fingerprint"], "--kind", "open-origin", "--reviewer", "A. Lawyer",
+         "--reason", "VMotion forked vmkernel's tracker", "--policy", str(policy),
+         "--findings", str(demo.parent / "report" / "findings.json"), "--date", "2026-12-01"],
+        capsys,
+    )  # fmt: skip
+    assert rc == 0, err
+
+    # code inserted above the copy moves it down by four lines: the same finding, still decided
+    source = demo / COPY
+    text = source.read_text()
+    moved = text.replace(
+        '#include "vmkernel/vmk_types.h"\n',
+        '#include "vmkernel/vmk_types.h"\n\n/* pages the overcommit code looked at */\n'
+        "static vmk_uint32 vmk_pages_seen;\n\n",
+    )
+    assert moved != text
+    source.write_text(moved)
+    _, doc = _audit(demo, cache_dir, capsys)
+    shifted = _by_rule(doc, "copied-code", COPY)
+    assert shifted["line"] == copy["line"] + 4
+    assert shifted["fingerprint"] == copy["fingerprint"]
+    assert shifted["status"] == "decided"
+    assert not [f for f in doc["findings"] if f["rule"] in ("lapsed-decision", "stale-decision")]
+
+    # the copied code itself changes (another bound in its loop): another finding, so the
+    # decision names none any more
+    source.write_text(moved.replace("for (b = 0; b < 64; b++)", "for (b = 1; b < 63; b += 2)"))
+    _, doc = _audit(demo, cache_dir, capsys)
+    changed = _by_rule(doc, "copied-code", COPY)
+    assert changed["fingerprint"] != copy["fingerprint"]
+    assert changed["status"] == "new"
+    assert [f["rule"] for f in doc["findings"] if f["rule"].endswith("-decision")] == [
+        "stale-decision"
+    ]

@@ -104,3 +104,35 @@ def test_finding_without_evidence_is_fingerprinted_from_rule_path_target() -> No
     assert finding_identity(bare) == finding_identity(replace(bare, message="other"))
     assert finding_identity(bare) != finding_identity(replace(bare, path="b.c"))
     assert len(finding_identity(bare)) == 32
+
+
+def copy(first: int, content: str = "9f" * 16) -> Finding:
+    """A copied-code finding whose region starts at ``first``."""
+    return Finding(
+        rule="copied-code",
+        severity=Severity.ERROR,
+        path="vmkernel/track.c",
+        line=first,
+        component="vmkernel",
+        message=f"lines {first}-{first + 9} match vmotion/log.c:16-25",
+        evidence=(
+            Evidence(
+                path="vmkernel/track.c",
+                line=first,
+                text=f"open code, lines {first}-{first + 9}",
+                kind="copy",
+            ),  # fmt: skip
+            Evidence(
+                path="vmotion/log.c", line=16, text="proprietary code, lines 16-25", kind="copy"
+            ),  # fmt: skip
+        ),
+        target="vmotion/log.c",
+        data={"open_lines": [first, first + 9], "content": content},
+    )
+
+
+def test_a_copy_is_identified_by_what_was_matched_not_where() -> None:
+    assert finding_identity(copy(9)) == finding_identity(copy(13))
+    assert finding_identity(copy(9)) != finding_identity(copy(9, content="a0" * 16))
+    # the other rules keep their recipe: a crossing's identity is its evidence line
+    assert finding_identity(crossing(data={"content": "x"})) == finding_identity(crossing())
