@@ -15,6 +15,14 @@ The same model as :mod:`.kbuild`: a build file stands for what it builds. For a 
   ``M -> `` its ``Makefile.am`` when its sources are unknown; a ``.lo``/``.o`` path names the
   source next to it.
 * ``SUBDIRS``/``DIST_SUBDIRS``: ``M -> D/sub/Makefile.am`` (``subdir='sub'``).
+* ``configure.ac``/``configure.in``: every ``Makefile`` that ``AC_CONFIG_FILES([...])`` (or
+  the old ``AC_OUTPUT([...])``) lists makes ``configure.ac -> D/Makefile.am`` (``configured``,
+  the evidence the line that lists it) when no ``SUBDIRS``/``DIST_SUBDIRS`` of the tree reaches
+  that folder: configure writes the folder's Makefile, so a folder that only configure names
+  (built by a rule of its own, or by a ``SUBDIRS`` set from a configure substitution) is still
+  part of the build. A folder a ``SUBDIRS`` names already has its edge; the configure line
+  would only say it again. Words holding ``$``, ``@`` or m4 quotes, and outputs other than
+  Makefiles, are skipped; ``out:template`` takes the output.
 * ``include file.am`` / ``include $(top_srcdir)/common.mk``: ``M -> file`` (``included``),
   and the fragment's assignments are read as part of ``M`` (paths in them are relative to
   ``D``, ``%reldir%``/``%D%`` and ``%canon_reldir%``/``%C%`` are replaced); edges from a line
@@ -86,6 +94,66 @@ class AmFacts:
 def is_automake(path: str) -> bool:
     """True for ``Makefile.am`` and the ``*.am`` fragments such files include."""
     return path.endswith(".am")
+
+
+#: the autoconf input files read for AC_CONFIG_FILES
+CONFIGURE_NAMES = ("configure.ac", "configure.in")
+_CONFIG_CALL = re.compile(r"\b(AC_CONFIG_FILES|AC_OUTPUT)\s*\(")
+
+
+def is_configure(path: str) -> bool:
+    """True for ``configure.ac`` and the older ``configure.in``."""
+    return posixpath.basename(path) in CONFIGURE_NAMES
+
+
+def parse_configure(text: str) -> AmFacts:
+    """The files ``AC_CONFIG_FILES([...])`` and ``AC_OUTPUT([...])`` of a ``configure.ac``
+    list, one statement per word (``var`` the macro, ``value`` the word, ``line`` and ``text``
+    the line that holds it): only the first argument, up to its closing bracket or
+    parenthesis; ``dnl`` and ``#`` comments dropped."""
+    lines = text.split("\n")
+    clean = [re.sub(r"(?:^|\s)(?:dnl\b|#).*$", "", line) for line in lines]
+    statements: list[AmStatement] = []
+    for number, line in enumerate(clean):
+        for call in _CONFIG_CALL.finditer(line):
+            statements.extend(_config_words(clean, lines, number, call.end(), call.group(1)))
+    return AmFacts(statements=tuple(statements))
+
+
+def _config_words(
+    clean: list[str], lines: list[str], number: int, pos: int, macro: str
+) -> list[AmStatement]:
+    """The words of the first argument of the call whose ``(`` ends at ``pos`` of line
+    ``number``."""
+    out: list[AmStatement] = []
+    depth = 0  # m4 quote depth
+    started = False
+    for at in range(number, min(number + 200, len(clean))):
+        text = clean[at][pos:] if at == number else clean[at]
+        end = None
+        for i, char in enumerate(text):
+            if char == "[":
+                depth += 1
+                started = True
+            elif char == "]":
+                depth -= 1
+                if depth <= 0:
+                    end = i
+                    break
+            elif depth == 0 and char in ",)":
+                end = i
+                break
+            elif not char.isspace():
+                started = True
+        words = (text if end is None else text[:end]).replace("[", " ").split()
+        evidence = evidence_text(lines[at].strip())
+        out.extend(
+            AmStatement(line=at + 1, var=macro, op="=", value=word, condition="", text=evidence)
+            for word in words
+        )
+        if end is not None or (started and depth == 0 and at > number):
+            break
+    return out
 
 
 def _strip_comment(line: str) -> str:
@@ -461,6 +529,25 @@ def _collect(reader: _Reader, build: _AmBuild) -> None:
         )
 
 
+def _configured(path: str, facts: AmFacts, files: set[str]) -> list[LinkEdge]:
+    """``configure.ac -> D/Makefile.am`` for every Makefile its AC_CONFIG_FILES lists."""
+    folder = posixpath.dirname(path)
+    out = []
+    for statement in facts.statements:
+        output = statement.value.split(":", 1)[0]
+        if posixpath.basename(output) != "Makefile":
+            continue
+        made = _tree_path(folder, output)
+        if made is None:
+            continue
+        target = made + ".am"
+        if target not in files:
+            continue
+        placed = _Placed(where=path, statement=statement, condition="", reldir=".")
+        out.append(_edge(placed, target, {"configured": output}))
+    return out
+
+
 def automake_link_edges(
     am: Mapping[str, AmFacts], make: Mapping[str, MakeFacts], files: set[str]
 ) -> list[LinkEdge]:
@@ -468,7 +555,11 @@ def automake_link_edges(
     ``make`` are the Makefile facts of ``.mk`` files a ``Makefile.am`` may include."""
     reader = _Reader(am, make, files)
     builds = []
+    configures = []
     for path in sorted(am):
+        if is_configure(path):
+            configures.append(path)
+            continue
         if posixpath.basename(path) != "Makefile.am":
             continue  # fragments are read as part of the Makefile.am that includes them
         build = reader.read(path)
@@ -492,6 +583,12 @@ def automake_link_edges(
     for build in builds:
         for edge in build.edges:
             add(edge)
+    reached = {e.target for e in edges if "subdir" in e.extras}
+    for path in configures:
+        for edge in _configured(path, am[path], files):
+            if edge.target not in reached:
+                add(edge)
+    for build in builds:
         for placed, word, artefact in build.references:
             extras = {"artefact": artefact} if artefact else {}
             dash_l = _DASH_L.match(word)

@@ -17,7 +17,14 @@ from openesx_license.csource.definitions import Definition as SymbolDefinition
 from openesx_license.csource.directives import IncludeDirective, preprocess
 from openesx_license.csource.symbols import CSymbols, extract_symbols
 from openesx_license.csource.symbols import Export as SymbolExport
-from openesx_license.graph.automake import AmFacts, AmStatement, is_automake, parse_automake
+from openesx_license.graph.automake import (
+    AmFacts,
+    AmStatement,
+    is_automake,
+    is_configure,
+    parse_automake,
+    parse_configure,
+)
 from openesx_license.graph.cargo import (
     CargoDependency,
     CargoFacts,
@@ -47,7 +54,7 @@ from openesx_license.graph.pyimports import ImportStatement, extract_imports
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-11"
+EXTRACTOR_VERSION = "graph-facts-12"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}
@@ -60,7 +67,8 @@ _DOC_STEMS = (".rst", ".txt", ".md", ".html", ".texi", ".json")
 class FileFacts:
     """The dependency facts of one file (which fields are filled depends on ``reader``)."""
 
-    #: 'c' | 'asm' | 'make' | 'meson' | 'python' | 'automake' | 'cmake' | 'cargo' | 'rust'
+    #: 'c' | 'asm' | 'make' | 'meson' | 'python' | 'automake' | 'autoconf' | 'cmake' | 'cargo'
+    #: | 'rust'
     reader: str
     includes: tuple[IncludeDirective, ...] = ()
     symbols: CSymbols | None = None
@@ -75,10 +83,12 @@ class FileFacts:
 
 
 def reader_for(path: str) -> str | None:
-    """Which reader applies: 'c', 'asm', 'make', 'meson', 'python', 'automake', 'cmake',
-    'cargo', 'rust' or None (no facts)."""
+    """Which reader applies: 'c', 'asm', 'make', 'meson', 'python', 'automake', 'autoconf',
+    'cmake', 'cargo', 'rust' or None (no facts)."""
     if is_automake(path):
         return "automake"  # before make: Makefile.am is not a Makefile
+    if is_configure(path):
+        return "autoconf"
     if is_makefile(path):
         return "make"
     if is_meson_build(path):
@@ -117,6 +127,8 @@ def extract_facts(reader: str, text: str) -> FileFacts:
     if reader == "automake":
         am = parse_automake(text)
         return FileFacts(reader=reader, automake=am, errors=am.errors)
+    if reader == "autoconf":
+        return FileFacts(reader=reader, automake=parse_configure(text))
     if reader == "cmake":
         cmake = parse_cmake(text)
         return FileFacts(reader=reader, cmake=cmake, errors=cmake.errors)

@@ -48,7 +48,7 @@ from openesx_license.graph.symbol_edges import (
 IncludeEdge = tuple[str, bool, int, str, str]
 #: (target, module, line, text) of one import
 ImportEdge = tuple[str, str, int, str]
-LINK_READERS = frozenset({"make", "meson", "automake", "cmake", "cargo", "rust"})
+LINK_READERS = frozenset({"make", "meson", "automake", "autoconf", "cmake", "cargo", "rust"})
 #: per-file include folders that the build files give (CMake's target include directories)
 BuildDirs = dict[str, tuple[str, ...]]
 ResolverFactory = Callable[[BuildDirs], IncludeResolver]

@@ -143,3 +143,44 @@ def test_readers_and_cached_facts():
     assert reader_for("src/Makefile.in") == "make"
     facts = extract_facts("automake", "if X\nSUBDIRS = a\nendif\ninclude b.am\nendif\n")
     assert facts.errors and facts_from_json(facts_to_json(facts)) == facts
+
+
+def test_configure_ac_lists_a_folder_no_subdirs_names(graph_of):
+    files = {
+        "configure.ac": (
+            "AC_INIT([tool], [1.0])\n"
+            "dnl AC_CONFIG_FILES([old/Makefile])\n"
+            "AC_CONFIG_FILES([ \\\n"
+            "\tMakefile \\\n"
+            "\tsrc/Makefile \\\n"
+            "\tsecret/Makefile\n"
+            "\tsrc/tool.pc\n"
+            "], [echo done])\n"
+            "AC_OUTPUT([extra/Makefile:extra/GNUmakefile.in])\n"
+        ),
+        # the secret folder is built by a configure substitution, not a SUBDIRS word
+        "Makefile.am": "SUBDIRS = src @SECRET_DIRS@\n",
+        "src/Makefile.am": "bin_PROGRAMS = tool\n",
+        "src/tool.c": "",
+        "src/tool.pc.in": "",
+        "secret/Makefile.am": "noinst_LTLIBRARIES = libs.la\n",
+        "secret/libs.c": "",
+        "extra/Makefile.am": "",
+        "old/Makefile.am": "",
+    }
+    g = graph_of(files)
+    secret = edge_data(g, "configure.ac", "secret/Makefile.am", "link")
+    assert secret["configured"] == "secret/Makefile"
+    assert (secret["evidence"].line, secret["evidence"].text) == (6, "secret/Makefile")
+    assert edge_data(g, "configure.ac", "Makefile.am", "link")["evidence"].line == 4
+    extra = edge_data(g, "configure.ac", "extra/Makefile.am", "link")
+    assert extra["configured"] == "extra/Makefile" and extra["evidence"].line == 9
+    links = edges_of(g, "link")
+    # src is reached through SUBDIRS already; a commented-out call and non-Makefiles say nothing
+    assert ("configure.ac", "src/Makefile.am") not in links
+    assert ("Makefile.am", "src/Makefile.am") in links
+    assert ("configure.ac", "old/Makefile.am") not in links
+    assert not [t for s, t in links if s == "configure.ac" and not t.endswith("Makefile.am")]
+    assert reader_for("configure.ac") == "autoconf" and reader_for("sub/configure.in") == "autoconf"
+    facts = extract_facts("autoconf", files["configure.ac"])
+    assert facts_from_json(facts_to_json(facts)) == facts
