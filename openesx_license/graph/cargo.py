@@ -51,6 +51,18 @@ _USE = re.compile(
 )
 _SEGMENT = re.compile(r"(?:::)?\s*([A-Za-z_][A-Za-z0-9_]*)")
 _NOT_CRATES = frozenset({"crate", "self", "super", "std", "core", "alloc", "Self"})
+#: the first segment of a path in code (``hypervisor::HypervisorCpuError``): not after ``::``,
+#: a ``.`` or another name, and not a turbofish (``f::<T>``)
+_QUALIFIED = re.compile(r"(?<![\w:.$#])([A-Za-z_][A-Za-z0-9_]*)\s*::(?!\s*<)")
+_KEYWORDS = frozenset(
+    "as async await break const continue dyn else enum extern fn for if impl in let loop "
+    "match mod move mut pub ref return static struct trait type unsafe use where while".split()
+)
+#: names a file declares or brings into scope itself: such a ``x::`` is not the crate ``x``
+_LOCAL_NAME = re.compile(
+    r"\b(?:mod|fn|struct|enum|trait|type|const|static|union|as|let(?:\s+mut)?|macro_rules!)"
+    r"\s+([A-Za-z_][A-Za-z0-9_]*)"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,7 +234,12 @@ _RUST_NOISE = re.compile(
 
 
 def parse_rust_uses(text: str) -> tuple[RustUse, ...]:
-    """The crates named by the ``use`` and ``extern crate`` items of one Rust file."""
+    """The crates named by the ``use`` and ``extern crate`` items of one Rust file, then the
+    first segment of every other path in its code that names no ``use``d crate and nothing
+    the file declares (``hypervisor::HypervisorCpuError`` in a signature: since the 2018
+    edition a dependency is in scope everywhere without a ``use``), once each, at its first
+    line. Whether a name is a dependency of the file's crate is decided later
+    (:func:`cargo_edges`), so ``Ordering::Less`` or ``Self::new`` make no edge."""
 
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group())
@@ -260,7 +277,26 @@ def parse_rust_uses(text: str) -> tuple[RustUse, ...]:
                 continue
             line = code.count("\n", 0, offset) + 1
             found.append(RustUse(line=line, crate=name, text=evidence_text(lines[line - 1])))
+    named = {use.crate for use in found}
+    local = set(_LOCAL_NAME.findall(code)) | _leaves(code)
+    for match in _QUALIFIED.finditer(code):
+        name = match.group(1)
+        if name in named or name in local or name in _NOT_CRATES or name in _KEYWORDS:
+            continue
+        named.add(name)
+        line = code.count("\n", 0, match.start(1)) + 1
+        found.append(RustUse(line=line, crate=name, text=evidence_text(lines[line - 1])))
     return tuple(found)
+
+
+_USE_ITEM = re.compile(r"\buse\s+[^;]*;")
+_LEAF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?=[,;}]|$)")
+
+
+def _leaves(code: str) -> set[str]:
+    """The names the file's ``use`` items bring into scope (``use crate::block;``, ``use
+    a::{b, c}``): a later ``block::`` is that module, not a crate."""
+    return {leaf for item in _USE_ITEM.findall(code) for leaf in _LEAF.findall(item)}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -54,7 +54,7 @@ from openesx_license.graph.pyimports import ImportStatement, extract_imports
 
 #: bump whenever an extractor changes what it reports: cached facts of another version are
 #: ignored
-EXTRACTOR_VERSION = "graph-facts-12"
+EXTRACTOR_VERSION = "graph-facts-13"
 
 _C_SUFFIXES = frozenset(
     {".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".inl", ".m"}

@@ -101,3 +101,40 @@ def test_readers_and_cached_facts():
     ):
         facts = extract_facts(reader, text)
         assert facts_from_json(facts_to_json(facts)) == facts
+
+
+def test_parse_rust_paths_without_a_use():
+    uses = parse_rust_uses(
+        "use std::io;\nuse crate::{block, net as n};\nmod vsock;\n"
+        "pub type Result<T> = result::Result<T, hypervisor::CpuError>;\n"
+        "fn f(v: &dyn hypervisor::Vcpu) -> Vec<u8> {\n"
+        "    block::Disk::new(); vsock::x(); n::y(); a.b::c; Vec::<u8>::new();\n"
+        '    let s = "vmm::x"; pub(crate) use ::alpha::b; arch::setup()\n}\n'
+    )
+    # once each, at the first line; names the file declares or imports are its own
+    assert [(u.line, u.crate) for u in uses] == [
+        (7, "alpha"),
+        (4, "result"),
+        (4, "hypervisor"),
+        (7, "arch"),
+    ]
+
+
+def test_a_path_to_a_dependency_without_a_use_is_an_import_edge(graph_of):
+    # cloud-hypervisor's arch crate names hypervisor::HypervisorCpuError without a `use`
+    g = graph_of(
+        {
+            "arch/Cargo.toml": '[package]\nname = "arch"\n[dependencies]\n'
+            'hypervisor = { path = "../hypervisor" }\nblock = { path = "../block" }\n',
+            "arch/src/lib.rs": "mod block;\npub fn f(v: &dyn hypervisor::Vcpu) {}\n"
+            "fn g() { block::x(); Ordering::Less; }\n",
+            "hypervisor/Cargo.toml": '[package]\nname = "hypervisor"\n',
+            "hypervisor/src/lib.rs": "pub trait Vcpu {}\n",
+            "block/Cargo.toml": '[package]\nname = "block"\n',
+            "block/src/lib.rs": "",
+        }
+    )
+    edge = edge_data(g, "arch/src/lib.rs", "hypervisor/src/lib.rs", "import")
+    assert edge["evidence"].line == 2 and edge["module"] == "hypervisor"
+    # `mod block;` makes block:: the crate's own module, not the dependency
+    assert edges_of(g, "import") == {("arch/src/lib.rs", "hypervisor/src/lib.rs")}
