@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from openesx_license._util.kvcache import KeyValueCache, source_digest
 from openesx_license.csource.definitions import ATTRIBUTE_WORDS
 from openesx_license.csource.lexer import TokenStream, tokenize
 from openesx_license.inventory.textcodec import decode_text
@@ -175,27 +176,56 @@ def _declared(raw: list[str], norm: list[str], statement: list[int]) -> Iterable
     return out
 
 
-def tree_vocabulary(root: Path, paths: Iterable[str]) -> frozenset[str]:
-    """The interface names of the headers among ``paths`` (files of the open tree under
-    ``root``) that are the program's own vocabulary (compound or long names, weight
-    :data:`~.fileprint.NAME_COMPOUND`); a header that cannot be read adds nothing (the copy
-    step reports it when it prints the file).
+#: the cache of each header's interface names, by content (in the detection cache folder)
+CACHE_FILE = "ipindex-vocabulary.sqlite"
+
+
+def tree_vocabulary(
+    root: Path, entries: Iterable[tuple[str, str]], cache_dir: Path | None = None
+) -> frozenset[str]:
+    """The interface names of the headers among ``entries`` ((path, content SHA-1) of files
+    of the open tree under ``root``) that are the program's own vocabulary (compound or long
+    names, weight :data:`~.fileprint.NAME_COMPOUND`); a header that cannot be read adds
+    nothing (the copy step reports it when it prints the file). ``cache_dir`` keeps each
+    header's names by content, so a re-audit reads only the headers that changed.
 
     Common words (``size``, ``count``, ``frame``) stay out: a big tree's headers declare
     most of them as some structure's field, and they already weigh little; what makes a
     k-gram's names the program's own is its compound names, and those are what an API
     dictates (``FLAC__StreamMetadata_CueSheet_Index``, ``num_indices``, ``client_data``)."""
+    headers = [(path, sha1) for path, sha1 in entries if is_header(path)]
+    version = source_digest(__name__, "openesx_license.csource.lexer")[:16]
     names: set[str] = set()
-    for path in paths:
-        if not is_header(path):
-            continue
-        try:
-            data = (root / path).read_bytes()
-        except OSError:
-            continue
-        if len(data) > MAX_FILE_BYTES:
-            continue
-        decoded = decode_text(data, path.rsplit("/", 1)[-1])
-        text = decoded.text if decoded else data.decode("utf-8", errors="replace")
-        names |= interface_names(tokenize(text))
-    return frozenset(name for name in names if name_weight(name) == NAME_COMPOUND)
+    with KeyValueCache(cache_dir, CACHE_FILE) as cache:
+        keys = {sha1: f"{version}:{sha1}" for _, sha1 in headers if sha1}
+        known = cache.get_many(keys.values()) if cache_dir is not None else {}
+        fresh: list[tuple[str, bytes]] = []
+        for path, sha1 in headers:
+            blob = known.get(keys.get(sha1, ""))
+            if blob is not None:
+                names.update(blob.decode("utf-8", "surrogateescape").split("\n"))
+                continue
+            declared = _header_names(root, path)
+            if declared is None:
+                continue
+            names |= declared
+            if sha1 and cache_dir is not None:
+                text = "\n".join(sorted(declared))
+                fresh.append((keys[sha1], text.encode("utf-8", "surrogateescape")))
+        if fresh:
+            cache.put_many(fresh)
+    names.discard("")
+    return frozenset(names)
+
+
+def _header_names(root: Path, path: str) -> set[str] | None:
+    """The compound interface names of one header, None when it cannot be read."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError:
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    decoded = decode_text(data, path.rsplit("/", 1)[-1])
+    text = decoded.text if decoded else data.decode("utf-8", errors="replace")
+    return {name for name in interface_names(tokenize(text)) if name_weight(name) == NAME_COMPOUND}

@@ -14,7 +14,7 @@ from openesx_license.config.components import ComponentMap, apply_components
 from openesx_license.config.loader import load_policy
 from openesx_license.copies.stage import CopyAnalysis, analyse_copies
 from openesx_license.csource.lexer import tokenize
-from openesx_license.ipindex.vocabulary import interface_names
+from openesx_license.ipindex.vocabulary import interface_names, tree_vocabulary
 from openesx_license.model import FileKind, FileRecord
 
 POLICY = """
@@ -204,3 +204,15 @@ def test_a_short_copy_with_its_own_names_is_still_found(tree: Path) -> None:
     assert _analyse(tree, tree.parent / "cache").matches == (match,)
     assert (match.path, match.proprietary_path) == ("lib/encode.c", "tool/import.c")
     assert match.name_matches and match.tokens < 60 and not match.value_matches
+
+
+def test_header_names_are_kept_by_content_between_audits(tree: Path, tmp_path: Path) -> None:
+    header = "include/format.h"
+    sha1 = hashlib.sha1((tree / header).read_bytes()).hexdigest()  # noqa: S324 - content key
+    cache = tmp_path / "cache"
+    first = tree_vocabulary(tree, [(header, sha1), ("lib/framing.c", "0" * 40)], cache)
+    assert "num_indices" in first and "track" not in first  # compound names only
+    assert "codec_writer_put_uint64" in first and "write_track" not in first  # headers only
+    (tree / header).unlink()  # the same content is not read again
+    assert tree_vocabulary(tree, [(header, sha1)], cache) == first
+    assert tree_vocabulary(tree, [(header, sha1)]) == frozenset()  # no cache, no file
