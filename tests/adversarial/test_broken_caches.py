@@ -23,6 +23,7 @@ CACHE_FILES = (
     "graph-snapshot.sqlite",
     "ipindex-prints.sqlite",
     "copy-matches.sqlite",
+    "ipindex-vocabulary.sqlite",
 )
 
 
