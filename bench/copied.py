@@ -81,6 +81,7 @@ from openesx_license.ipindex.store import (  # noqa: E402
     IndexParameters,
     Posting,
 )
+from openesx_license.ipindex.vocabulary import tree_vocabulary  # noqa: E402
 from openesx_license.ipindex.winnow import kgram_hashes  # noqa: E402
 
 SIZES: tuple[int, ...] = (5, 10, 20, 40)
@@ -133,6 +134,25 @@ SETTINGS = CopySettings(
 )
 K, WINDOW = DEFAULTS.k, DEFAULTS.window  # the winnowing parameters measured
 IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
+#: the two arms measured in one run: matching as the audit does, with the open tree's
+#: interface vocabulary (names the open headers declare weigh nothing as name evidence,
+#: docs/copied-code.md "The open tree's interface"), and without it (the rule before)
+ARMS = ("vocabulary", "no vocabulary")
+
+
+def open_vocabulary(tree: Path, paths: Iterable[str]) -> frozenset[str]:
+    """The interface vocabulary the audit gives the matcher when it audits ``tree`` with
+    ``--ip-index`` and the built-in policy (every file open): the audit's own
+    :func:`~openesx_license.ipindex.vocabulary.tree_vocabulary` of the tree's C-family files
+    (``paths``) with their content SHA-1s, as ``copies/stage.py`` calls it."""
+    entries = []
+    for path in paths:
+        try:
+            digest = hashlib.sha1((tree / path).read_bytes(), usedforsecurity=False).hexdigest()
+        except OSError:
+            continue  # the audit's inventory gives an unreadable file no SHA-1: not open
+        entries.append((path, digest))
+    return tree_vocabulary(tree, sorted(entries))
 
 
 # -- the transformations a copier would apply -------------------------------------------------
@@ -381,7 +401,8 @@ def label(criterion: Criterion) -> str:
 
 
 def match_tree(index_path: Path, tree: Path, out: Path) -> None:
-    """Match every C file of ``tree`` against the index; write the matches as JSON (this is
+    """Match every C file of ``tree`` against the index, with the open tree's interface
+    vocabulary (as the audit does) and without it; write both arms' matches as JSON (this is
     what ``measure`` times for the speed figure)."""
     start = time.perf_counter()
     index = FingerprintIndex.open(index_path)
@@ -390,6 +411,8 @@ def match_tree(index_path: Path, tree: Path, out: Path) -> None:
         print_files(tree, paths, index.params.k, index.params.window, uses=True, full=True, jobs=2)
     )
     printed = time.perf_counter()
+    vocabulary = open_vocabulary(tree, paths)
+    read = time.perf_counter()
     settings = CopySettings(
         min_lines=min(c[0] for c in CRITERIA),
         min_tokens=min(c[1] for c in CRITERIA),
@@ -398,17 +421,28 @@ def match_tree(index_path: Path, tree: Path, out: Path) -> None:
         min_tokens_with_other_values=0,  # every criterion's conflicting runs are listed
         boilerplate_threshold=SETTINGS.boilerplate_threshold,
     )
-    matches = find_copies(index, prints, settings, boilerplate=known_boilerplate(index.params.k))
+    arms: dict[str, list[CopyMatch]] = {}
+    seconds: dict[str, float] = {}
+    for arm in ARMS:
+        began = time.perf_counter()
+        arms[arm] = find_copies(
+            index, prints, settings, boilerplate=known_boilerplate(index.params.k),
+            vocabulary=vocabulary if arm == "vocabulary" else frozenset(),
+        )  # fmt: skip
+        seconds[arm] = round(time.perf_counter() - began, 2)
     defined = {d.name for fp in prints for d in fp.definitions}
     refs = find_references(index, prints, paths, defined=defined)
-    done = time.perf_counter()
     out.write_text(
         json.dumps(
             {
                 "files": len(paths),
+                "vocabulary_names": len(vocabulary),
                 "seconds_fingerprint_open": round(printed - start, 2),
-                "seconds_match": round(done - printed, 2),
-                "matches": [m.__dict__ for m in matches],
+                "seconds_vocabulary": round(read - printed, 2),
+                "seconds_match": seconds["vocabulary"],
+                "seconds_match_without_vocabulary": seconds["no vocabulary"],
+                "matches": [m.__dict__ for m in arms["vocabulary"]],
+                "matches_without_vocabulary": [m.__dict__ for m in arms["no vocabulary"]],
                 "references": len(refs),
                 "reference_kinds": {
                     kind: sum(1 for r in refs if r.kind == kind) for kind in ("include", "symbol")
@@ -444,26 +478,42 @@ def exact_kgrams(text: str, k: int = 5) -> list[int]:
 
 
 def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) -> dict[str, object]:
-    """Plant transformed QEMU fragments into Xen files; recall per kind and size."""
+    """Plant transformed QEMU fragments into Xen files; recall per kind and size, matching
+    each planted file with Xen's interface vocabulary (as the audit does) and without it."""
     rng = random.Random(SEED)
     index = RememberingIndex(index_path)
     k, window = index.params.k, index.params.window
     sources = [p for p in c_family_files(qemu) if p.endswith(".c")]
-    hosts = [p for p in c_family_files(xen) if p.endswith(".c")]
-    xen_prints = list(print_files(xen, c_family_files(xen), k, window, jobs=2))
+    xen_files = c_family_files(xen)
+    hosts = [p for p in xen_files if p.endswith(".c")]
+    xen_prints = list(print_files(xen, xen_files, k, window, jobs=2))
     ignored = boilerplate_hashes(xen_prints, SETTINGS.boilerplate_threshold)
     ignored |= known_boilerplate(k)
+    # the planted fragments go into .c files: the headers, and so the vocabulary, stay Xen's
+    vocabulary = open_vocabulary(xen, xen_files)
+    vocabularies = {"vocabulary": vocabulary, "no vocabulary": frozenset[str]()}
+    cpu: dict[str, float] = dict.fromkeys(ARMS, 0.0)
     found: dict[tuple[str, int, Criterion], list[bool]] = defaultdict(list)
+    found_without: dict[tuple[str, int, Criterion], list[bool]] = defaultdict(list)
     found_any: dict[tuple[str, int], list[bool]] = defaultdict(list)
     # fragments that keep a k-gram of evidence of the original through the transformation
     evidence: dict[tuple[str, int], list[bool]] = defaultdict(list)
     misses: list[dict[str, object]] = []
+    lost: list[dict[str, object]] = []  # found without the vocabulary, missed with it
     texts: dict[str, list[str]] = {}
 
     def lines_of(path: str) -> list[str]:
         if path not in texts:
             texts[path] = (qemu / path).read_text(errors="replace").split("\n")
         return texts[path]
+
+    def described(m: CopyMatch, right: bool) -> dict[str, object]:
+        return {
+            "proprietary": f"{m.proprietary_path}:{m.proprietary_start_line}",
+            "tokens": m.tokens, "code_lines": m.code_lines, "value_matches": m.value_matches,
+            "value_conflicts": m.value_conflicts, "name_matches": m.name_matches,
+            "names_source": right,
+        }  # fmt: skip
 
     for size in SIZES:
         for _ in range(samples):
@@ -494,38 +544,49 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
                 evidence[(kind, size)].append(bool(kept))
                 text, first, last = plant(rng, host_text, fragment)
                 fp = print_text(host, text, k, window, full=True)
-                runs = find_copies(index, [fp], RAW, boilerplate=ignored)
-                hit = [m for m in runs if m.start_line <= last and m.end_line >= first]
-                right = [m for m in hit if holds_fragment(m)]
-                for criterion in CRITERIA:
-                    found[(kind, size, criterion)].append(
-                        any(qualifies(m, criterion) for m in right)
-                    )
+                hits: dict[str, list[CopyMatch]] = {}
+                rights: dict[str, list[CopyMatch]] = {}
+                for arm, names in vocabularies.items():
+                    began = time.process_time()
+                    runs = find_copies(index, [fp], RAW, boilerplate=ignored, vocabulary=names)
+                    cpu[arm] += time.process_time() - began
+                    hits[arm] = [m for m in runs if m.start_line <= last and m.end_line >= first]
+                    rights[arm] = [m for m in hits[arm] if holds_fragment(m)]
+                for arm, table in (("vocabulary", found), ("no vocabulary", found_without)):
+                    for criterion in CRITERIA:
+                        table[(kind, size, criterion)].append(
+                            any(qualifies(m, criterion) for m in rights[arm])
+                        )
                 ok = found[(kind, size, CRITERIA[0])][-1]
+                hit = hits["vocabulary"]
                 found_any[(kind, size)].append(any(qualifies(m, CRITERIA[0]) for m in hit))
+                if not ok and found_without[(kind, size, CRITERIA[0])][-1]:
+                    words = {w for line in fragment for w in IDENT.findall(line)}
+                    lost.append({
+                        "kind": kind, "size": size, "source": f"{src}:{start}", "host": host,
+                        "fragment_tokens": len(tokenize("\n".join(original))),
+                        "names_in_vocabulary": sorted(words & vocabulary),
+                        "with": [described(m, m in rights["vocabulary"]) for m in hit],
+                        "without": [described(m, m in rights["no vocabulary"])
+                                    for m in hits["no vocabulary"]],
+                    })  # fmt: skip
                 if not ok and size >= 10 and kind != "reordered":
                     misses.append({
                         "kind": kind, "size": size, "source": f"{src}:{start}", "host": host,
                         "fragment_tokens": len(tokenize("\n".join(original))),
-                        "overlapping": [
-                            {"proprietary": f"{m.proprietary_path}:{m.proprietary_start_line}",
-                             "tokens": m.tokens, "code_lines": m.code_lines,
-                             "value_matches": m.value_matches,
-                             "value_conflicts": m.value_conflicts,
-                             "name_matches": m.name_matches, "names_source": m in right}
-                            for m in hit
-                        ],
+                        "overlapping": [described(m, m in rights["vocabulary"]) for m in hit],
                     })  # fmt: skip
-    tables = {
-        label(c): {
+
+    def share(table: dict[tuple[str, int, Criterion], list[bool]], c: Criterion) -> Any:
+        return {
             kind: {
-                str(size): round(sum(found[(kind, size, c)]) / len(found[(kind, size, c)]), 3)
+                str(size): round(sum(table[(kind, size, c)]) / len(table[(kind, size, c)]), 3)
                 for size in SIZES
             }
             for kind in KINDS
         }
-        for c in CRITERIA
-    }
+
+    tables = {label(c): share(found, c) for c in CRITERIA}
     table = tables[label(CRITERIA[0])]
     table_any = {
         kind: {
@@ -537,7 +598,9 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
     index.close()
     return {
         "samples_per_cell": samples,
+        "vocabulary_names": len(vocabulary),
         "recall": table,
+        "recall_without_vocabulary": share(found_without, CRITERIA[0]),
         "recall_any_source": table_any,
         # no k-gram detector finds a fragment that keeps none of the original's k-grams of
         # evidence (too short for one k-gram, only lists that renaming turns into a pure shape,
@@ -550,6 +613,11 @@ def accuracy(index_path: Path, qemu: Path, xen: Path, samples: int = SAMPLES) ->
             for kind in KINDS
         },
         "recall_by_criterion": tables,
+        "recall_by_criterion_without_vocabulary": {
+            label(c): share(found_without, c) for c in CRITERIA
+        },
+        "cpu_seconds_matching": {arm: round(cpu[arm], 1) for arm in ARMS},
+        "lost_to_vocabulary": lost,
         "misses_10_lines_or_more": misses,
     }
 
@@ -643,6 +711,12 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", default=",".join(map(str, SIZES)), help="fragment sizes in lines of code"
     )
     parser.add_argument("--name", default="copied", help="results file name (without .json)")
+    parser.add_argument("--qemu", help="the QEMU tree (default: fetched with fetch_corpus)")
+    parser.add_argument("--xen", help="the Xen tree (default: fetched with fetch_corpus)")
+    parser.add_argument(
+        "--no-audit", action="store_true",
+        help="skip the two audits of Xen (the licence scan is most of the run's CPU time)",
+    )  # fmt: skip
     # bench/run.py calls main() with its own command line in sys.argv: no options then
     args = parser.parse_args([] if argv is None else argv)
     configure(
@@ -652,8 +726,9 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     SIZES = tuple(int(size) for size in args.sizes.split(","))
     kept = args.index
-    qemu = fetch_corpus("qemu")
-    xen = fetch_corpus("xen")
+    qemu = Path(args.qemu) if args.qemu else fetch_corpus("qemu")
+    xen = Path(args.xen) if args.xen else fetch_corpus("xen")
+    began, load_before = (time.perf_counter(), os.times()), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="oesx-copied-") as tmp:
         index = Path(kept) if kept else Path(tmp) / "qemu.db"
         build: Measurement | str
@@ -688,7 +763,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         if match.returncode != 0:
             return 1
-        audits = audit_xen(index, xen, Path(tmp))
+        audits: dict[str, object] = (
+            {"skipped": "--no-audit"} if args.no_audit else audit_xen(index, xen, Path(tmp))
+        )
         untouched = json.loads(matches_json.read_text())
         meta = FingerprintIndex.open(index)
         index_info = {
@@ -700,33 +777,62 @@ def main(argv: list[str] | None = None) -> int:
         }
         meta.close()
         acc = accuracy(index, qemu, xen, args.samples)
-    every_run = untouched["matches"]
-    for m in every_run:
+    wall = time.perf_counter() - began[0]
+    after = os.times()
+    cpu = sum(after[:4]) - sum(began[1][:4])  # this process and its children, user + system
+    run_info = {
+        "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "nice": os.nice(0),
+    }
+    for m in untouched["matches"] + untouched["matches_without_vocabulary"]:
         m["names_shared"] = names_shared(xen, qemu, m)
         m["category"] = "shared code" if m["names_shared"] >= SHARED_NAMES else "shape only"
-    false_positives = sorted(
-        (m for m in every_run if qualifies(m, CRITERIA[0])),
-        key=lambda m: (-m["tokens"], m["path"], m["start_line"]),
-    )
-    by_category = {
-        category: sum(1 for m in false_positives if m["category"] == category)
-        for category in ("shared code", "shape only")
-    }
-    fp_by_criterion = {
-        label(c): {
-            category: sum(1 for m in every_run if qualifies(m, c) and m["category"] == category)
-            for category in ("shared code", "shape only")
+
+    def untouched_arm(every_run: list[dict[str, Any]]) -> dict[str, Any]:
+        listed = sorted(
+            (m for m in every_run if qualifies(m, CRITERIA[0])),
+            key=lambda m: (-m["tokens"], m["path"], m["start_line"]),
+        )
+        return {
+            "matches": len(listed),
+            "by_category": {
+                category: sum(1 for m in listed if m["category"] == category)
+                for category in ("shared code", "shape only")
+            },
+            "matches_by_criterion": {
+                label(c): {
+                    category: sum(
+                        1 for m in every_run if qualifies(m, c) and m["category"] == category
+                    )
+                    for category in ("shared code", "shape only")
+                }
+                for c in CRITERIA
+            },
+            "listed": listed,
         }
-        for c in CRITERIA
-    }
+
+    arm = untouched_arm(untouched["matches"])
+    without = untouched_arm(untouched["matches_without_vocabulary"])
+    false_positives, by_category = arm["listed"], arm["by_category"]
+    kept_regions = {(m["path"], m["start_line"], m["proprietary_path"]) for m in false_positives}
+    dropped = [
+        m for m in without["listed"]
+        if (m["path"], m["start_line"], m["proprietary_path"]) not in kept_regions
+    ]  # fmt: skip
     payload: dict[str, object] = {
         "proprietary": f"QEMU ({qemu.name})",
         "open": f"Xen ({xen.name})",
         "settings": SETTINGS.__dict__,
+        "run": run_info,
         "index": index_info,
         "speed": {"fingerprint": build, "match": match, "audit": audits,
                   "match_detail": {k: untouched[k] for k in
-                                   ("files", "seconds_fingerprint_open", "seconds_match")}},
+                                   ("files", "vocabulary_names", "seconds_fingerprint_open",
+                                    "seconds_vocabulary", "seconds_match",
+                                    "seconds_match_without_vocabulary")}},
         "untouched_tree": {
             "matches": len(false_positives),
             "by_category": by_category,
@@ -734,10 +840,17 @@ def main(argv: list[str] | None = None) -> int:
                                              if m["category"] == "shared code"),
             "shape_only_by_folder": folders(m for m in false_positives
                                             if m["category"] == "shape only"),
-            "matches_by_criterion": fp_by_criterion,
+            "matches_by_criterion": arm["matches_by_criterion"],
             "references": untouched["references"],
             "reference_kinds": untouched["reference_kinds"],
             "listed": false_positives,
+        },
+        "untouched_tree_without_vocabulary": {
+            "matches": without["matches"],
+            "by_category": without["by_category"],
+            "matches_by_criterion": without["matches_by_criterion"],
+            # matched without the vocabulary, not with it: what the rule removes
+            "dropped_by_vocabulary": dropped,
         },
         **acc,
     }  # fmt: skip
@@ -752,12 +865,22 @@ def main(argv: list[str] | None = None) -> int:
             assert isinstance(m, Measurement)
             print(f"audit Xen --ip-index ({caches}): {m.seconds} s, {m.peak_rss_mb} MB peak, "
                   f"findings {run['findings_by_rule']}")  # fmt: skip
-    print(f"untouched Xen: {len(false_positives)} matches {by_category} (listed in {path})")
-    recall = acc["recall"]
-    assert isinstance(recall, dict)
-    print("recall      " + "".join(f"{s:>7}" for s in SIZES))
+    print(f"run: {run_info}")
+    print(f"untouched Xen, vocabulary: {len(false_positives)} matches {by_category} "
+          f"(listed in {path})")  # fmt: skip
+    print(
+        f"untouched Xen, no vocabulary: {without['matches']} matches "
+        f"{without['by_category']} ({len(dropped)} not matched with the vocabulary)"
+    )
+    recall, recall_without = acc["recall"], acc["recall_without_vocabulary"]
+    assert isinstance(recall, dict) and isinstance(recall_without, dict)
+    print(f"recall, {acc['samples_per_cell']} per cell: with vocabulary | without")
+    print(" " * 20 + "".join(f"{s:>14}" for s in SIZES))
     for kind, row in recall.items():
-        print(f"{kind:<20}" + "".join(f"{row[str(s)]:>7.0%}" for s in SIZES))
+        print(f"{kind:<20}" + "".join(
+            f"{row[str(s)]:>7.0%}{recall_without[kind][str(s)]:>7.0%}" for s in SIZES
+        ))  # fmt: skip
+    print(f"lost to the vocabulary: {len(acc['lost_to_vocabulary'])}")  # type: ignore[arg-type]
     ceiling = acc["fragments_with_evidence"]
     assert isinstance(ceiling, dict)
     print("with evidence (the most any k-gram detector finds)")
