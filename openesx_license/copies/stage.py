@@ -214,7 +214,7 @@ def _index_matches_cached(
     settings: CopySettings,
     refine: Callable[[FilePrint], FilePrint],
     cache_dir: Path,
-    vocabulary: frozenset[str] = frozenset(),
+    vocabulary: Collection[str] = frozenset(),
 ) -> list[CopyMatch]:
     """``--ip-index`` mode with the copy-match cache (:mod:`.copy_cache`): an index never
     changes once written (its random salt names the build), so with the settings and the
@@ -266,7 +266,7 @@ def _monorepo_cached(
     *,
     jobs: int,
     cache_dir: Path,
-    vocabulary: frozenset[str] = frozenset(),
+    vocabulary: Collection[str] = frozenset(),
 ) -> CopyAnalysis:
     """Monorepo mode with the copy-match cache (:mod:`.copy_cache`): only open files whose
     matches are not known are matched, and the proprietary index is built only for them; the
@@ -342,7 +342,7 @@ def _match(
     k: int,
     window: int,
     jobs: int,
-    vocabulary: frozenset[str] = frozenset(),
+    vocabulary: Collection[str] = frozenset(),
 ) -> None:
     """Match the ``todo`` open files against an index of the proprietary files, with the
     tree's boilerplate ``ignored`` and its ``templates``; their matches go to ``out``."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from openesx_license.ipindex.fileprint import MIN_WEIGHT, FilePrint, name_weight
 from openesx_license.ipindex.standard import standard_names
 from openesx_license.ipindex.store import FingerprintIndex, Posting
+from openesx_license.ipindex.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -518,13 +519,16 @@ def _measure(
 def _own_names(fp: FilePrint, pos: int, k: int, vocabulary: Collection[str]) -> bool:
     """Whether the names of the k-gram at ``pos`` weigh enough to be evidence (as
     :func:`~openesx_license.ipindex.fileprint.name_hashes` weighs them) once the names of the
-    open tree's interface weigh nothing. True when the file was not printed with its
-    spellings (nothing to weigh again) or there is no vocabulary."""
+    open tree's interface weigh nothing; names only the headers of the file's own folder
+    declare are its content, not an interface it uses (:meth:`.Vocabulary.exempt`). True when
+    the file was not printed with its spellings (nothing to weigh again) or there is no
+    vocabulary."""
     if not vocabulary or not fp.spelled:
         return True
+    exempt = vocabulary.exempt(fp.path) if isinstance(vocabulary, Vocabulary) else frozenset()
     weight = 0
     for name in fp.spelled[pos : pos + k]:
-        if name and name not in vocabulary:
+        if name and (name not in vocabulary or name in exempt):
             weight += name_weight(name)
     return weight >= MIN_WEIGHT
 
