@@ -20,6 +20,11 @@ size the share of fragments that keep at least one k-gram of evidence of the ori
 reported too: a fragment without one (too short, only a list that renaming turns into a pure
 shape, every k-gram broken by reordering) is beyond any detector made of k-gram fingerprints.
 Every miss of 10 lines or more is listed with the matches that overlapped it.
+Every planted file and untouched Xen are matched twice, on the same fragments: with Xen's
+interface vocabulary as the audit builds it (names its headers declare weigh nothing as
+name evidence; ``tree_vocabulary``, as ``copies/stage.py`` calls it) and without it; the
+results give recall and matches for both, the fragments found only without it
+(``lost_to_vocabulary``) and the untouched matches it removes.
 Every match on untouched Xen is put in a category: ``shared code`` when the two regions
 share at least half of their names and particular literal values (the same code in both
 trees: libfdt, kconfig, xz...), ``shape only`` when they do not (a false positive proper, or
@@ -31,7 +36,9 @@ when it was built with the current parameters; the build time is then not measur
 ``--min-tokens-with-names`` and
 ``--min-tokens-with-other-values`` measure other settings than the policy defaults
 (``[copied_code]``), ``--samples N`` and ``--sizes 10,20`` draw other fragments (the random
-sequence depends on both), ``--name NAME`` saves the results as NAME.json.
+sequence depends on both), ``--name NAME`` saves the results as NAME.json, ``--qemu DIR`` and
+``--xen DIR`` take unpacked trees instead of fetching them, ``--no-audit`` skips the two
+audits of Xen (their licence scan is most of the run's CPU time).
 
 Results: bench/results/copied.json, and a table on stdout.
 """
