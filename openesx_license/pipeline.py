@@ -91,8 +91,9 @@ def run_audit(
     dependency graph, every registered rule, then summaries. ``progress`` receives each stage
     (None: a bar on a terminal, nothing otherwise; False: nothing); ``policy_origin`` says how
     the policy was found (default: built-in or given); ``from_scancode`` is a ScanCode JSON
-    scan whose detections answer the files it covers; ``executor`` sends the licence matching
-    to a Dask cluster, ``shared_cache`` adds a fleet's second-level cache (see
+    scan whose detections answer the files it covers; ``executor`` sends the licence and
+    copyright matching, the graph facts and the copy fingerprints to a Dask cluster,
+    ``shared_cache`` adds a fleet's second-level cache (see
     :func:`openesx_license.detect.scan_tree`). Raises
     :class:`~openesx_license.errors.UsageError` when ``root`` is not a folder.
     """
@@ -120,8 +121,9 @@ def run_audit(
 
     stages.stage("matching copied code", len(files))
     copies = analyse_copies(
-        root, policy, files, components, ip_index=ip_index, jobs=run.jobs, cache_dir=run.cache_dir
-    )
+        root, policy, files, components, ip_index=ip_index, jobs=run.jobs,
+        cache_dir=run.cache_dir, executor=run.executor,
+    )  # fmt: skip
     if copies.unchecked:  # a file the step could not fingerprint says so in its record
         files = with_errors(files, copies.unchecked)
         scan = dataclasses.replace(scan, files=tuple(files.values()))
@@ -269,6 +271,7 @@ def graph_step(
         cache_dir=run.cache_dir,
         use_cache=run.use_cache,
         jobs=run.jobs,
+        executor=run.executor,
     )
 
 

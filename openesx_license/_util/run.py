@@ -50,7 +50,10 @@ class RunOptions:
         shared_cache: str | None = None,
     ) -> RunOptions:
         """The options of a command line: defaults filled in, ``--no-cache`` wins (over the
-        shared cache too)."""
+        shared cache too). Raises :class:`~openesx_license.errors.UsageError` for a ``tls://``
+        executor without Dask's TLS settings."""
+        if executor is not None:
+            executor.check()
         return cls(
             jobs=jobs or default_jobs(),
             cache_dir=(cache_dir or default_cache_dir()) if use_cache else None,

@@ -71,9 +71,10 @@ def cluster_options(func: F) -> F:
                 "--executor",
                 metavar="local|tcp://HOST:PORT|tls://HOST:PORT",
                 callback=lambda _ctx, _param, value: parse_executor(value),
-                help="Where licences and copyrights are matched: 'local' process pools, or "
-                f"the Dask scheduler at this address (default: ${ENV_ADDRESS} when set, else "
-                "local). tls:// uses Dask's own TLS configuration.",
+                help="Where licence and copyright matching, graph facts and copy fingerprints "
+                "run: 'local' process pools, or the Dask scheduler at this address (default: "
+                f"${ENV_ADDRESS} when set, else local). tls:// uses Dask's own TLS "
+                "configuration (DASK_DISTRIBUTED__COMM__TLS__*).",
             ),
             click.option(
                 "--shared-cache",

@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.run import default_jobs
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import Component, ComponentClass, Policy
@@ -92,11 +93,14 @@ def analyse_copies(
     ip_index: Path | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    executor: ExecutorSpec | None = None,
 ) -> CopyAnalysis:
     """Match the tree's open files against ``ip_index``, or against the proprietary
     components of ``policy`` (monorepo mode) when no index is given.
 
-    ``cache_dir`` keeps the files' prints by content hash (None: no cache). Raises
+    ``cache_dir`` keeps the files' prints by content hash (None: no cache); the prints the
+    cache lacks (open and proprietary files) are made on ``executor``'s Dask cluster when it
+    is one, the index and the matching against it stay here. Raises
     :class:`~openesx_license.errors.FingerprintIndexError` for an index that cannot be used
     or was built with other ``k``/``window`` than the policy's ``[copied_code]``.
     """
@@ -147,7 +151,14 @@ def analyse_copies(
             entries = [(p, files[p].sha1) for p in paths]
             return noting(
                 cached_prints(
-                    root, entries, k, window, uses=False, jobs=workers, cache_dir=cache_dir
+                    root,
+                    entries,
+                    k,
+                    window,
+                    uses=False,
+                    jobs=workers,
+                    cache_dir=cache_dir,
+                    executor=executor,
                 )
             )
 
@@ -172,7 +183,14 @@ def analyse_copies(
         prints = list(
             noting(
                 cached_prints(
-                    root, open_files, k, window, uses=uses, jobs=workers, cache_dir=cache_dir
+                    root,
+                    open_files,
+                    k,
+                    window,
+                    uses=uses,
+                    jobs=workers,
+                    cache_dir=cache_dir,
+                    executor=executor,
                 )
             )
         )

@@ -34,6 +34,7 @@ from typing import Any
 
 import networkx as nx
 
+from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.run import default_cache_dir
 from openesx_license.graph.facts import FileFacts, reader_for
 from openesx_license.graph.facts_cache import (
@@ -72,6 +73,7 @@ def build_graph(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    executor: ExecutorSpec | None = None,
 ) -> nx.MultiDiGraph:
     """The file dependency graph of ``root`` (see the module docstring for its shape).
 
@@ -81,8 +83,9 @@ def build_graph(
     ``-iquote`` flags resolve each file's includes. ``extra_edges`` come from other stages
     (copied code, IP-index references); their unknown ends become external nodes.
     ``use_cache=False`` neither reads nor writes the cache; ``jobs`` caps the worker processes
-    of a cold run (default: up to 2). Raises :class:`~openesx_license.errors.UsageError` for an
-    unusable ``compile_commands``.
+    of a cold run (default: up to 2); a Dask ``executor`` extracts the facts the cache lacks
+    on its cluster (the graph itself is built here). Raises
+    :class:`~openesx_license.errors.UsageError` for an unusable ``compile_commands``.
     """
     started = time.perf_counter()
     root = Path(root)
@@ -222,6 +225,7 @@ def _graph_parts(
     cache_dir: Path | None,
     use_cache: bool,
     jobs: int | None,
+    executor: ExecutorSpec | None = None,
 ) -> tuple[GraphParts, FactsStats, bool]:
     """The graph's parts: updated from the previous build's snapshot when there is one for
     the same paths (see :mod:`.parts`), else computed from every file's facts. The third
@@ -240,8 +244,9 @@ def _graph_parts(
             def load(wanted: Collection[str]) -> dict[str, FileFacts]:
                 chosen = [records[p] for p in sorted(wanted)]
                 facts, stats = collect_facts(
-                    root, chosen, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs
-                )
+                    root, chosen, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs,
+                    executor=executor,
+                )  # fmt: skip
                 loaded.append(stats)
                 return facts
 
@@ -263,7 +268,7 @@ def _graph_parts(
                     snapshots.save(parts, digest)
                 return parts, stats, True
         facts, stats = collect_facts(
-            root, files, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs
+            root, files, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs, executor=executor
         )
         parts = compute_parts(facts, keys or {}, paths, resolver)
         if snapshots is not None:

@@ -6,7 +6,10 @@ version, reader and the content's SHA-1 (taken from the inventory's
 zlib-compressed JSON (:func:`.facts.facts_to_json`), in a
 :class:`~openesx_license._util.kvcache.KeyValueCache`: a corrupt, locked or read-only cache file
 is a warning naming it and a miss (rebuilt when damaged), never fatal. Cold runs spread the
-reading over at most ``jobs`` worker processes.
+reading over at most ``jobs`` worker processes, or, with a Dask ``executor``, read the files
+here and send their bytes to the cluster in chunks (:func:`extract_chunk`: the workers need
+not see the tree); only cache misses are sent, and the results land in this cache as a local
+run's do.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from openesx_license._util.executor import ExecutorSpec, run_chunks
 from openesx_license._util.kvcache import KeyValueCache
 from openesx_license._util.procs import worker_pool
 from openesx_license._util.run import default_cache_dir
@@ -37,6 +41,11 @@ from openesx_license.model import FileKind, FileRecord
 CACHE_FILE = "graph-facts.sqlite"
 _MAX_SIZE = 16 * 1024 * 1024  # bigger files are generated data, not code worth reading
 _PARALLEL_FROM = 400  # fewer files to read than this: not worth starting workers
+#: a Dask task's share: at most this many files or bytes (whichever comes first)
+_REMOTE_FILES = 200
+_REMOTE_BYTES = 8 * 1024 * 1024
+#: the prefix of the Dask task keys of this stage (the scheduler's task stream shows them)
+TASK_NAME = "openesx-graph-facts"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,15 +97,53 @@ class FactsCache:
         self._store.close()
 
 
-def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
-    """Worker: ``(path, reader, absolute path)`` -> ``(path, facts JSON or None if skipped)``."""
-    path, reader, absolute = task
+def _read(absolute: str) -> bytes | None:
+    """A file's bytes; None when it cannot be read or is too large."""
     try:
         with open(absolute, "rb") as handle:
             data = handle.read(_MAX_SIZE + 1)
     except OSError:
-        return path, None
-    if len(data) > _MAX_SIZE:
+        return None
+    return data if len(data) <= _MAX_SIZE else None
+
+
+def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
+    """Worker: ``(path, reader, absolute path)`` -> ``(path, facts JSON or None if skipped)``."""
+    path, reader, absolute = task
+    return _extract(path, reader, _read(absolute))
+
+
+def extractor_identity() -> str:
+    """What fixes a file's facts: the extractor and definitions versions (a Dask worker must
+    run the same as the client)."""
+    return f"{EXTRACTOR_VERSION}/d{DEFINITIONS_VERSION}"
+
+
+def extract_chunk(chunk: list[tuple[str, str, bytes]]) -> list[tuple[str, str | None]]:
+    """Dask task: ``(path, reader, bytes)`` triples -> ``(path, facts JSON or None)``."""
+    return [_extract(path, reader, data) for path, reader, data in chunk]
+
+
+def _remote_chunks(tasks: Sequence[tuple[str, str, str]]) -> list[list[tuple[str, str, bytes]]]:
+    """The files of ``tasks`` read here, in chunks for the cluster (unreadable ones left out:
+    they are skipped as a local run skips them)."""
+    chunks: list[list[tuple[str, str, bytes]]] = [[]]
+    size = 0
+    for path, reader, absolute in tasks:
+        data = _read(absolute)
+        if data is None:
+            continue
+        if chunks[-1] and (len(chunks[-1]) >= _REMOTE_FILES or size + len(data) > _REMOTE_BYTES):
+            chunks.append([])
+            size = 0
+        chunks[-1].append((path, reader, data))
+        size += len(data)
+    return [c for c in chunks if c]
+
+
+def _extract(path: str, reader: str, data: bytes | None) -> tuple[str, str | None]:
+    """``(path, facts JSON)`` of a file's bytes; None for facts when it cannot be read."""
+    if data is None:
         return path, None
     decoded = decode_text(data, path.rsplit("/", 1)[-1])  # UTF-16, stray NULs: as the scan
     if decoded is None:
@@ -128,8 +175,10 @@ def collect_facts(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    executor: ExecutorSpec | None = None,
 ) -> tuple[dict[str, FileFacts], FactsStats]:
-    """The facts of every file a reader applies to (binary and huge files skipped)."""
+    """The facts of every file a reader applies to (binary and huge files skipped); the cache
+    misses are extracted on ``executor``'s Dask cluster when it is one."""
     wanted: list[tuple[FileRecord, str]] = []
     skipped = readable = 0
     for record in files:
@@ -159,7 +208,16 @@ def collect_facts(
         if multiprocessing.current_process().daemon:
             workers = 1  # a pool worker cannot start processes of its own
         outputs: list[tuple[str, str | None]] | None = None
-        if workers > 1:
+        if executor is not None and not executor.is_local and tasks:
+            chunks = _remote_chunks(tasks)
+            results = run_chunks(
+                executor, extract_chunk, chunks, name=TASK_NAME, identity=extractor_identity
+            )
+            outputs = [out for result in results for out in result]
+            workers = 1  # no process of this machine's: the cluster's workers did it
+            sent = {path for chunk in chunks for path, _, _ in chunk}
+            outputs += [(path, None) for path, _, _ in tasks if path not in sent]
+        elif workers > 1:
             try:
                 with worker_pool(workers) as pool:
                     outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))

@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.kvcache import KeyValueCache
 from openesx_license.csource.definitions import DEFINITIONS_VERSION, Definition
 from openesx_license.csource.lexer import NORMALISER_VERSION, Include
@@ -121,17 +122,23 @@ def cached_prints(
     uses: bool,
     jobs: int,
     cache_dir: Path | None,
+    executor: ExecutorSpec | None = None,
 ) -> Iterator[FilePrint]:
     """Prints of ``files`` ((path, sha1) pairs), from the cache where the content was seen;
-    without ``cache_dir`` every file is printed afresh. Input order is kept."""
+    without ``cache_dir`` every file is printed afresh. Input order is kept. The files to
+    print are printed on ``executor``'s Dask cluster when it is one."""
     if cache_dir is None:
-        yield from print_files(root, [p for p, _ in files], k, window, uses=uses, jobs=jobs)
+        yield from print_files(
+            root, [p for p, _ in files], k, window, uses=uses, jobs=jobs, executor=executor
+        )
         return
     cache = PrintCache(cache_dir, k, window, uses=uses)
     try:
         found: dict[str, FilePrint | None] = dict(cache.get_many(files))
         missing = [(p, s) for p, s in files if found.get(p) is None]
-        fresh = print_files(root, [p for p, _ in missing], k, window, uses=uses, jobs=jobs)
+        fresh = print_files(
+            root, [p for p, _ in missing], k, window, uses=uses, jobs=jobs, executor=executor
+        )
         for (path, sha1), fp in zip(missing, fresh, strict=True):
             cache.put(sha1, fp)
             found[path] = fp

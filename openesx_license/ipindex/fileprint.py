@@ -15,17 +15,29 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openesx_license._util.executor import ExecutorSpec, run_chunks
 from openesx_license._util.procs import worker_pool
-from openesx_license.csource.definitions import Definition
+from openesx_license.csource.definitions import DEFINITIONS_VERSION, Definition
 from openesx_license.csource.directives import preprocess
-from openesx_license.csource.lexer import Include, TokenStream, literal_key, tokenize
+from openesx_license.csource.lexer import (
+    NORMALISER_VERSION,
+    Include,
+    TokenStream,
+    literal_key,
+    tokenize,
+)
 from openesx_license.csource.symbols import definitions
 from openesx_license.csource.uses import used_names
 from openesx_license.inventory.textcodec import decode_text
 from openesx_license.ipindex.standard import standard_names
-from openesx_license.ipindex.winnow import back_references, kgram_hashes, winnow
+from openesx_license.ipindex.winnow import HASH_NAME, back_references, kgram_hashes, winnow
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated tables, not hand-written code
+#: the prefix of the Dask task keys that print files (the scheduler's task stream shows them)
+TASK_NAME = "openesx-copy-prints"
+#: a Dask task's share: at most this many files or bytes (whichever comes first)
+_REMOTE_FILES = 100
+_REMOTE_BYTES = 8 * 1024 * 1024
 #: a k-gram with at most this many distinct token trigrams per token is a table or a list of
 #: declarations (``#define I N``, ``unsigned I : N ;`` fields, ``I -> I [ I ] . I = N ;``,
 #: ``case I : return S ;``): a shape every project has, no evidence. A k-gram that repeats a
@@ -450,24 +462,84 @@ def print_text(
     )
 
 
-def print_file(
-    root: Path, path: str, k: int, window: int, *, uses: bool = False, full: bool = False
-) -> FilePrint:
-    """Read ``root/path`` and fingerprint it; an unreadable or huge file, or one the tokenizer
-    fails on (a bug: the message says which), gives an empty print with its ``error``."""
+def _read(root: Path, path: str) -> bytes | str:
+    """The bytes of ``root/path``, or why there are none (a print's ``error``)."""
     try:
         source = root / path
         if source.stat().st_size > MAX_FILE_BYTES:
-            return FilePrint(path=path, error=f"larger than {MAX_FILE_BYTES // 2**20} MiB")
-        data = source.read_bytes()
+            return f"larger than {MAX_FILE_BYTES // 2**20} MiB"
+        return source.read_bytes()
     except OSError as exc:
-        return FilePrint(path=path, error=f"cannot read: {exc.strerror or exc}")
+        return f"cannot read: {exc.strerror or exc}"
+
+
+def print_data(
+    path: str, data: bytes, k: int, window: int, *, uses: bool = False, full: bool = False
+) -> FilePrint:
+    """Fingerprint the bytes of ``path``; a tokenizer failure (a bug: the message says which)
+    gives an empty print with its ``error``."""
     decoded = decode_text(data, path.rsplit("/", 1)[-1])  # UTF-16, stray NULs: as the scan
     text = decoded.text if decoded else data.decode("utf-8", errors="replace")
     try:
         return print_text(path, text, k, window, uses=uses, full=full)
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop a whole audit
         return FilePrint(path=path, error=f"cannot fingerprint: {type(exc).__name__}: {exc}")
+
+
+def print_file(
+    root: Path, path: str, k: int, window: int, *, uses: bool = False, full: bool = False
+) -> FilePrint:
+    """Read ``root/path`` and fingerprint it; an unreadable or huge file, or one the tokenizer
+    fails on (a bug: the message says which), gives an empty print with its ``error``."""
+    data = _read(root, path)
+    if isinstance(data, str):
+        return FilePrint(path=path, error=data)
+    return print_data(path, data, k, window, uses=uses, full=full)
+
+
+def printer_identity() -> str:
+    """What fixes a file's print besides ``k``, ``window`` and ``uses``: the normaliser,
+    hash, low-information bar, literal-value and definitions versions (a Dask worker must
+    run the same as the client)."""
+    return (
+        f"{NORMALISER_VERSION}/{HASH_NAME}/l{LOW_INFORMATION}/v{VALUES_VERSION}"
+        f"/d{DEFINITIONS_VERSION}"
+    )
+
+
+def print_chunk(
+    task: tuple[list[tuple[str, bytes]], int, int, bool, bool],
+) -> list[FilePrint]:
+    """Dask task: ``((path, bytes) pairs, k, window, uses, full)`` -> their prints."""
+    entries, k, window, uses, full = task
+    return [print_data(path, data, k, window, uses=uses, full=full) for path, data in entries]
+
+
+def _remote_prints(
+    root: Path, paths: list[str], k: int, window: int, uses: bool, full: bool,
+    executor: ExecutorSpec,
+) -> list[FilePrint]:  # fmt: skip
+    """The prints of ``paths``, the files read here and printed on ``executor``'s cluster in
+    chunks (the workers need not see the tree); input order."""
+    prints: dict[str, FilePrint] = {}
+    chunks: list[list[tuple[str, bytes]]] = [[]]
+    size = 0
+    for path in paths:
+        data = _read(root, path)
+        if isinstance(data, str):
+            prints[path] = FilePrint(path=path, error=data)
+            continue
+        if chunks[-1] and (len(chunks[-1]) >= _REMOTE_FILES or size + len(data) > _REMOTE_BYTES):
+            chunks.append([])
+            size = 0
+        chunks[-1].append((path, data))
+        size += len(data)
+    tasks = [(chunk, k, window, uses, full) for chunk in chunks if chunk]
+    for result in run_chunks(
+        executor, print_chunk, tasks, name=TASK_NAME, identity=printer_identity
+    ):
+        prints.update((fp.path, fp) for fp in result)
+    return [prints[p] for p in paths]
 
 
 def _print_one(args: tuple[Path, str, int, int, bool, bool]) -> FilePrint:
@@ -484,8 +556,15 @@ def print_files(
     uses: bool = False,
     full: bool = False,
     jobs: int = 1,
+    executor: ExecutorSpec | None = None,
 ) -> Iterator[FilePrint]:
-    """Fingerprint many files, in ``jobs`` worker processes when more than one; input order."""
+    """Fingerprint many files, in ``jobs`` worker processes when more than one, or on
+    ``executor``'s Dask cluster when it is one; input order."""
+    if executor is not None and not executor.is_local:
+        paths = list(paths)
+        if paths:
+            yield from _remote_prints(root, paths, k, window, uses, full, executor)
+            return
     work = [(root, p, k, window, uses, full) for p in paths]
     if jobs <= 1 or len(work) < 64:
         yield from map(_print_one, work)

@@ -1,6 +1,8 @@
 """Audits through a real Dask cluster (a ``dask scheduler`` and two ``dask worker`` processes
 on 127.0.0.1) agree with the local run: the demo, a generated 2,000-file tree, a worker
-killed mid-run, and a shared cache written by one client and read by another.
+killed mid-run (in the licence matching, the copy fingerprints and the graph facts), and a
+shared cache written by one client and read by another. The scheduler's task stream shows
+that the graph facts and the copy fingerprints really ran on the workers.
 
 Select with ``-m dask``; every wait is bounded and the cluster is killed at the end.
 """
@@ -22,6 +24,8 @@ import pytest
 from openesx_license._util.executor import close_clients, dask_client, parse_executor
 from openesx_license.config.loader import load_policy
 from openesx_license.detect.cache import CACHE_FILE
+from openesx_license.graph.facts_cache import TASK_NAME as FACTS_TASK
+from openesx_license.ipindex.fileprint import TASK_NAME as PRINTS_TASK
 from openesx_license.model import AuditResult
 from openesx_license.pipeline import run_audit
 from openesx_license.resources import rules_file
@@ -56,12 +60,24 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def generated_local(
+def generated_local_run(
     generated: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
-) -> AuditResult:
+) -> tuple[AuditResult, Path]:
     root, policy = generated
     cache = tmp_path_factory.mktemp("local-cache")
-    return run_audit(root, load_policy(policy), jobs=2, cache_dir=cache)
+    return run_audit(root, load_policy(policy), jobs=2, cache_dir=cache), cache
+
+
+@pytest.fixture(scope="module")
+def generated_local(generated_local_run: tuple[AuditResult, Path]) -> AuditResult:
+    return generated_local_run[0]
+
+
+def ran_on_workers(client: object, started: float, prefix: str) -> set[str]:
+    """The workers that ran tasks whose key starts with ``prefix`` since ``started``,
+    according to the scheduler's task stream."""
+    tasks = client.get_task_stream(start=started)  # type: ignore[attr-defined]
+    return {t["worker"] for t in tasks if str(t["key"]).startswith(prefix)}
 
 
 def same_audit(a: AuditResult, b: AuditResult) -> None:
@@ -77,12 +93,19 @@ def test_demo_on_dask_equals_local(cluster: LocalCluster, tmp_path: Path) -> Non
     shutil.copytree(DEMO, demo)
     policy = load_policy(rules_file("openesx.toml"))
     local = run_audit(demo, policy, jobs=1, cache_dir=tmp_path / "local")
+    client = dask_client(parse_executor(cluster.address))
+    started = time.time()
     remote = run_audit(
         demo, policy, jobs=1, cache_dir=tmp_path / "dask", executor=parse_executor(cluster.address)
     )
-    assert remote.scan.stats.distinct_blocks > 0  # the matching really was sent
+    assert remote.scan.stats.distinct_blocks > 0
+    workers = set(client.scheduler_info()["workers"])
+    # the demo's few blocks are matched on the client; its graph facts and prints are not
+    assert workers >= ran_on_workers(client, started, FACTS_TASK) != set()
+    assert workers >= ran_on_workers(client, started, PRINTS_TASK) != set()
     same_audit(local, remote)
     assert local.findings, "the demo has findings to compare"
+    assert any(f.rule == "copied-code" for f in remote.findings), "copy matching compared"
 
 
 def test_generated_tree_on_dask_equals_local(
@@ -101,21 +124,39 @@ def test_generated_tree_on_dask_equals_local(
         cache_dir=tmp_path / "dask",
         executor=parse_executor(cluster.address),
     )
-    tasks = client.get_task_stream(start=started)
-    assert {t["worker"] for t in tasks} == set(client.scheduler_info()["workers"])
+    workers = set(client.scheduler_info()["workers"])
+    # licence blocks and copyright groups (detection chunks), copy fingerprints, graph facts
+    assert ran_on_workers(client, started, "_detect_chunk") == workers
+    assert ran_on_workers(client, started, PRINTS_TASK) == workers
+    assert ran_on_workers(client, started, FACTS_TASK) == workers
     assert len(remote.scan.files) == 2000
     assert remote.scan.stats.distinct_blocks >= 50
     assert any(f.rule == "boundary-crossing" for f in remote.findings)
     same_audit(generated_local, remote)
 
 
+@pytest.mark.parametrize(
+    ("stage", "warm_detection"),
+    [("_detect_chunk", False), (PRINTS_TASK, True), (FACTS_TASK, True)],
+    ids=["licence-matching", "copy-prints", "graph-facts"],
+)
 def test_worker_killed_mid_run(
     cluster: LocalCluster,
     generated: tuple[Path, Path],
-    generated_local: AuditResult,
+    generated_local_run: tuple[AuditResult, Path],
     tmp_path: Path,
+    stage: str,
+    warm_detection: bool,
 ) -> None:
+    """A worker killed while it holds a task of ``stage``: the audit completes, same results.
+    For the later stages the detection cache is warm (copied from the local run), so the
+    copy fingerprints and the graph facts are the cold work and the kill lands in them."""
     root, policy = generated
+    generated_local, local_cache = generated_local_run
+    cache = tmp_path / "c"
+    if warm_detection:
+        cache.mkdir()
+        shutil.copy2(local_cache / CACHE_FILE, cache / CACHE_FILE)
     spec = parse_executor(cluster.address)
     client = dask_client(spec)
     victim = cluster.workers[-1]
@@ -125,31 +166,39 @@ def test_worker_killed_mid_run(
     def audit() -> None:
         try:
             box["result"] = run_audit(
-                root, load_policy(policy), jobs=2, cache_dir=tmp_path / "c", executor=spec
+                root, load_policy(policy), jobs=2, cache_dir=cache, executor=spec
             )
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             box["error"] = exc
 
+    def holds() -> list[str]:
+        keys = client.processing(workers=[victim_address]).get(victim_address) or []
+        return [str(k) for k in keys if str(k).startswith(stage)]
+
+    started = time.time()
     thread = threading.Thread(target=audit, daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + RUN_TIMEOUT
-        while not client.processing(workers=[victim_address]).get(victim_address):
-            assert thread.is_alive(), f"the audit ended before the victim got work: {box}"
-            assert time.monotonic() < deadline, "the victim never got a task"
-            time.sleep(0.05)
-        victim.send_signal(signal.SIGKILL)  # mid-run: it holds a task
+        while not holds():
+            assert thread.is_alive(), f"the audit ended before the victim got a {stage} task"
+            assert time.monotonic() < deadline, f"the victim never got a {stage} task"
+            time.sleep(0.02)
+        victim.send_signal(signal.SIGKILL)  # mid-run: it holds a task of the stage
         victim.wait(timeout=30)
         assert thread.is_alive(), "the audit was still running when the worker died"
         thread.join(timeout=RUN_TIMEOUT)
         assert not thread.is_alive(), "the audit did not finish after the worker died"
     finally:
         cluster.workers.remove(victim)
-        start_worker(cluster, "w-replacement")  # later tests get two workers again
+        start_worker(cluster, f"w-replacement-{stage}")  # later tests get two workers again
     assert "error" not in box, box.get("error")
     result = box["result"]
     assert isinstance(result, AuditResult)
     assert not [r for r in result.scan.files if r.errors]
+    # the survivor finished the stage's work, the dead worker's tasks included
+    survivors = set(client.scheduler_info()["workers"]) - {victim_address}
+    assert ran_on_workers(client, started, stage) & survivors
     same_audit(generated_local, result)
     client.wait_for_workers(2, timeout=120)
 

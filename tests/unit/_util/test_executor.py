@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from openesx_license._util.executor import ENV_ADDRESS, ExecutorSpec, parse_executor
@@ -33,3 +35,33 @@ def test_bad_values_are_named(value: str) -> None:
 def test_bad_environment_is_named() -> None:
     with pytest.raises(UsageError, match=ENV_ADDRESS):
         parse_executor(None, environ={ENV_ADDRESS: "nowhere"})
+
+
+def test_tls_without_settings_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("distributed")
+    import dask
+
+    with dask.config.set(
+        {"distributed.comm.tls.ca-file": None, "distributed.comm.tls.client.cert": None}
+    ):
+        with pytest.raises(UsageError, match="DASK_DISTRIBUTED__COMM__TLS__CA_FILE"):
+            parse_executor("tls://127.0.0.1:8786", environ={}).check()
+
+
+def test_tls_with_a_missing_file_is_named(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    import dask
+
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not checked here\n")
+    gone = tmp_path / "client.pem"
+    with dask.config.set(
+        {"distributed.comm.tls.ca-file": str(ca), "distributed.comm.tls.client.cert": str(gone)}
+    ):
+        with pytest.raises(UsageError, match=f"client certificate {gone} does not exist"):
+            parse_executor("tls://127.0.0.1:8786", environ={}).check()
+
+
+def test_tcp_needs_no_tls_settings() -> None:
+    parse_executor("tcp://127.0.0.1:8786", environ={}).check()
+    ExecutorSpec().check()
