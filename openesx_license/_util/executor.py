@@ -184,7 +184,14 @@ def run_chunks(
         tag = (str(spec.address), f"{identity.__module__}.{identity.__qualname__}")
         if tag not in _CHECKED:
             mine = identity()
-            others = {w: v for w, v in client.run(identity).items() if v != mine}
+            try:
+                theirs = client.run(identity)
+            except Exception as exc:  # noqa: BLE001 - e.g. an ImportError: older code there
+                raise UsageError(
+                    f"--executor {spec.address}: the workers cannot run this client's code "
+                    f"({mine}): {type(exc).__name__}: {exc}"
+                ) from None
+            others = {w: v for w, v in theirs.items() if v != mine}
             if others:
                 listed = "; ".join(f"{w} runs {v}" for w, v in sorted(others.items()))
                 raise UsageError(

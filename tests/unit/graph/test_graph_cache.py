@@ -110,3 +110,39 @@ def test_build_system_facts_are_cached(asset_graph, tmp_path):
         assert warm.graph["stats"]["snapshot"] is False
         assert list(warm.edges(keys=True, data=True)) == list(cold.edges(keys=True, data=True))
         assert warm.graph["errors"] == cold.graph["errors"]
+
+
+def test_a_dask_chunk_gives_the_facts_a_local_read_gives(make_tree):
+    """What a worker computes from the bytes it is sent equals the local reading of the file
+    (the chunks carry bytes: workers need not see the tree)."""
+    from openesx_license.graph.facts import reader_for
+    from openesx_license.graph.facts_cache import (
+        _read_and_extract,
+        _remote_chunks,
+        extract_chunk,
+    )
+
+    root, _ = make_tree({**FILES, "crlf.c": "#define X \\\r\n  1\r\nint x = X;\r\n"})
+    tasks = [(p, reader_for(p), str(root / p)) for p in sorted(FILES) if reader_for(p)]
+    tasks += [("crlf.c", "c", str(root / "crlf.c")), ("gone.c", "c", str(root / "gone.c"))]
+    chunks = _remote_chunks(tasks)
+    assert [path for chunk in chunks for path, _, _ in chunk] == [p for p, _, _ in tasks[:-1]]
+    remote = [out for chunk in chunks for out in extract_chunk(chunk)]
+    assert remote == [_read_and_extract(t) for t in tasks[:-1]]
+    assert _read_and_extract(tasks[-1]) == ("gone.c", None)  # unread: skipped, not sent
+
+
+def test_dask_chunks_are_bounded_by_files_and_bytes(tmp_path):
+    from openesx_license.graph import facts_cache
+
+    for i in range(5):
+        (tmp_path / f"{i}.c").write_bytes(b"x" * 3000)
+    tasks = [(f"{i}.c", "c", str(tmp_path / f"{i}.c")) for i in range(5)]
+    original = facts_cache._REMOTE_FILES, facts_cache._REMOTE_BYTES
+    try:
+        facts_cache._REMOTE_FILES, facts_cache._REMOTE_BYTES = 2, 10**6
+        assert [len(c) for c in facts_cache._remote_chunks(tasks)] == [2, 2, 1]
+        facts_cache._REMOTE_FILES, facts_cache._REMOTE_BYTES = 100, 7000
+        assert [len(c) for c in facts_cache._remote_chunks(tasks)] == [2, 2, 1]
+    finally:
+        facts_cache._REMOTE_FILES, facts_cache._REMOTE_BYTES = original

@@ -232,3 +232,24 @@ def test_a_file_the_tokenizer_fails_on_gives_an_error_print_not_a_crash(
         bad.error == "cannot fingerprint: ValueError: invalid literal for int() with base 8: '09'"
     )
     assert len(bad) == 0
+
+
+def test_a_dask_chunk_gives_the_prints_a_local_read_gives(tmp_path: Path) -> None:
+    """What a worker prints from the bytes it is sent equals printing the file here."""
+    from openesx_license.ipindex.fileprint import print_chunk, print_file
+
+    sources = {
+        "a.c": "static int count(const int *v, int n)\n{\n\tint s = 0;\n"
+        "\tfor (int i = 0; i < n; i++)\n\t\ts += v[i] * 0x5bd1e995;\n\treturn s;\n}\n",
+        "b.h": "#include <stdint.h>\nuint32_t mix(uint32_t a, uint32_t b);\n",
+        "u16.c": "int x = 1;\n".encode("utf-16"),
+    }
+    for name, text in sources.items():
+        data = text if isinstance(text, bytes) else text.encode()
+        (tmp_path / name).write_bytes(data)
+    for uses, full in ((False, False), (True, True)):
+        entries = [(name, (tmp_path / name).read_bytes()) for name in sources]
+        remote = print_chunk((entries, 12, 4, uses, full))
+        local = [print_file(tmp_path, name, 12, 4, uses=uses, full=full) for name in sources]
+        assert remote == local
+        assert remote[0].hashes and remote[1].includes
