@@ -110,6 +110,7 @@ def build_graph(
         cache_dir=cache_dir,
         use_cache=use_cache,
         jobs=jobs,
+        executor=executor,
     )
     succ, pred = graph._succ, graph._pred
 
@@ -225,7 +226,7 @@ def _graph_parts(
     cache_dir: Path | None,
     use_cache: bool,
     jobs: int | None,
-    executor: ExecutorSpec | None = None,
+    executor: ExecutorSpec | None,
 ) -> tuple[GraphParts, FactsStats, bool]:
     """The graph's parts: updated from the previous build's snapshot when there is one for
     the same paths (see :mod:`.parts`), else computed from every file's facts. The third
