@@ -1,8 +1,9 @@
 """Benchmark: the part of an audit that stays on the client (docs/scale.md).
 
-With ``--executor`` only the licence and copyright matching leaves the machine; the walk,
-reading and splitting the files, the copied-code step, the graph, the checks and the reports
-run on the client whatever the cluster's size. This script audits a tree twice in-process
+With ``--executor`` the licence and copyright matching, the graph facts and the copy
+fingerprints leave the machine; the walk, reading and splitting the files, the rest of the
+copied-code step, the graph, the checks and the reports run on the client whatever the
+cluster's size. This script audits a tree twice in-process (everything local)
 with one cache folder (the first run fills it), then times each step of the warm run (the
 pipeline's step messages mark the boundaries) and the reports (json, html, sarif); it also
 times the cold run's steps, whose scan step holds the matching a cluster would share out.
