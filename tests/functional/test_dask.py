@@ -105,6 +105,15 @@ def test_demo_on_dask_equals_local(cluster: LocalCluster, tmp_path: Path) -> Non
     same_audit(local, remote)
     assert local.findings, "the demo has findings to compare"
     assert any(f.rule == "copied-code" for f in remote.findings), "copy matching compared"
+    # the results came back into the client's caches: a second run sends nothing at all
+    # (by key: a task that ended just before the warm run may still be in a time window)
+    seen = {t["key"] for t in client.get_task_stream(start=started)}
+    warm = run_audit(
+        demo, policy, jobs=1, cache_dir=tmp_path / "dask", executor=parse_executor(cluster.address)
+    )
+    sent = [t["key"] for t in client.get_task_stream(start=started) if t["key"] not in seen]
+    assert not sent, "a warm run sent work to the cluster"
+    same_audit(local, warm)
 
 
 def test_generated_tree_on_dask_equals_local(
