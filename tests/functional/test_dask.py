@@ -25,7 +25,9 @@ from openesx_license._util.executor import close_clients, dask_client, parse_exe
 from openesx_license.config.loader import load_policy
 from openesx_license.detect.cache import CACHE_FILE
 from openesx_license.graph.facts_cache import TASK_NAME as FACTS_TASK
+from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.fileprint import TASK_NAME as PRINTS_TASK
+from openesx_license.ipindex.store import IndexParameters
 from openesx_license.model import AuditResult
 from openesx_license.pipeline import run_audit
 from openesx_license.resources import rules_file
@@ -114,6 +116,33 @@ def test_demo_on_dask_equals_local(cluster: LocalCluster, tmp_path: Path) -> Non
     sent = [t["key"] for t in client.get_task_stream(start=started) if t["key"] not in seen]
     assert not sent, "a warm run sent work to the cluster"
     same_audit(local, warm)
+
+
+def test_ip_index_mode_on_dask_equals_local(cluster: LocalCluster, tmp_path: Path) -> None:
+    """``--ip-index``: the demo's open part matched against an index of its proprietary
+    part (built here, the proprietary tree then left out of the audited one); the open
+    files' prints are made on the workers, the index lookups here."""
+    demo, proprietary = tmp_path / "open", tmp_path / "proprietary"
+    shutil.copytree(DEMO, demo)
+    proprietary.mkdir()
+    for name in ("vmotion", "ha", "vcenter"):
+        shutil.move(demo / name, proprietary / name)
+    policy = load_policy(rules_file("openesx.toml"))
+    index = tmp_path / "ip.db"
+    build_index(proprietary, index, IndexParameters(k=policy.copied_code.k,
+                                                    window=policy.copied_code.window))  # fmt: skip
+    local = run_audit(demo, policy, jobs=1, cache_dir=tmp_path / "local", ip_index=index)
+    client = dask_client(parse_executor(cluster.address))
+    started = time.time()
+    remote = run_audit(
+        demo, policy, jobs=1, cache_dir=tmp_path / "dask", ip_index=index,
+        executor=parse_executor(cluster.address),
+    )  # fmt: skip
+    assert ran_on_workers(client, started, PRINTS_TASK), "the open files were printed on Dask"
+    same_audit(local, remote)
+    copied = [f for f in remote.findings if f.rule == "copied-code"]
+    assert [f.path for f in copied] == ["vmkernel/mem/dirty_track.c"], copied
+    assert "vmotion/dirtylog.c" in str(copied[0].target) + str(copied[0].evidence)
 
 
 def test_generated_tree_on_dask_equals_local(
