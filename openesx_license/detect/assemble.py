@@ -77,17 +77,23 @@ def file_facts(
     blocks: Mapping[str, LicenseFacts],
     groups: Mapping[str, CopyrightFacts],
 ) -> Facts:
-    """Facts of one file from its prepared form and the engine results of its blocks."""
-    licences = [
-        {
-            **det,
-            "start_line": det["start_line"] + block.start,
-            "end_line": det["end_line"] + block.start,
-            "matches": [_shifted(m, block.start) for m in det["matches"]],
-        }
+    """Facts of one file from its prepared form and the engine results of its blocks.
+
+    A probe's detection (:mod:`.probes`) inside a block's detection adds nothing (the block
+    was read by every matcher); one reaching beyond them is kept, and replaces the block
+    detections inside it, as ScanCode's exact matches come before its approximate ones (the
+    whole OFL-1.0-RFN text is found by the probe, its OFL-1.0 part without the first
+    paragraph by the block).
+    """
+    detected = [
+        (block.exact, _absolute(det, block.start))
         for block in prepared.blocks
         for det in blocks.get(block.key, [])
     ]
+    plain = [det for exact, det in detected if not exact]
+    probed = [det for exact, det in detected if exact and not _inside(det, plain)]
+    licences = [det for det in plain if not _inside(det, probed)]
+    licences = sorted(licences + probed, key=lambda d: (d["start_line"], d["end_line"]))
     copyrights: list[list[Any]] = []
     holders: list[list[Any]] = []
     for group in prepared.groups:
@@ -104,6 +110,21 @@ def file_facts(
         "choices": [[c.line, c.end, c.text] for c in prepared.choices],
         "errors": list(prepared.errors),
     }
+
+
+def _absolute(det: dict[str, Any], shift: int) -> dict[str, Any]:
+    return {
+        **det,
+        "start_line": det["start_line"] + shift,
+        "end_line": det["end_line"] + shift,
+        "matches": [_shifted(m, shift) for m in det["matches"]],
+    }
+
+
+def _inside(det: Mapping[str, Any], others: list[dict[str, Any]]) -> bool:
+    return any(
+        o["start_line"] <= det["start_line"] and det["end_line"] <= o["end_line"] for o in others
+    )
 
 
 def _shifted(match: dict[str, Any], shift: int) -> dict[str, Any]:
@@ -162,11 +183,12 @@ def _prose_conclusion(
 
 def _unquoted(tag: LicenseDetection, facts: Facts) -> LicenseDetection:
     """``tag``, made invalid when it is quoted inside a licence text that ScanCode matched
-    (a licence document that shows how to write a tag is not tagged by it)."""
+    (a licence document that shows how to write a tag is not tagged by it), or ends it (the
+    Community Specification License's last line is the tag of its own text)."""
     line = tag.start_line or 0
     for det in facts["licences"]:
         first, last = det["start_line"], det["end_line"]
-        if last - first + 1 >= QUOTING_TEXT_LINES and first < line < last and tag.valid:
+        if last - first + 1 >= QUOTING_TEXT_LINES and first < line <= last and tag.valid:
             note = f"quoted inside the licence text matched at lines {first}-{last}: not a tag"
             return replace(tag, valid=False, message=note)
     return tag

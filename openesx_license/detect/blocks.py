@@ -86,11 +86,13 @@ _COPYRIGHT_WORDS = frozenset({"copyright", "copyrights", "copyrighted", "rights"
 
 @dataclass(frozen=True, kw_only=True)
 class LicenseBlock:
-    """A run of lines that may hold licence text: ``start`` is the 0-based first line."""
+    """A run of lines that may hold licence text: ``start`` is the 0-based first line;
+    ``exact`` blocks (:mod:`.probes`) are matched by ScanCode's exact matchers only."""
 
     key: str
     start: int
     text: str
+    exact: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

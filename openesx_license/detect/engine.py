@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 #: bump when what we extract or how we combine it changes: old cache entries become stale
-DETECT_VERSION = "11"
+DETECT_VERSION = "12"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 
@@ -105,11 +105,13 @@ def attach_exceptions(expression: Any) -> Any:
     return walk(expression)
 
 
-def detect_license_block(text: str) -> LicenseFacts:
+def detect_license_block(text: str, *, exact: bool = False) -> LicenseFacts:
     """ScanCode's licence detections in one block, as plain data (lines relative to the block).
 
     Clues (detections without an expression) are left out, as ScanCode leaves them out of
-    ``detected_license_expression``.
+    ``detected_license_expression``. ``exact`` (a probe, :mod:`.probes`) leaves out
+    ScanCode's approximate matcher and its tag reader (ours reads tags): only its hash and
+    exact rule matchers count.
     """
     from licensedcode.cache import build_spdx_license_expression, get_cache, get_index
     from licensedcode.detection import detect_licenses, is_license_intro
@@ -120,7 +122,8 @@ def detect_license_block(text: str) -> LicenseFacts:
         return str(build_spdx_license_expression(expression, licensing=licensing))
 
     facts: LicenseFacts = []
-    for det in detect_licenses(index=get_index(), query_string=text):
+    found = _exact_detections(text) if exact else detect_licenses(get_index(), query_string=text)
+    for det in found:
         if det.license_expression is None:
             continue
         expression = str(attach_exceptions(licensing.parse(det.license_expression)))
@@ -154,6 +157,21 @@ def detect_license_block(text: str) -> LicenseFacts:
             }
         )
     return facts
+
+
+def _exact_detections(text: str) -> list[Any]:
+    """ScanCode's detections of ``text`` from its hash and exact rule matches alone, grouped
+    and post-processed as ``detect_licenses`` does."""
+    from licensedcode.cache import get_index, get_licensing
+    from licensedcode.detection import LicenseDetection, group_matches, process_detections
+    from licensedcode.match_spdx_lid import MATCH_SPDX_ID
+
+    found = get_index().match(query_string=text, approximate=False)
+    matches = [m for m in found if m.matcher != MATCH_SPDX_ID]
+    if not matches:
+        return []
+    detections = [LicenseDetection.from_matches(matches=g) for g in group_matches(matches)]
+    return list(process_detections(detections=detections, licensing=get_licensing()))
 
 
 def _rule_kind(rule: Any) -> str:

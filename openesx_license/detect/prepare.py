@@ -21,6 +21,7 @@ from openesx_license.detect.blocks import (
 )
 from openesx_license.detect.choices import ChoicePhrase, find_choice_phrases
 from openesx_license.detect.markers import find_markers
+from openesx_license.detect.probes import header_probe
 from openesx_license.detect.tags import find_tags, parse_tag, tag_problem
 from openesx_license.inventory import HEAD_BYTES, LARGE_FILE_BYTES
 from openesx_license.inventory.textcodec import decode_text
@@ -111,16 +112,14 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
             errors.append(f"unreadable past its head: {exc.strerror or exc}")
         else:
             marker_hits = [h for h in marker_hits if h.marker.startswith("LicenseRef-")] + whole
+    blank = frozenset(t.index for t in found)
+    reading = _WHOLE_BY_KIND.get(entry.kind)
+    blocks = license_blocks(lines, blank, whole=reading)
+    probe = header_probe(lines, blocks, blank, code=reading is False)
     return PreparedFile(
         path=entry.path,
         tags=tags,
-        blocks=tuple(
-            license_blocks(
-                lines,
-                frozenset(t.index for t in found),
-                whole=_WHOLE_BY_KIND.get(entry.kind),
-            )
-        ),
+        blocks=(*blocks, probe) if probe else tuple(blocks),
         groups=tuple(copyright_groups(lines)),
         markers=tuple(marker_hits),
         choices=tuple(find_choice_phrases(lines)),

@@ -195,11 +195,11 @@ def _detect(
     bar: ProgressSink,
 ) -> tuple[list[Facts], int]:
     """Engine results for the distinct blocks and groups of ``prepared``; facts per file."""
-    block_text = {b.key: b.text for p in prepared for b in p.blocks}
+    block_text = {b.key: b for p in prepared for b in p.blocks}
     group_lines = {g.key: g.lines for p in prepared for g in p.groups}
     blocks = cache.get_many("blocks", block_text)
     groups = cache.get_many("groups", group_lines)
-    todo_blocks = [(k, t) for k, t in block_text.items() if k not in blocks]
+    todo_blocks = [(k, b.text, b.exact) for k, b in block_text.items() if k not in blocks]
     todo_groups = [(k, g) for k, g in group_lines.items() if k not in groups]
     pool = executor(len(todo_blocks) + len(todo_groups) // 50, POOL_MIN_BLOCKS)
     tasks: list[tuple[Any, ...]] = [(chunk, []) for chunk in _chunked(todo_blocks, _BLOCK_CHUNK)]
@@ -236,14 +236,14 @@ def _prepare_chunk(
 
 
 def _detect_chunk(
-    blocks: list[tuple[str, str]], groups: list[tuple[str, Any]]
+    blocks: list[tuple[str, str, bool]], groups: list[tuple[str, Any]]
 ) -> tuple[int, tuple[dict[str, Any], dict[str, Any], dict[str, str]]]:
     found_blocks: dict[str, Any] = {}
     found_groups: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for key, text in blocks:
+    for key, text, exact in blocks:
         try:
-            found_blocks[key] = engine.detect_license_block(text)
+            found_blocks[key] = engine.detect_license_block(text, exact=exact)
         except Exception as exc:  # noqa: BLE001, PERF203 - one bad block must not stop the scan
             errors[key] = f"{type(exc).__name__}: {exc}"
     for key, lines in groups:
