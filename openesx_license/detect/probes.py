@@ -52,10 +52,10 @@ def header_probe(
     for block in blocks:
         covered.update(range(block.start, block.start + block.text.count("\n") + 1))
     if code:
-        spans = comment_spans(lines)
-        if not spans:
+        span = first_comment(lines)
+        if span is None:
             return None
-        first, last = spans[0]
+        first, last = span
     elif lines and len(covered) == len(lines):
         first, last = 0, len(lines) - 1
     else:
@@ -75,6 +75,18 @@ def header_probe(
     if all(is_blank(line) for line in chunk):
         return None
     return LicenseBlock(key=probe_key(chunk), start=first, text="\n".join(chunk), exact=True)
+
+
+def first_comment(lines: list[str], head: int = 64) -> tuple[int, int] | None:
+    """The first comment's ``(first, last)`` line indexes, read from the top ``head`` lines
+    and further only when it may go on past them (most files open with their comment)."""
+    while True:
+        spans = comment_spans(lines[:head])
+        if head >= len(lines):
+            return spans[0] if spans else None
+        if spans and spans[0][1] < head - 1:
+            return spans[0]
+        head *= 4
 
 
 def _opening(lines: list[str], first: int, last: int, blank: frozenset[int]) -> set[int]:

@@ -11,7 +11,8 @@ from licensedcode.models import licenses_data_dir, rules_data_dir
 
 from openesx_license.detect import scan_tree
 from openesx_license.detect.blocks import license_blocks, split_lines
-from openesx_license.detect.probes import header_probe
+from openesx_license.detect.comments import comment_spans
+from openesx_license.detect.probes import first_comment, header_probe
 from openesx_license.detect.tags import find_tags
 from openesx_license.model import ScanResult
 
@@ -119,3 +120,12 @@ def test_probed_headers_read_as_scancode_reads_the_whole_file(
 ) -> None:
     record = next(f for f in probe_scan.files if f.path == path)
     assert record.detected_license_expression == CASES[path][1]
+
+
+@pytest.mark.parametrize("before", [0, 10, 63, 64, 200])
+@pytest.mark.parametrize("length", [1, 2, 70, 300])
+def test_first_comment_read_from_the_head_equals_the_whole_files(before: int, length: int) -> None:
+    lines = ["int x;"] * before + ["/*"] + [" * text"] * length + [" */"] + ["int y;", "/* b */"]
+    assert first_comment(lines) == comment_spans(lines)[0]
+    hashed = ["x = 1"] * before + ["# text"] * length + ["y = 2", "# other"]
+    assert first_comment(hashed) == comment_spans(hashed)[0]
