@@ -46,9 +46,14 @@ def _probe(text: str, *, code: bool = True):
 
 
 def test_a_header_comment_wholly_in_a_block_needs_no_probe() -> None:
+    blocks, probe = _probe("/*" + GPL_NOTICE + " */\nint x;\n")
+    assert len(blocks) == 1 and probe is None
+    # the block blanks the copyright line that opens it; the probe keeps it (some licence
+    # texts are told apart by it)
     header = "/*\n * Copyright (c) 2006 Intel Corporation.\n *" + GPL_NOTICE + " */\nint x;\n"
     blocks, probe = _probe(header)
-    assert len(blocks) == 1 and probe is None
+    assert len(blocks) == 1 and "Intel" not in blocks[0].text
+    assert probe is not None and "Intel" in probe.text
     # a tag opening the comment is the file's own: read by the tag path, no probe
     assert _probe("// SPDX-License-Identifier: GPL-2.0\nint x;\n")[1] is None
 
@@ -85,6 +90,13 @@ CASES = {
     # no licence word, phrase, URL or multi-part id at all
     "afpl/main.c": (_in_c("AFPL Ghostscript"), "LicenseRef-scancode-afpl-9.0"),
     # a licence text in Japanese
+    # told apart from a generic notice by its copyright lines, which blocks blank
+    "loop/main.c": (_in_c(_scancode_text("loop.LICENSE")), "LOOP"),
+    # a licence text in a document whose licence words cover less than half of its lines
+    "llama/plain.txt": (
+        _scancode_text("llama-4-license-2025.LICENSE"),
+        "LicenseRef-scancode-llama-4-license-2025",
+    ),
     "nysl/main.c": (
         _in_c(_scancode_text("nysl-0.9982-jp.LICENSE")),
         "LicenseRef-scancode-nysl-0.9982-jp",
