@@ -79,6 +79,10 @@ def test_a_licence_file_with_a_tag_inside_is_probed_and_others_are_not() -> None
     _, probe = _probe(text, code=False)
     assert probe is not None and "SPDX-License-Identifier: CC-BY-4.0" in probe.text
     assert _probe(_scancode_text("mit.LICENSE"), code=False)[1] is None
+    # a file read whole sends its copyright lines itself: nothing for a probe to add
+    owned = "Copyright (c) 2010 Acme Inc.\n\n" + _scancode_text("mit.LICENSE")
+    blocks, probe = _probe(owned, code=False)
+    assert "Acme" in blocks[0].text and probe is None
 
 
 CASES = {
