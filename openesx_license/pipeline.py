@@ -119,28 +119,27 @@ def run_audit(
         files = concluded_licenses(files, policy.decisions, root)
     scan = dataclasses.replace(scan, files=tuple(files.values()))
 
-    stages.stage("matching copied code", len(files))
     copies = analyse_copies(
         root, policy, files, components, ip_index=ip_index, jobs=run.jobs,
-        cache_dir=run.cache_dir, executor=run.executor,
+        cache_dir=run.cache_dir, executor=run.executor, progress=stages,
     )  # fmt: skip
     if copies.unchecked:  # a file the step could not fingerprint says so in its record
         files = with_errors(files, copies.unchecked)
         scan = dataclasses.replace(scan, files=tuple(files.values()))
 
-    stages.stage("building the dependency graph", len(files))
-    graph = graph_step(root, policy, files, components, run, extra_edges=copies.edges)
+    graph = graph_step(
+        root, policy, files, components, run, extra_edges=copies.edges, progress=stages
+    )
     unread = [(path, f"graph: {m}") for path, msgs in graph.graph.get("errors", {}).items()
               for m in msgs]  # fmt: skip
     if unread:  # a build file the graph could not read says so in its record
         files = with_errors(files, unread)
         scan = dataclasses.replace(scan, files=tuple(files.values()))
 
-    stages.stage("checking the rules", len(files))
     ctx = CheckContext(
         policy=policy, files=files, graph=graph, components=components, copies=copies, today=today
     )
-    findings = check_step(ctx)
+    findings = check_step(ctx, progress=stages)
 
     stages.stage("waivers, baseline, --since", len(findings), unit="findings")
     outcome = gate.apply(findings, today=today)
@@ -255,9 +254,11 @@ def graph_step(
     run: RunOptions,
     *,
     extra_edges: Iterable[DependencyEdge] = (),
+    progress: StageProgress | None = None,
 ) -> nx.MultiDiGraph:
     """The file dependency graph, resolved with the policy's include dirs/compile_commands;
-    ``extra_edges`` (copies, IP-index references) come from the copied-code step."""
+    ``extra_edges`` (copies, IP-index references) come from the copied-code step;
+    ``progress`` gets the graph's stages."""
     from openesx_license.graph import build_graph
 
     compile_commands = policy.graph.compile_commands
@@ -272,6 +273,7 @@ def graph_step(
         use_cache=run.use_cache,
         jobs=run.jobs,
         executor=run.executor,
+        progress=progress,
     )
 
 
@@ -287,9 +289,17 @@ def with_errors(
     return out
 
 
-def check_step(ctx: CheckContext) -> tuple[Finding, ...]:
-    """Run every registered rule; findings sorted by severity, path, line, rule."""
-    findings = [f for rule in all_checks().values() for f in rule().check(ctx)]
+def check_step(ctx: CheckContext, *, progress: StageProgress | None = None) -> tuple[Finding, ...]:
+    """Run every registered rule; findings sorted by severity, path, line, rule.
+    ``progress`` counts the rules as they finish."""
+    rules = all_checks()
+    if progress is not None:
+        progress.phase("checking the rules", len(rules), unit="rules")
+    findings: list[Finding] = []
+    for rule in rules.values():
+        findings.extend(rule().check(ctx))
+        if progress is not None:
+            progress.advance()
     return tuple(sorted(findings, key=finding_order))
 
 

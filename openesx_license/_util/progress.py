@@ -5,9 +5,11 @@
 every step and each step names its stages. It has three modes:
 
 - ``bar`` (stderr is a terminal): one line redrawn at most five times a second, with the stage,
-  units done of the total, units per second and an ETA; a stage that does not count its units
-  (:meth:`StageProgress.stage`: the graph, the rules) shows its size and a clock, redrawn
-  every second by a background thread, so that a long step never looks hung;
+  units done of the total, units per second and an ETA (every long stage counts its files:
+  the scan's, the copied-code step's fingerprinting and matching, the graph's reading and
+  resolving, the rules); a short step that does not count its units
+  (:meth:`StageProgress.stage`) shows its size and a clock, redrawn every second by a
+  background thread, so that it never looks hung;
 - ``lines`` (a log, a CI job): one line per stage when it ends, with its count, time and rate,
   so a job log shows where the minutes went without a line per file;
 - ``off`` (``-q``): nothing.
@@ -19,9 +21,11 @@ import shutil
 import sys
 import threading
 import time
-from typing import Literal, Protocol, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Literal, Protocol, TextIO, TypeVar
 
 Mode = Literal["bar", "lines", "off"]
+T = TypeVar("T")
 
 #: seconds between two redraws of the bar
 REDRAW = 0.2
@@ -135,6 +139,13 @@ class StageProgress:
             self.stream.write(self.prefix + self.summary_line() + "\n")
             self.stream.flush()
 
+    def discard(self) -> None:
+        """End the current stage without its line: it turned out to have nothing to do (a
+        previous build's snapshot that was not there)."""
+        if self.mode == "lines":
+            self._open = False
+        self.close()
+
     def summary_line(self) -> str:
         """``label: N files in S s (R files/s)`` of the current (or just ended) stage; a stage
         of one unit (listing the tree) gives its time only."""
@@ -180,6 +191,17 @@ class StageProgress:
             if self._open:
                 self.stream.write("\r\033[K" + (self.prefix + text)[:width])
                 self.stream.flush()
+
+
+def counted(items: Iterable[T], progress: ProgressSink | None) -> Iterator[T]:
+    """``items``, each counted as one unit done of ``progress``'s current stage as it is
+    taken (None: not counted)."""
+    if progress is None:
+        yield from items
+        return
+    for item in items:
+        progress.advance()  # produced is done (a worker pool's result, a file's print)
+        yield item
 
 
 def silent() -> StageProgress:

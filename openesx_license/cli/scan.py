@@ -15,6 +15,7 @@ import click
 
 from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.fs import atomic_write_text, encode_text
+from openesx_license._util.progress import StageProgress
 from openesx_license._util.text import console_line
 from openesx_license.cli import verbosity
 from openesx_license.cli.common import check_globs, cluster_options, engine_options
@@ -61,7 +62,8 @@ TABLE_ROWS = 15
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Progress bar on stderr (default: only when stderr is a terminal).",
+    help="Progress bar on stderr (default: a bar when stderr is a terminal, else one line per "
+    "stage; nothing with -q).",
 )
 def scan(
     path: Path,
@@ -95,7 +97,7 @@ def scan(
         jobs=jobs,
         cache_dir=cache_dir,
         use_cache=not no_cache,
-        progress=False if verbosity.quiet() else progress,
+        progress=_progress(progress),
         imported=imported,
         executor=executor,
         shared_cache=shared_cache,
@@ -168,3 +170,13 @@ def print_table(result: ScanResult, *, to_stderr: bool = False) -> None:
         f"{stats.distinct_blocks} distinct licence blocks matched, {stats.seconds:.1f} s",
         err=to_stderr,
     )
+
+
+def _progress(option: bool | None) -> StageProgress:
+    """The scan's progress on stderr: nothing with -q or --no-progress, a bar with
+    --progress, else a bar on a terminal and one line per stage otherwise."""
+    if verbosity.quiet() or option is False:
+        return StageProgress("off")
+    if option:
+        return StageProgress("bar", prefix="openesx-license: ")
+    return verbosity.stage_progress(prefix="openesx-license: ")

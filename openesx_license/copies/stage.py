@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openesx_license._util.executor import ExecutorSpec
+from openesx_license._util.progress import StageProgress, counted
 from openesx_license._util.run import default_jobs
 from openesx_license.config.components import ComponentMap
 from openesx_license.config.model import Component, ComponentClass, Policy
@@ -94,13 +95,15 @@ def analyse_copies(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     executor: ExecutorSpec | None = None,
+    progress: StageProgress | None = None,
 ) -> CopyAnalysis:
     """Match the tree's open files against ``ip_index``, or against the proprietary
     components of ``policy`` (monorepo mode) when no index is given.
 
     ``cache_dir`` keeps the files' prints by content hash (None: no cache); the prints the
     cache lacks (open and proprietary files) are made on ``executor``'s Dask cluster when it
-    is one, the index and the matching against it stay here. Raises
+    is one, the index and the matching against it stay here. ``progress`` gets the stages
+    (fingerprinting, matching), each counting files. Raises
     :class:`~openesx_license.errors.FingerprintIndexError` for an index that cannot be used
     or was built with other ``k``/``window`` than the policy's ``[copied_code]``.
     """
@@ -149,23 +152,28 @@ def analyse_copies(
 
         def printer(paths: list[str]) -> Iterable[FilePrint]:
             entries = [(p, files[p].sha1) for p in paths]
-            return noting(
-                cached_prints(
-                    root,
-                    entries,
-                    k,
-                    window,
-                    uses=False,
-                    jobs=workers,
-                    cache_dir=cache_dir,
-                    executor=executor,
-                )
+            if progress is not None and entries:
+                progress.phase("copied code: fingerprinting", len(entries), unit="files")
+            return counted(
+                noting(
+                    cached_prints(
+                        root,
+                        entries,
+                        k,
+                        window,
+                        uses=False,
+                        jobs=workers,
+                        cache_dir=cache_dir,
+                        executor=executor,
+                    )
+                ),
+                progress if entries else None,
             )
 
         if cache_dir is not None and all(files[p].sha1 for p in proprietary):
             analysis = _monorepo_cached(
                 root, policy, files, sorted(proprietary), open_files, owner, printer,
-                jobs=workers, cache_dir=cache_dir, vocabulary=vocabulary,
+                jobs=workers, cache_dir=cache_dir, vocabulary=vocabulary, progress=progress,
             )  # fmt: skip
             return dataclasses.replace(analysis, unchecked=unchecked())
         index, _ = write_index(
@@ -180,23 +188,28 @@ def analyse_copies(
         return print_file(root, fp.path, k, window, uses=uses, full=True)
 
     try:
+        if progress is not None:
+            progress.phase("copied code: fingerprinting", len(open_files), unit="files")
         prints = list(
-            noting(
-                cached_prints(
-                    root,
-                    open_files,
-                    k,
-                    window,
-                    uses=uses,
-                    jobs=workers,
-                    cache_dir=cache_dir,
-                    executor=executor,
-                )
+            counted(
+                noting(
+                    cached_prints(
+                        root,
+                        open_files,
+                        k,
+                        window,
+                        uses=uses,
+                        jobs=workers,
+                        cache_dir=cache_dir,
+                        executor=executor,
+                    )
+                ),
+                progress,
             )
         )
         if cache_dir is not None and not in_tree:
             matches = _index_matches_cached(
-                index, prints, open_files, settings, refine, cache_dir, vocabulary
+                index, prints, open_files, settings, refine, cache_dir, vocabulary, progress
             )
         else:
             matches = find_copies(
@@ -206,6 +219,7 @@ def analyse_copies(
                 boilerplate=known_boilerplate(k),
                 refine=refine,
                 vocabulary=vocabulary,
+                progress=_matching(progress, len(prints)),
             )
         references: list[IndexReference] = []
         if not in_tree:
@@ -233,6 +247,7 @@ def _index_matches_cached(
     refine: Callable[[FilePrint], FilePrint],
     cache_dir: Path,
     vocabulary: Collection[str] = frozenset(),
+    progress: StageProgress | None = None,
 ) -> list[CopyMatch]:
     """``--ip-index`` mode with the copy-match cache (:mod:`.copy_cache`): an index never
     changes once written (its random salt names the build), so with the settings and the
@@ -257,6 +272,7 @@ def _index_matches_cached(
             for match in find_copies(
                 index, todo, settings, boilerplate=ignored, templates=templates, refine=refine,
                 vocabulary=vocabulary,
+                progress=_matching(progress, len(todo)),
             ):  # fmt: skip
                 fresh[match.path].append(match)
             cache.put_many(  # not for a file that could not be read: next time it may be
@@ -285,6 +301,7 @@ def _monorepo_cached(
     jobs: int,
     cache_dir: Path,
     vocabulary: Collection[str] = frozenset(),
+    progress: StageProgress | None = None,
 ) -> CopyAnalysis:
     """Monorepo mode with the copy-match cache (:mod:`.copy_cache`): only open files whose
     matches are not known are matched, and the proprietary index is built only for them; the
@@ -299,6 +316,8 @@ def _monorepo_cached(
     cache = CopyMatchCache(cache_dir, k=k, window=window, settings=copy_settings)
     try:
         entries = [*open_files, *((p, files[p].sha1) for p in proprietary)]
+        if progress is not None:  # a warm run's only stage: every file's matches are known
+            progress.stage("copied code: cache lookup", len(entries))
         sets = cache.hash_sets(sha1 for _, sha1 in entries if sha1)
         printed: dict[str, FilePrint] = {}
         missing = [(p, sha1) for p, sha1 in entries if sha1 not in sets]
@@ -325,6 +344,7 @@ def _monorepo_cached(
             _match(
                 root, todo, proprietary, owner, printer, printed, copy_settings, ignored,
                 templates, fresh, k=k, window=window, jobs=jobs, vocabulary=vocabulary,
+                progress=progress,
             )  # fmt: skip
             cache.put_many(
                 (key, fresh[p]) for (p, _), key in zip(open_files, keys, strict=True) if p in fresh
@@ -361,6 +381,7 @@ def _match(
     window: int,
     jobs: int,
     vocabulary: Collection[str] = frozenset(),
+    progress: StageProgress | None = None,
 ) -> None:
     """Match the ``todo`` open files against an index of the proprietary files, with the
     tree's boilerplate ``ignored`` and its ``templates``; their matches go to ``out``."""
@@ -382,11 +403,19 @@ def _match(
             index, [prints[p] for p, _ in todo], settings, boilerplate=ignored,
             templates=templates, refine=lambda fp: print_file(root, fp.path, k, window, full=True),
             vocabulary=vocabulary,
+            progress=_matching(progress, len(todo)),
         )  # fmt: skip
     finally:
         index.close()
     for match in found:
         out[match.path].append(match)
+
+
+def _matching(progress: StageProgress | None, files: int) -> StageProgress | None:
+    """``progress`` with its matching stage of ``files`` open files begun."""
+    if progress is not None:
+        progress.phase("copied code: matching", files, unit="files")
+    return progress
 
 
 def _edges(root: Path, analysis: CopyAnalysis) -> list[DependencyEdge]:

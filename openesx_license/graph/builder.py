@@ -35,6 +35,7 @@ from typing import Any
 import networkx as nx
 
 from openesx_license._util.executor import ExecutorSpec
+from openesx_license._util.progress import StageProgress
 from openesx_license._util.run import default_cache_dir
 from openesx_license.graph.facts import FileFacts, reader_for
 from openesx_license.graph.facts_cache import (
@@ -74,6 +75,7 @@ def build_graph(
     use_cache: bool = True,
     jobs: int | None = None,
     executor: ExecutorSpec | None = None,
+    progress: StageProgress | None = None,
 ) -> nx.MultiDiGraph:
     """The file dependency graph of ``root`` (see the module docstring for its shape).
 
@@ -84,8 +86,10 @@ def build_graph(
     (copied code, IP-index references); their unknown ends become external nodes.
     ``use_cache=False`` neither reads nor writes the cache; ``jobs`` caps the worker processes
     of a cold run (default: up to 2); a Dask ``executor`` extracts the facts the cache lacks
-    on its cluster (the graph itself is built here). Raises
-    :class:`~openesx_license.errors.UsageError` for an unusable ``compile_commands``.
+    on its cluster (the graph itself is built here). ``progress`` gets the stages (reading
+    files, resolving includes, linking symbols: each counts files; a build from the previous
+    build's snapshot is one stage). Raises :class:`~openesx_license.errors.UsageError` for an
+    unusable ``compile_commands``.
     """
     started = time.perf_counter()
     root = Path(root)
@@ -111,7 +115,10 @@ def build_graph(
         use_cache=use_cache,
         jobs=jobs,
         executor=executor,
+        progress=progress,
     )
+    if progress is not None:
+        progress.stage("dependency graph: edges", len(paths))
     succ, pred = graph._succ, graph._pred
 
     def add(source: str, target: str, **attributes: Any) -> None:
@@ -227,6 +234,7 @@ def _graph_parts(
     use_cache: bool,
     jobs: int | None,
     executor: ExecutorSpec | None,
+    progress: StageProgress | None = None,
 ) -> tuple[GraphParts, FactsStats, bool]:
     """The graph's parts: updated from the previous build's snapshot when there is one for
     the same paths (see :mod:`.parts`), else computed from every file's facts. The third
@@ -238,7 +246,11 @@ def _graph_parts(
         snapshots = GraphSnapshots(cache_dir or default_cache_dir(), snapshot_slot)
     try:
         digest = paths_digest(paths)
+        if progress is not None and snapshots is not None:
+            progress.stage("dependency graph: from the last build", len(paths))
         old = snapshots.load(digest) if snapshots is not None else None
+        if progress is not None and snapshots is not None and old is None:
+            progress.discard()  # no snapshot: the stages of a full build follow
         if old is not None and keys is not None:
             loaded: list[FactsStats] = []
 
@@ -255,6 +267,8 @@ def _graph_parts(
                 parts, _ = update_parts(old, keys, paths, resolver, load)
             except StaleSnapshot:
                 old = None
+                if progress is not None:
+                    progress.discard()
             else:
                 read = sum(s.read for s in loaded)
                 readable = sum(1 for r in files if reader_for(r.path) is not None)
@@ -269,9 +283,15 @@ def _graph_parts(
                     snapshots.save(parts, digest)
                 return parts, stats, True
         facts, stats = collect_facts(
-            root, files, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs, executor=executor
+            root,
+            files,
+            cache_dir=cache_dir,
+            use_cache=use_cache,
+            jobs=jobs,
+            executor=executor,
+            progress=progress,
         )
-        parts = compute_parts(facts, keys or {}, paths, resolver)
+        parts = compute_parts(facts, keys or {}, paths, resolver, progress=progress)
         if snapshots is not None:
             snapshots.save(parts, digest)
         return parts, stats, False

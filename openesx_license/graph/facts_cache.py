@@ -25,6 +25,7 @@ from pathlib import Path
 from openesx_license._util.executor import ExecutorSpec, run_chunks
 from openesx_license._util.kvcache import KeyValueCache
 from openesx_license._util.procs import worker_pool
+from openesx_license._util.progress import StageProgress, counted
 from openesx_license._util.run import default_cache_dir
 from openesx_license.csource.definitions import DEFINITIONS_VERSION
 from openesx_license.graph.facts import (
@@ -176,9 +177,11 @@ def collect_facts(
     use_cache: bool = True,
     jobs: int | None = None,
     executor: ExecutorSpec | None = None,
+    progress: StageProgress | None = None,
 ) -> tuple[dict[str, FileFacts], FactsStats]:
     """The facts of every file a reader applies to (binary and huge files skipped); the cache
-    misses are extracted on ``executor``'s Dask cluster when it is one."""
+    misses are extracted on ``executor``'s Dask cluster when it is one. ``progress`` counts
+    the files as their facts come from the cache, a worker or the cluster."""
     wanted: list[tuple[FileRecord, str]] = []
     skipped = readable = 0
     for record in files:
@@ -202,6 +205,9 @@ def collect_facts(
                     result[record.path] = hit
             cached = len(result)
         todo = [(rec, r) for rec, r in wanted if rec.path not in result]
+        if progress is not None:
+            progress.phase("dependency graph: reading files", len(wanted), unit="files")
+            progress.advance(cached)
         tasks = [(rec.path, r, str(root / rec.path)) for rec, r in todo]
         workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
         workers = max(1, workers) if len(tasks) >= _PARALLEL_FROM else 1
@@ -214,17 +220,21 @@ def collect_facts(
                 executor, extract_chunk, chunks, name=TASK_NAME, identity=extractor_identity
             )
             outputs = [out for result in results for out in result]
+            if progress is not None:
+                progress.advance(len(tasks))
             workers = 1  # no process of this machine's: the cluster's workers did it
             sent = {path for chunk in chunks for path, _, _ in chunk}
             outputs += [(path, None) for path, _, _ in tasks if path not in sent]
         elif workers > 1:
             try:
                 with worker_pool(workers) as pool:
-                    outputs = list(pool.map(_read_and_extract, tasks, chunksize=32))
+                    outputs = list(
+                        counted(pool.map(_read_and_extract, tasks, chunksize=32), progress)
+                    )
             except (BrokenProcessPool, OSError):
                 workers = 1  # no processes to be had (limits, a killed worker): read here
         if outputs is None:
-            outputs = [_read_and_extract(task) for task in tasks]
+            outputs = [_read_and_extract(task) for task in counted(tasks, progress)]
         key_of = {rec.path: (r, rec.sha1) for rec, r in todo}
         fresh: list[tuple[str, str]] = []
         for path, text in outputs:

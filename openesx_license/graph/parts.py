@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from openesx_license._util.progress import StageProgress, counted
 from openesx_license.graph.automake import automake_link_edges
 from openesx_license.graph.cargo import cargo_edges
 from openesx_license.graph.cmake import cmake_results
@@ -198,17 +199,24 @@ def compute_parts(
     keys: Mapping[str, str],
     paths: set[str],
     resolver: ResolverFactory,
+    *,
+    progress: StageProgress | None = None,
 ) -> GraphParts:
     """All the parts, from every file's facts; ``resolver`` makes the include resolver from
-    the include folders the build files give."""
+    the include folders the build files give. ``progress`` counts the files twice: as their
+    includes are resolved, then as their symbol uses are linked."""
     parts = GraphParts(keys=dict(keys))
     index = ModuleIndex(paths)
+    if progress is not None:
+        progress.phase("dependency graph: resolving includes", len(facts), unit="files")
     parts.links, parts.build_dirs = _links(facts, paths)
     built = resolver(parts.build_dirs)
-    for path in sorted(facts):
+    for path in counted(sorted(facts), progress):
         _file_parts(parts, path, facts[path], built, index)
     tables = SymbolTables.of(parts.contributions)
-    parts.symbols = link_files(facts, sorted(facts), parts.includes_of(), tables)
+    if progress is not None:
+        progress.phase("dependency graph: linking symbols", len(facts), unit="files")
+    parts.symbols = link_files(facts, counted(sorted(facts), progress), parts.includes_of(), tables)
     return parts
 
 

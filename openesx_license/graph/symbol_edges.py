@@ -26,7 +26,7 @@ all of them); a use of an ``EXPORT_SYMBOL_GPL`` symbol gets an edge of its own w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openesx_license.csource.symbols import CSymbols
@@ -171,7 +171,7 @@ def link_symbols(
 
 def link_files(
     facts: Mapping[str, FileFacts],
-    paths: Sequence[str],
+    paths: Iterable[str],
     includes_of: Mapping[str, Sequence[str]],
     tables: SymbolTables,
 ) -> dict[str, LinkedFile]:

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from openesx_license._util.progress import ProgressSink, counted
 from openesx_license.ipindex.fileprint import MIN_WEIGHT, FilePrint, name_weight
 from openesx_license.ipindex.standard import standard_names
 from openesx_license.ipindex.store import FingerprintIndex, Posting
@@ -224,8 +225,10 @@ def find_copies(
     templates: Collection[int] | None = None,
     refine: Callable[[FilePrint], FilePrint] | None = None,
     vocabulary: Collection[str] = frozenset(),
+    progress: ProgressSink | None = None,
 ) -> list[CopyMatch]:
-    """Copies of indexed code in ``prints`` (the open files), in file order.
+    """Copies of indexed code in ``prints`` (the open files), in file order; ``progress``
+    counts the open files as they are matched.
 
     Two passes. The winnowed fingerprints of the open files find the candidate (open file,
     proprietary file) pairs: by the winnowing guarantee every shared run of ``k + window - 1``
@@ -284,7 +287,7 @@ def find_copies(
         }
         postings.update(index.postings(wanted))
     matches: list[CopyMatch] = []
-    for fp in prints:
+    for fp in counted(prints, progress):
         sources = candidates.get(fp.path)
         if not sources:
             continue

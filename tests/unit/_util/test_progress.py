@@ -10,7 +10,7 @@ import time
 import pytest
 
 from openesx_license._util import progress as progress_mod
-from openesx_license._util.progress import StageProgress, auto_mode
+from openesx_license._util.progress import StageProgress, auto_mode, counted
 
 
 class _Tty(io.StringIO):
@@ -90,3 +90,57 @@ def test_an_uncounted_stage_shows_a_running_clock() -> None:
     size = len(out.getvalue())
     time.sleep(1.1)
     assert len(out.getvalue()) == size  # the clock stopped with the stage
+
+
+class _Recorder:
+    """A ProgressSink that remembers every call (the real StageProgress is tested above)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def phase(self, label: str, total: int) -> None:
+        self.calls.append((label, total))
+
+    def advance(self, units: int = 1) -> None:
+        self.calls.append(("advance", units))
+
+    def close(self) -> None:
+        self.calls.append(("close", 0))
+
+
+def test_counted_counts_each_item_as_it_is_produced() -> None:
+    sink = _Recorder()
+    seen = []
+    for item in counted(iter("abc"), sink):
+        seen.append((item, len(sink.calls)))
+    assert seen == [("a", 1), ("b", 2), ("c", 3)]  # counted before the consumer gets it
+    assert sink.calls == [("advance", 1)] * 3
+    assert list(counted([1, 2], None)) == [1, 2]
+
+
+def test_counted_stage_in_a_log_gives_count_time_and_rate() -> None:
+    out = io.StringIO()
+    sink = StageProgress("lines", stream=out)
+    sink.phase("copied code: fingerprinting", 3, unit="files")
+    for _ in counted(range(3), sink):
+        time.sleep(0.03)
+    sink.close()
+    line = out.getvalue()
+    assert line.startswith("copied code: fingerprinting: 3 files in ") and "files/s)" in line
+
+
+def test_discard_ends_a_stage_without_its_line() -> None:
+    out = io.StringIO()
+    sink = StageProgress("lines", stream=out)
+    sink.stage("dependency graph: from the last build", 10)
+    sink.discard()
+    sink.phase("dependency graph: reading files", 10, unit="files")
+    sink.advance(10)
+    sink.close()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dependency graph: reading files: 10 files")
+    tty = _Tty()
+    bar = StageProgress("bar", stream=tty)
+    bar.stage("dependency graph: from the last build", 10)
+    bar.discard()
+    assert tty.getvalue().endswith("\r\033[K")  # the bar is cleared, its clock stopped

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 
+from openesx_license._util.progress import StageProgress
 from openesx_license.graph import build_graph
 from openesx_license.graph.facts import extract_facts, facts_from_json, facts_to_json
 from openesx_license.graph.facts_cache import CACHE_FILE
@@ -146,3 +148,35 @@ def test_dask_chunks_are_bounded_by_files_and_bytes(tmp_path):
         assert [len(c) for c in facts_cache._remote_chunks(tasks)] == [2, 2, 1]
     finally:
         facts_cache._REMOTE_FILES, facts_cache._REMOTE_BYTES = original
+
+
+def _stage_lines(out: io.StringIO) -> list[tuple[str, str]]:
+    """(label, count) of each stage line of a log-mode progress."""
+    return [
+        (line.split(": ")[1], line.split(": ")[2].split(" in ")[0])
+        for line in out.getvalue().splitlines()
+    ]
+
+
+def test_progress_counts_files_of_each_stage_then_one_stage_when_warm(make_tree, tmp_path):
+    root, records = make_tree(FILES)
+    cache = tmp_path / "cache"
+    out = io.StringIO()
+    build_graph(root, records, cache_dir=cache, progress=StageProgress("lines", stream=out))
+    assert _stage_lines(out) == [
+        ("reading files", "6 files"),  # the binary blob has no reader
+        ("resolving includes", "6 files"),
+        ("linking symbols", "6 files"),
+    ]  # the edges stage is still open: the caller's next stage or close ends it
+    out = io.StringIO()
+    sink = StageProgress("lines", stream=out)
+    build_graph(root, records, cache_dir=cache, progress=sink)
+    sink.close()
+    assert _stage_lines(out) == [("from the last build", "7 files"), ("edges", "7 files")]
+    out = io.StringIO()
+    sink = StageProgress("lines", stream=out)
+    build_graph(root, records, use_cache=False, progress=sink)
+    sink.close()
+    assert [label for label, _ in _stage_lines(out)] == [
+        "reading files", "resolving includes", "linking symbols", "edges"
+    ]  # fmt: skip
