@@ -110,9 +110,7 @@ class _Recorder:
 
 def test_counted_counts_each_item_as_it_is_produced() -> None:
     sink = _Recorder()
-    seen = []
-    for item in counted(iter("abc"), sink):
-        seen.append((item, len(sink.calls)))
+    seen = [(item, len(sink.calls)) for item in counted(iter("abc"), sink)]
     assert seen == [("a", 1), ("b", 2), ("c", 3)]  # counted before the consumer gets it
     assert sink.calls == [("advance", 1)] * 3
     assert list(counted([1, 2], None)) == [1, 2]
