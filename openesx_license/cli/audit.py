@@ -129,6 +129,7 @@ def audit(
         check_stdout_formats(chosen)
     policy, choice = discover_policy(path, policy_path)
     verbosity.detail(f"openesx-license: policy {choice.describe()}")
+    progress = verbosity.stage_progress(prefix="openesx-license: ")
     result = run_audit(
         path,
         policy,
@@ -139,7 +140,7 @@ def audit(
         since=since,
         ip_index=ip_index,
         today=today.date() if today else None,
-        progress=verbosity.stage_progress(prefix="openesx-license: "),
+        progress=progress,
         policy_origin=choice.origin,
         from_scancode=from_scancode,
         executor=executor,
@@ -158,7 +159,10 @@ def audit(
         write_stdout_report(result)
         written: list[Path] = []
     else:
-        written = write_reports(result, out_dir, formats)
+        try:
+            written = write_reports(result, out_dir, formats, progress=progress)
+        finally:
+            progress.close()
     verdict = audit_verdict(result)
     text = summary(result, written, verdict, strict_baseline=strict_baseline)
     # the summary shares stdout with nothing; with findings.json (--out -) or workflow

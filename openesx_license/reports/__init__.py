@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from openesx_license._util.fs import encode_text, staged_folder, swap_folder
+from openesx_license._util.progress import StageProgress
 from openesx_license.errors import UsageError
 from openesx_license.model import AuditResult
 from openesx_license.reports.redact import redact_result
@@ -62,8 +63,11 @@ def write_reports(
     formats: Sequence[str],
     *,
     stream: TextIO | None = None,
+    progress: StageProgress | None = None,
 ) -> list[Path]:
-    """Render ``result`` in every format of ``formats`` and return the files written.
+    """Render ``result`` in every format of ``formats`` and return the files written;
+    ``progress`` gets one stage per format (a report is rendered whole, so it is not counted
+    file by file: the bar shows the audit's size and a clock).
 
     ``formats`` holds format names (a name may also be a comma-separated list); an unknown name
     raises :class:`~openesx_license.errors.UsageError` listing the known ones before anything is
@@ -82,6 +86,8 @@ def write_reports(
     rendered: list[tuple[Formatter, str]] = []
     failed: list[tuple[Formatter, Exception]] = []
     for formatter in chosen:
+        if progress is not None:
+            progress.stage(f"report {formatter.format.value}", len(result.scan.files))
         try:
             rendered.append((formatter, formatter.render(result)))
         except Exception as exc:  # noqa: PERF203 - a bug in one format must not cost the others

@@ -100,7 +100,7 @@ def test_progress_on_stderr_one_line_per_stage_when_not_a_tty(
         "inventory", "reading files", "matching licences",
         "dependency graph: reading files", "dependency graph: resolving includes",
         "dependency graph: linking symbols", "dependency graph: edges",
-        "checking the rules", "waivers, baseline, --since",
+        "checking the rules", "waivers, baseline, --since", "report json",
     ]  # fmt: skip
     assert "dependency graph: reading files: 3 files in " in err
     assert f"checking the rules: {len(all_checks())} rules in " in err

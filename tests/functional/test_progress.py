@@ -46,6 +46,7 @@ AUDIT_STAGES = [
     "dependency graph: edges",
     "checking the rules",
     "waivers, baseline, --since",
+    "report json",
 ]
 #: what the counted stages count: (label, done/total as the bar shows it at the end)
 COUNTED = {
