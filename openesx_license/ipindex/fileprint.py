@@ -131,12 +131,24 @@ def stream_hashes(stream: TokenStream, k: int, names: Sequence[int] | None = Non
     weak = low_information(norm, k)
     if True not in weak:
         return hashes
-    valued = [_valued(t, r) for t, r in zip(norm, raw, strict=True)]
-    valued_hashes = kgram_hashes(valued, k, back, remember=False)
-    still = low_information(valued, k)
-    rest = [p for p, flag in enumerate(weak) if flag and still[p]]
-    for p in (i for i, flag in enumerate(weak) if flag and not still[i]):
-        hashes[p] = valued_hashes[p]
+    # the value-keeping stream where a weak k-gram needs it (a k-gram's hash and information
+    # depend on its own tokens only: hashing its stretch alone gives the same as the whole)
+    weak_ones = [p for p, flag in enumerate(weak) if flag]
+    valued = list(norm)
+    rest: list[int] = []
+    for first, last in _stretches(weak_ones, k):
+        valued[first:last] = [
+            _valued(t, r) for t, r in zip(norm[first:last], raw[first:last], strict=True)
+        ]
+        # a back reference out of the stretch is out of each of its k-grams: a first use
+        local_back = [d if d <= i else 0 for i, d in enumerate(back[first:last])]
+        valued_hashes = kgram_hashes(valued[first:last], k, local_back, remember=False)
+        still = low_information(valued[first:last], k)
+        for p in weak_ones[bisect_left(weak_ones, first) : bisect_left(weak_ones, last)]:
+            if still[p - first]:
+                rest.append(p)
+            else:
+                hashes[p] = valued_hashes[p - first]
     if not rest:
         return hashes
     if names is None:
@@ -296,11 +308,9 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     """
     norm, raw = stream.norm, stream.raw
     literals = [i for i, token in enumerate(norm) if token == "N" or token == "S"]
-    values = ["."] * len(norm)
-    for i in literals:
-        values[i] = literal_value(norm[i], raw[i]) or "."
-    hashes = kgram_hashes(values, k, remember=False)
-    count = len(hashes)
+    count = len(norm) - k + 1
+    if count <= 0:
+        return []
     # weight of each k-gram: token i weighs in the k-grams p with i - k < p <= i, but not in
     # those that hold the first integer of a progression it continues (p <= first), nor, if
     # it only gives a progression's step, in those holding its first and third integers
@@ -325,12 +335,29 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
         first, third = gives_step
         add(lo, min(i, third - k), weight)  # the k-grams without the third
         add(max(lo, first + 1), i, weight)  # those without the first
-    out = [0] * count
+    heavy: list[int] = []
     weight = 0
-    for p, h in enumerate(hashes):
+    for p in range(count):
         weight += change[p]
         if weight >= MIN_WEIGHT:
-            out[p] = _short(h)
+            heavy.append(p)
+    if not heavy:
+        return [0] * count
+    values = ["."] * len(norm)
+    for i in literals:
+        values[i] = literal_value(norm[i], raw[i]) or "."
+    return _hashed_where(values, k, heavy, count)
+
+
+def _hashed_where(tokens: list[str], k: int, starts: list[int], count: int) -> list[int]:
+    """The 16-bit hash (:func:`_short`) of the k-grams of ``tokens`` at ``starts``
+    (ascending), 0 elsewhere; only the stretches holding them are hashed (a k-gram's hash
+    depends on its own tokens only)."""
+    out = [0] * count
+    for first, last in _stretches(starts, k):
+        hashes = kgram_hashes(tokens[first:last], k, remember=False)
+        for p in starts[bisect_left(starts, first) : bisect_left(starts, last)]:
+            out[p] = _short(hashes[p - first])
     return out
 
 
