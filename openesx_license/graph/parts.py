@@ -216,7 +216,7 @@ def compute_parts(
     tables = SymbolTables.of(parts.contributions)
     if progress is not None:
         progress.phase("dependency graph: linking symbols", len(facts), unit="files")
-    parts.symbols = link_files(facts, counted(sorted(facts), progress), parts.includes_of(), tables)
+    parts.symbols = link_files(facts, sorted(facts), parts.includes_of(), tables, progress=progress)
     return parts
 
 

@@ -26,9 +26,10 @@ all of them); a use of an ``EXPORT_SYMBOL_GPL`` symbol gets an edge of its own w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from openesx_license._util.progress import ProgressSink, counted
 from openesx_license.csource.symbols import CSymbols
 from openesx_license.graph.facts import FileFacts
 from openesx_license.model import Evidence
@@ -169,11 +170,70 @@ def link_symbols(
     return edges, stats
 
 
+def reachable(edges: Mapping[str, Sequence[str]]) -> Callable[[str], frozenset[str]]:
+    """``closed(node)``: ``node`` and every node reachable from it along ``edges``.
+
+    Remembered per strongly connected component (an include cycle shares one set), found by
+    Tarjan's algorithm from each node asked about, so that the headers every file of a
+    kernel includes are walked once, not once per file: the union of a few remembered sets
+    replaces a walk of thousands of headers for each of tens of thousands of files.
+    """
+    done: dict[str, frozenset[str]] = {}
+
+    def closed(start: str) -> frozenset[str]:
+        known = done.get(start)
+        if known is not None:
+            return known
+        index = {start: 0}
+        low = {start: 0}
+        stack, on_stack = [start], {start}
+        work = [(start, iter(edges.get(start, ())))]
+        while work:
+            node, successors = work[-1]
+            for succ in successors:
+                if succ in done:
+                    continue  # a component closed before: its set is final
+                if succ not in index:
+                    index[succ] = low[succ] = len(index)
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(edges.get(succ, ()))))
+                    break
+                if succ in on_stack:
+                    low[node] = min(low[node], index[succ])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:  # node roots a component: close it
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    found = set(members)
+                    for member in members:  # every other component it reaches is closed
+                        for succ in edges.get(member, ()):
+                            if succ not in found:
+                                found |= done[succ]
+                    frozen = frozenset(found)
+                    for member in members:
+                        done[member] = frozen
+        return done[start]
+
+    return closed
+
+
 def link_files(
     facts: Mapping[str, FileFacts],
-    paths: Iterable[str],
+    paths: Sequence[str],
     includes_of: Mapping[str, Sequence[str]],
     tables: SymbolTables,
+    *,
+    progress: ProgressSink | None = None,
 ) -> dict[str, LinkedFile]:
     """Link the uses of ``paths`` (each must have facts) against the tree's ``tables``.
 
@@ -185,15 +245,13 @@ def link_files(
     declared_in = tables.declared_in
     exports_by_name = tables.exports_by_name
 
+    closed = reachable(includes_of)
+
     def reach(path: str) -> set[str]:
         """Every file ``path`` includes, directly or through other headers."""
         seen: set[str] = set()
-        stack = list(includes_of.get(path, ()))
-        while stack:
-            header = stack.pop()
-            if header not in seen:
-                seen.add(header)
-                stack.extend(includes_of.get(header, ()))
+        for header in includes_of.get(path, ()):
+            seen |= closed(header)
         return seen
 
     def is_gpl(name: str, target: str) -> bool:
@@ -246,7 +304,7 @@ def link_files(
         return narrowed[0] if len(narrowed) == 1 else None
 
     out: dict[str, LinkedFile] = {}
-    for path in paths:
+    for path in counted(paths, progress):
         symbols = facts[path].symbols
         if symbols is None or not symbols.use_names:
             continue

@@ -45,9 +45,9 @@ def relinked(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = parts_module.link_files
 
-    def spy(facts, paths, includes_of, tables):  # type: ignore[no-untyped-def]
+    def spy(facts, paths, includes_of, tables, **options):  # type: ignore[no-untyped-def]
         calls.append(list(paths))
-        return real(facts, paths, includes_of, tables)
+        return real(facts, paths, includes_of, tables, **options)
 
     monkeypatch.setattr(parts_module, "link_files", spy)
     return calls

@@ -244,3 +244,36 @@ def test_vendored_copies_link_to_the_nearest_definition(graph_of):
     assert ("roms/slof/board/boot.c", "roms/slof/lib/libc/memcpy.c") in symbols
     # hw/ shares no folder with either copy, but it sees the declaration of roms/slof/
     assert ("hw/other.c", "roms/slof/lib/libc/memcpy.c") in symbols
+
+
+def _walk(edges: dict[str, list[str]], start: str) -> set[str]:
+    """The plain walk ``reachable`` replaces: ``start`` and everything it reaches."""
+    seen, stack = {start}, list(edges.get(start, ()))
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+    return seen
+
+
+def test_reachable_matches_a_plain_walk_on_graphs_with_cycles():
+    import random
+
+    from openesx_license.graph.symbol_edges import reachable
+
+    rng = random.Random(20)
+    for _ in range(200):
+        nodes = [f"h{i}.h" for i in range(rng.randint(1, 30))]
+        edges = {
+            n: [rng.choice(nodes) for _ in range(rng.randint(0, 4))]
+            for n in nodes
+            if rng.random() < 0.8
+        }
+        closed = reachable(edges)
+        for start in rng.sample(nodes, len(nodes)):  # any order: what is remembered is final
+            assert closed(start) == _walk(edges, start), (edges, start)
+    cycle = {"a.h": ["b.h"], "b.h": ["a.h", "c.h"], "c.h": []}
+    closed = reachable(cycle)
+    assert closed("c.h") == {"c.h"} and closed("a.h") == closed("b.h") == {"a.h", "b.h", "c.h"}
+    assert closed("a.h") is closed("b.h")  # one set per include cycle
