@@ -27,6 +27,7 @@ import json
 import marshal
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -195,13 +196,37 @@ class CopyMatchCache:
         self._store.close()
 
 
+#: fingerprints counted at once by :func:`open_boilerplate` (a Counter entry of a 64-bit int
+#: costs about 100 bytes: a Linux-size tree holds 100 million or more distinct ones)
+COUNT_AT_ONCE = 4_000_000
+
+
 def open_boilerplate(hash_sets: Iterable[array[int]], threshold: int) -> set[int]:
     """:func:`~openesx_license.ipindex.match.boilerplate_hashes` of the open files, from
     their sets of fingerprints (sorted, without repeats): the fingerprints found in at least
-    ``threshold`` of them. Counted in one pass, without making a set per file (equality with
-    ``boilerplate_hashes`` is tested)."""
-    counts = Counter(itertools.chain.from_iterable(hash_sets))
-    return {h for h, n in counts.items() if n >= threshold}
+    ``threshold`` of them, without making a set per file (equality with
+    ``boilerplate_hashes`` is tested).
+
+    Counted one range of values at a time (the fingerprints are uniform over the 64-bit
+    range), each file's slice of the range found by bisection, so that no more than about
+    :data:`COUNT_AT_ONCE` fingerprints are counted at a time whatever the tree's size."""
+    sets = list(hash_sets)
+    total = sum(len(hashes) for hashes in sets)
+    parts = max(1, -(-total // COUNT_AT_ONCE))
+    if parts == 1:
+        counts = Counter(itertools.chain.from_iterable(sets))
+        return {h for h, n in counts.items() if n >= threshold}
+    width = -(-(1 << 64) // parts)
+    found: set[int] = set()
+    for part in range(parts):
+        low, high = -(1 << 63) + part * width, -(1 << 63) + (part + 1) * width
+        counts = Counter()
+        for hashes in sets:
+            first, last = bisect_left(hashes, low), bisect_left(hashes, high)
+            if first < last:
+                counts.update(hashes[first:last])
+        found.update(h for h, n in counts.items() if n >= threshold)
+    return found
 
 
 def _decode(blob: bytes) -> list[dict[str, object]] | None:

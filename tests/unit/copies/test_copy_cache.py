@@ -295,3 +295,22 @@ def test_ip_index_mode_names_the_open_files_it_cannot_fingerprint(
         analysis = _analyse(root, policy, cache_dir, ip_index=index)
         assert analysis.unchecked == (("vmkernel/tables.c", f"not checked for copied code: {why}"),)
         assert [m.path for m in analysis.matches] == ["vmkernel/integrity.c"]
+
+
+def test_open_boilerplate_counted_by_ranges_equals_one_count(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import random
+    from array import array
+
+    from openesx_license.copies import cache as cache_module
+
+    rng = random.Random(20)
+    pool = [rng.randrange(-(1 << 63), 1 << 63) for _ in range(300)]
+    pool += [-(1 << 63), (1 << 63) - 1, 0, -1]  # the ends of the range and its middle
+    sets = [array("q", sorted(set(rng.sample(pool, rng.randrange(0, 60))))) for _ in range(80)]
+    for threshold in (1, 2, 5, 12):
+        whole = cache_module.open_boilerplate(sets, threshold)
+        for at_once in (1, 7, 500):  # 2,000+ ranges, a few, two
+            monkeypatch.setattr(cache_module, "COUNT_AT_ONCE", at_once)
+            assert cache_module.open_boilerplate(sets, threshold) == whole, (threshold, at_once)
+        monkeypatch.undo()
+    assert cache_module.open_boilerplate(iter(sets), 12) == whole  # any iterable
