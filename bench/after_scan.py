@@ -146,6 +146,8 @@ def main() -> None:
     for (stage, at), (_, end) in zip(marks, marks[1:], strict=False):
         stages[stage] = stages.get(stage, 0.0) + end - at
     cpu_audit = _cpu() - cpu0
+    print(json.dumps({"stages (s)": {k: round(v, 2) for k, v in stages.items()},
+                      "CPU (s)": round(cpu_audit, 2)}), file=sys.stderr, flush=True)  # fmt: skip
     out = args.out or args.cache / "reports"
     reports: dict[str, dict[str, float]] = {}
     for name in args.formats.split(","):
@@ -156,6 +158,7 @@ def main() -> None:
             "cpu": round(_cpu() - cpu_before, 2),
             "bytes": sum(p.stat().st_size for p in written),
         }
+        print(json.dumps({name: reports[name]}), file=sys.stderr, flush=True)
     payload = {
         "tree": str(args.tree),
         "label": args.label,
