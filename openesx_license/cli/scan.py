@@ -89,6 +89,8 @@ def scan(
         if problem:
             raise UsageError(f"--marker {marker!r}: {problem}")
 
+    if json_path is not None and str(json_path) != "-":
+        _check_folder(json_path)  # before minutes of scanning, not after
     imported = load_scancode_json(from_scancode, path) if from_scancode else None
     result = scan_tree(
         path,
@@ -118,11 +120,16 @@ def scan(
     return 0
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def _check_folder(path: Path) -> None:
+    """Raise a :class:`UsageError` when the folder ``path`` would be written in is missing."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"{path}: folder {folder} does not exist")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    _check_folder(path)
     try:
         atomic_write_text(path, text)
     except OSError as exc:
