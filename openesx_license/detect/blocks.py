@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from openesx_license.detect.comments import comment_spans, is_blank, paragraphs
 
@@ -145,6 +148,78 @@ def is_license_line(line: str) -> bool:
     return any(t.rstrip(".") in ids for t in _ID_TOKEN.findall(low))
 
 
+def candidate_lines(lines: list[str]) -> Sequence[int]:
+    """Indexes of the lines that can be licence lines or open a split licence phrase.
+
+    A superset of the lines for which :func:`is_license_line` or :func:`_split_phrase` holds:
+    testing every line of a file was most of the time spent cutting blocks, and most lines of
+    code hold no licence word. In an ASCII text (where ``str.lower`` and case-insensitive
+    matching agree letter for letter) each test needs a fixed string on the line, found with
+    string searches over the whole text:
+
+    - a licence word, or a licence id, is a word (or a run of id characters) of the
+      lower-cased text: the text's words are intersected with :data:`LICENCE_WORDS` and its
+      runs with :func:`license_ids`, and the lines holding the ones found are kept;
+    - ``gpl`` or ``gfdl`` inside a word, and a URL (``://``, ``www.``, ``.org/`` ...);
+    - a phrase of :data:`LICENCE_PHRASES` holds one of :data:`_PHRASE_NEEDLES` ("public",
+      "provided", "'as", "software" ...); a phrase split over lines ``i`` and ``i + 1``, or
+      found in the first words of line ``i + 1`` (:func:`_split_phrase`), holds one on line
+      ``i`` or ``i + 1``, so the line before each line holding one is kept too.
+
+    A line with any other character (CJK licence words, Unicode case rules) is kept, with the
+    line before it. The exact tests then run on the kept lines only.
+    """
+    text = "\n".join(lines)
+    marked: set[int] = set()
+    if text.isascii():
+        low = text.lower()
+        lengths = map(len, lines)
+    else:  # the non-ASCII lines are all kept; the others are searched as below
+        lowered = [line.lower() for line in lines]
+        low = "\n".join(lowered)
+        lengths = map(len, lowered)
+        for i, line in enumerate(lines):
+            if not line.isascii():
+                marked.update((i - 1, i) if i else (i,))
+    words = _ASCII_LICENCE_WORDS.intersection(low.translate(_NOT_ALNUM).split())
+    runs = set(low.translate(_NOT_ID_CHAR).split())
+    ids = license_ids().intersection({r.lstrip(".+_-").rstrip("._-") for r in runs})
+    needles = [*words, *ids, *(n for n in _FIXED_NEEDLES if n in low)]
+    phrase = [n for n in _PHRASE_NEEDLES if n in low]
+    if not needles and not phrase:
+        return sorted(marked)
+    starts = [0, *accumulate(n + 1 for n in lengths)]
+    marked.update(bisect_right(starts, p) - 1 for n in needles for p in _positions(low, n))
+    for line in {bisect_right(starts, p) - 1 for n in phrase for p in _positions(low, n)}:
+        marked.update((line - 1, line) if line else (line,))
+    return sorted(marked)
+
+
+def _positions(text: str, needle: str) -> Iterator[int]:
+    """Every position of ``needle`` in ``text``."""
+    pos = text.find(needle)
+    while pos >= 0:
+        yield pos
+        pos = text.find(needle, pos + 1)
+
+
+_ASCII_LICENCE_WORDS = frozenset(w for w in LICENCE_WORDS if w.isascii())
+#: ASCII characters that end a word of ``_WORDS`` (in lower-cased ASCII text) / a run of
+#: characters a licence id is made of (``_ID_TOKEN``)
+_NOT_ALNUM = str.maketrans({chr(c): " " for c in range(128) if not re.match("[a-z0-9]", chr(c))})
+_NOT_ID_CHAR = str.maketrans(
+    {chr(c): " " for c in range(128) if not re.match("[a-z0-9.+_-]", chr(c))}
+)
+#: fixed strings that ``gpl``/``gfdl`` inside a word and :data:`_URL` need
+_FIXED_NEEDLES = ("gpl", "gfdl", "://", "www.", ".org/", ".com/", ".net/", ".edu/", ".gov/")
+#: one of these is in every match of :data:`LICENCE_PHRASES`, on the line where the phrase
+#: starts or (split phrases) on the next line
+_PHRASE_NEEDLES = (
+    "public", "provided", "'as", '"as', "`as", "certificate", "software", "choose", "choice",
+    "terms",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def license_ids() -> frozenset[str]:
     """Lower-case licence ids of more than one part (``nposl-3.0``, ``occt-pl``): the SPDX ids,
@@ -196,10 +271,10 @@ def license_blocks(
     # line of a licence paragraph
     relevant = [
         i
-        for i, line in enumerate(lines)
+        for i in candidate_lines(lines)
         if i not in blank
-        and (is_license_line(line) or _split_phrase(lines, i))
-        and not _is_bare_copyright(line)
+        and (is_license_line(lines[i]) or _split_phrase(lines, i))
+        and not _is_bare_copyright(lines[i])
     ]
     if whole is None and len(lines) <= MAX_BLOCK_LINES:
         non_blank = sum(1 for line in lines if line.strip())
