@@ -61,7 +61,15 @@ def load_index() -> None:
     """Load ScanCode's licence index into this process (a pool worker's initializer)."""
     from licensedcode.cache import get_index
 
-    get_index()
+    use_candidate_filter(get_index())
+
+
+def use_candidate_filter(index: Any) -> None:
+    """File the rules of ``index`` for :mod:`.candidates` (once) and use its filter."""
+    from openesx_license.detect import candidates
+
+    if candidates.install(scancode_version()):
+        candidates.ensure_filed(index)
 
 
 def attach_exceptions(expression: Any) -> Any:
@@ -117,6 +125,7 @@ def detect_license_block(text: str, *, exact: bool = False) -> LicenseFacts:
     from licensedcode.detection import detect_licenses, is_license_intro
 
     licensing = get_cache().licensing
+    use_candidate_filter(get_index())
 
     def spdx(expression: str) -> str:
         return str(build_spdx_license_expression(expression, licensing=licensing))
