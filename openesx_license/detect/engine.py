@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +22,8 @@ from typing import Any
 DETECT_VERSION = "12"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
+#: token texts whose copyright lexer label is remembered (per process)
+LEXER_MEMORY = 200_000
 
 LicenseFacts = list[dict[str, Any]]
 CopyrightFacts = dict[str, list[list[Any]]]
@@ -193,6 +195,43 @@ def _rule_kind(rule: Any) -> str:
 
 
 _DETECTOR: Any = None
+_NO_LABEL = object()
+
+
+class _RememberingLexer:
+    """ScanCode's copyright lexer (pygmars ``Lexer``), remembering each token's label.
+
+    The lexer labels a token by the first of some hundreds of regular expressions that
+    matches its text, so the label depends on the text alone; half of the time of copyright
+    detection went into it, on the same few thousand words ("Copyright", "(c)", years,
+    names) over and over. Remembered labels are the ones the lexer gives; the memory is
+    emptied when it holds :data:`LEXER_MEMORY` texts.
+    """
+
+    def __init__(self, lexer: Any) -> None:
+        self._lexer = lexer
+        self._labels: dict[str, Any] = {}
+
+    def lex_tokens(self, tokens: Iterable[Any], trace: bool = False) -> Iterator[Any]:
+        """Label ``tokens`` as ``Lexer.lex_tokens`` does (``trace`` goes to the lexer)."""
+        if trace:
+            yield from self._lexer.lex_tokens(tokens, trace=trace)
+            return
+        labels = self._labels
+        for token in tokens:
+            label = labels.get(token.value)
+            if label is None:
+                if len(labels) >= LEXER_MEMORY:
+                    labels.clear()
+                label = _NO_LABEL
+                for matcher, found in self._lexer._matchers:
+                    if matcher(token.value):
+                        label = found
+                        break
+                labels[token.value] = label
+            if label is not _NO_LABEL:
+                token.label = label
+            yield token
 
 
 def detect_copyright_group(lines: Iterable[tuple[int, str]]) -> CopyrightFacts:
@@ -202,6 +241,7 @@ def detect_copyright_group(lines: Iterable[tuple[int, str]]) -> CopyrightFacts:
 
     if _DETECTOR is None:
         _DETECTOR = CopyrightDetector()
+        _DETECTOR.lexer = _RememberingLexer(_DETECTOR.lexer)
     facts: CopyrightFacts = {"copyrights": [], "holders": []}
     for found in _DETECTOR.detect(
         numbered_lines=list(lines),
