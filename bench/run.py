@@ -3,6 +3,8 @@
     python bench/run.py                 # all of them, in the order below
     python bench/run.py scan audit      # a selection
 
+``linux`` runs only where a Linux tree is unpacked (bench/linux.py says where it looks).
+
 Results are printed and saved as JSON under bench/results/; the README quotes them with the
 machine they were measured on.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 
 ORDER = [
     "scan",
+    "linux",
     "differential",
     "memory",
     "audit",
