@@ -149,8 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         result = ScanResult(
             root=str(root),
             files=tuple(records),
-            stats=ScanStats(files=len(records), detected=len(records), cached=0, imported=0,
-                            distinct_blocks=len(block_text), seconds=0.0),  # fmt: skip
+            stats=ScanStats(
+                files=len(records),
+                detected=len(records),
+                cached=0,
+                imported=0,
+                distinct_blocks=len(block_text),
+                seconds=0.0,
+            ),  # fmt: skip
             engine=engine.engine_label(),
         )
         document = json.dumps(scan_to_dict(result), indent=1, ensure_ascii=False)

@@ -190,8 +190,8 @@ def candidate_lines(lines: list[str]) -> Sequence[int]:
         return sorted(marked)
     starts = [0, *accumulate(n + 1 for n in lengths)]
     marked.update(bisect_right(starts, p) - 1 for n in needles for p in _positions(low, n))
-    for line in {bisect_right(starts, p) - 1 for n in phrase for p in _positions(low, n)}:
-        marked.update((line - 1, line) if line else (line,))
+    for index in {bisect_right(starts, p) - 1 for n in phrase for p in _positions(low, n)}:
+        marked.update((index - 1, index) if index else (index,))
     return sorted(marked)
 
 
