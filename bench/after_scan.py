@@ -34,8 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.serial import StageClock  # noqa: E402
 from openesx_license import pipeline  # noqa: E402
-from openesx_license._util.progress import StageProgress  # noqa: E402
 from openesx_license.inventory import list_tree  # noqa: E402
 from openesx_license.model import (  # noqa: E402
     FileKind,
@@ -47,18 +47,6 @@ from openesx_license.model import (  # noqa: E402
 from openesx_license.reports import write_reports  # noqa: E402
 
 HEAD_LINES = 60
-
-
-class StageClock(StageProgress):
-    """Progress that draws nothing and notes when each stage begins (as bench/serial.py)."""
-
-    def __init__(self) -> None:
-        super().__init__("off")
-        self.marks: list[tuple[str, float]] = []
-
-    def _begin(self, label: str, total: int, unit: str, *, counted: bool) -> None:
-        self.marks.append((label, time.perf_counter()))
-        super()._begin(label, total, unit, counted=counted)
 
 
 def stand_in_scan(tree: Path, policy_path: Path, cache: Path) -> ScanResult:

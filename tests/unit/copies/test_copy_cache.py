@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +17,7 @@ from openesx_license.copies.stage import CopyAnalysis, analyse_copies
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.fileprint import FilePrint
 from openesx_license.ipindex.store import IndexParameters
-from openesx_license.model import FileKind, FileRecord
+from tests.helpers.c_records import c_records
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ipindex"
 
@@ -54,18 +53,7 @@ def matched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 def _analyse(
     root: Path, policy: Policy, cache: Path | None, ip_index: Path | None = None
 ) -> CopyAnalysis:
-    records = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        records.append(
-            FileRecord(
-                path=path.relative_to(root).as_posix(),
-                size=len(data),
-                sha1=hashlib.sha1(data).hexdigest(),  # noqa: S324 - content key
-                kind=FileKind.HEADER if path.suffix == ".h" else FileKind.SOURCE,
-                language="C",
-            )
-        )
+    records = c_records(root)
     components = ComponentMap(policy)
     files = apply_components(records, components)
     return analyse_copies(

@@ -15,7 +15,7 @@ from openesx_license.config.loader import load_policy
 from openesx_license.copies.stage import CopyAnalysis, analyse_copies
 from openesx_license.csource.lexer import tokenize
 from openesx_license.ipindex.vocabulary import interface_names, tree_vocabulary
-from openesx_license.model import FileKind, FileRecord
+from tests.helpers.c_records import c_records
 
 POLICY = """
 schema = 1
@@ -99,18 +99,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 def _analyse(root: Path, cache: Path | None = None) -> CopyAnalysis:
     (root / "policy.toml").write_text(POLICY)
     policy = load_policy(root / "policy.toml")
-    records = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".c", ".h")):
-        data = path.read_bytes()
-        records.append(
-            FileRecord(
-                path=path.relative_to(root).as_posix(),
-                size=len(data),
-                sha1=hashlib.sha1(data).hexdigest(),  # noqa: S324 - content key
-                kind=FileKind.HEADER if path.suffix == ".h" else FileKind.SOURCE,
-                language="C",
-            )
-        )
+    records = c_records(root, lambda p: p.suffix in (".c", ".h"))
     components = ComponentMap(policy)
     files = apply_components(records, components)
     return analyse_copies(root, policy, files, components, jobs=1, cache_dir=cache)
