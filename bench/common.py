@@ -105,10 +105,16 @@ def _tree_rss_kb(root_pid: int) -> int:
 
 
 def measure(
-    label: str, command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+    label: str,
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    stderr_to: Path | None = None,
 ) -> Measurement:
     """Run ``command``, sampling the RSS (every 50 ms) and PSS (every 250 ms) of its process
-    tree; return time and peak memory."""
+    tree; return time and peak memory. ``stderr_to`` keeps the command's stderr (its
+    progress lines, one per stage when stderr is not a terminal)."""
     print(f"[bench] {label}: {' '.join(command)}", file=sys.stderr, flush=True)
     peak = peak_pss = 0
     start = time.perf_counter()
@@ -137,6 +143,8 @@ def measure(
     done.set()
     sampler.join()
     seconds = time.perf_counter() - start
+    if stderr_to is not None:
+        stderr_to.write_bytes(err)
     if proc.returncode not in (0, 1):
         sys.stderr.write(err.decode(errors="replace")[-3000:])
     result = Measurement(

@@ -1,6 +1,7 @@
 """Cold and warm ``scan`` of the Linux kernel, beside ScanCode on a seeded sample (issue 20).
 
     python bench/linux.py [--tree DIR] [--sample 2000] [--seed 20] [--no-scancode | --sample-only]
+    python bench/linux.py --audit [--tree DIR]
     python bench/run.py linux          # skipped when the tree is not there
 
 The tree is ``--tree``, else ``$OESX_LINUX_TREE``, else Debian's ``linux`` 6.1 source unpacked
@@ -13,6 +14,12 @@ without one the benchmark says so and passes. It is scanned in place (only read)
    time for the whole tree is its sample time scaled by the number of files (say so when
    quoting it). ``--sample-only`` runs step 2 alone (the tree's file count is then listed
    with the scan's own inventory, without a scan), for a machine that cannot spare both.
+
+``--audit`` instead runs a whole cold ``audit`` of the tree (a fresh cache folder: licence
+scan, copied code, graph, rules, and the json, html, sarif, spdx, cyclonedx and notice
+reports) with ``bench/policies/linux.toml``, then the same audit warm; the audit's own stage
+lines (stderr) are kept in bench/results/audit-linux-*.log. Results:
+bench/results/audit-linux.json.
 
 Each run: wall time, CPU seconds (user + system, workers included), peak PSS and summed RSS
 of the process tree (bench/common.py ``measure``), and the load average before and after (the
@@ -63,6 +70,58 @@ def _ours(label: str, tree: Path, out: Path, cache: Path) -> dict[str, Any]:
     return run
 
 
+REPORTS = "json,html,sarif,spdx,cyclonedx,notice"
+POLICY = Path(__file__).resolve().parent / "policies" / "linux.toml"
+
+
+def _audit(label: str, tree: Path, out: Path, cache: Path, log: Path) -> dict[str, Any]:
+    command = [
+        str(BIN / "openesx-license"), "audit", str(tree), "--policy", str(POLICY),
+        "--out", str(out), "--format", REPORTS, "--cache-dir", str(cache), "--jobs", "2",
+    ]  # fmt: skip
+    load_before = os.getloadavg()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = measure(label, command, stderr_to=log)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    findings = json.loads((out / "findings.json").read_text())
+    return {
+        **run.__dict__,
+        "cpu_seconds": round(
+            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1
+        ),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "findings": len(findings["findings"]),
+        "report_bytes": {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()},
+        "stages_log": str(log),
+    }
+
+
+def _audit_main(tree: Path) -> int:
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="oesx-bench-linux-audit-") as tmp_name:
+        tmp = Path(tmp_name)
+        for name in ("cold", "warm"):
+            runs[name] = _audit(
+                f"ours audit {name}", tree, tmp / f"out-{name}", tmp / "cache",
+                results / f"audit-linux-{name}.log",
+            )  # fmt: skip
+    print(f"\nLinux audit at {tree}, policy {POLICY.name}, --jobs 2:")
+    for name, r in runs.items():
+        print(
+            f"  {name:<5} {r['seconds']:>8.1f} s wall {r['cpu_seconds']:>8.1f} s CPU  "
+            f"peak PSS {r['peak_pss_mb']:>6.0f} MB (summed RSS {r['peak_rss_mb']:.0f} MB)  "
+            f"load {r['load_before'][0]:.1f}->{r['load_after'][0]:.1f}  "
+            f"{r['findings']} findings  exit {r['returncode']}"
+        )
+    path = save("audit-linux", {"tree": str(tree), "command": "python bench/linux.py --audit",
+                                **runs})  # fmt: skip
+    print(f"  saved {path}")
+    return 0 if all(r["returncode"] in (0, 1) for r in runs.values()) else 1
+
+
 def _count_files(tree: Path) -> int:
     """The number of files the scan would list in ``tree`` (its own inventory, no scan)."""
     from openesx_license.inventory import list_files
@@ -79,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--no-scancode", action="store_true")
     only.add_argument("--sample-only", action="store_true")
+    only.add_argument("--audit", action="store_true")
     args = parser.parse_args(
         argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else []
     )
@@ -86,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     if not tree.is_dir():
         print(f"bench linux: no Linux tree at {tree} (set OESX_LINUX_TREE): skipped")
         return 0
+    if args.audit:
+        return _audit_main(tree)
     runs: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="oesx-bench-linux-") as tmp_name:
         tmp = Path(tmp_name)
