@@ -34,6 +34,7 @@ from openesx_license.detect.resolve import apply_governing_files, resolve_refere
 from openesx_license.detect.reuse import apply_reuse
 from openesx_license.detect.scancode_import import ImportedScan
 from openesx_license.detect.shared_cache import DetectionStore, SharedCache, TieredCache
+from openesx_license.detect.statements import apply_path_statements
 from openesx_license.errors import UsageError
 from openesx_license.inventory import list_tree
 from openesx_license.inventory.classify import language_of
@@ -155,7 +156,8 @@ def scan_tree(
         facts_by_path.update({p.path: imported.facts(p) for p in reused})
     resolved = resolve_references(facts_by_path)
     records = [_record(e, resolved.get(e.path)) for e in entries]
-    records = apply_reuse(root, apply_governing_files(records, resolved))
+    governed = apply_governing_files(records, resolved)
+    records = apply_reuse(root, apply_path_statements(root, governed, resolved))
     stats = ScanStats(
         files=len(entries),
         detected=len(misses),

@@ -1,10 +1,13 @@
 """What licence files grant, on small fixture trees through the real ScanCode engine.
 
-tests/assets/grants holds four shapes of licence file: a COPYING whose prose names MIT and
+tests/assets/grants holds five shapes of licence file: a COPYING whose prose names MIT and
 BSD for a sub-folder before the GPL-2.0 text it carries (``explanatory``), a COPYING with no
-text that states the folder's licence first and the sub-folders' after (``statement``), a
-LICENSE that is a dual-licence statement (``dual``), and an explanatory COPYING that names
-"the GPL" first and its version later, then other paths' licences (``unversioned``).
+text that states the folder's licence first and the sub-folders' after, one for all of a
+sub-folder, one for a part of another (``statement``), a LICENSE that is a dual-licence
+statement (``dual``), an explanatory COPYING that names "the GPL" first and its version later,
+then other paths' licences (``unversioned``), and a root COPYING that sends the reader to a
+``docs/README.source`` listing the paths of its CC-BY-4.0 documentation (``delegated``, the
+shape of Xen's).
 """
 
 from __future__ import annotations
@@ -40,7 +43,20 @@ CONCLUDED = {
     # the lead statement; "sub: licensed under a MIT license" is about sub/, not a grant
     "statement/COPYING": "GPL-2.0-only",
     "statement/Makefile": "GPL-2.0-only",
-    "statement/sub/sub.c": "GPL-2.0-only",
+    # ...but it is the licence of sub/'s files that state none (a per-path statement)
+    "statement/sub/sub.c": "MIT",
+    # "a significant portion of files" in vendor/ are BSD: which ones is not said
+    "statement/vendor/vendor.c": "GPL-2.0-only",
+    # a README the root COPYING names ("See docs/README.source") lists the Sphinx sources
+    "delegated/docs/guide/index.rst": "CC-BY-4.0",
+    "delegated/docs/admin-guide/network.rst": "CC-BY-4.0",
+    "delegated/docs/conf.py": "CC-BY-4.0",
+    # ...not the other documents, and never a file that states its own licence
+    "delegated/docs/admin-guide.md": "GPL-2.0-only",
+    "delegated/docs/misc/console.txt": "GPL-2.0-only",
+    "delegated/docs/misc/build.rst": "GPL-2.0-only",
+    # a section that names no licence ("the license from which the patches were generated")
+    "delegated/stubs/fix.patch": "GPL-2.0-only",
     # a dual-licence statement stays a choice
     "dual/LICENSE": "GPL-2.0-only OR MIT",
     "dual/dual.c": "GPL-2.0-only OR MIT",
@@ -91,3 +107,17 @@ def test_the_evidence_says_how_the_grant_was_read(granted: dict[str, FileRecord]
         d for d in granted["statement/COPYING"].detections if "for other paths" in (d.message or "")
     ]
     assert others and all("GPL" not in d.license_expression for d in others)
+
+
+def test_a_per_path_statement_says_where_it_is(granted: dict[str, FileRecord]) -> None:
+    index = granted["delegated/docs/guide/index.rst"]
+    assert index.license_source == "license-file"
+    last = index.detections[-1]
+    assert last.governing_file == "delegated/docs/README.source"
+    assert "line 8 states the licence of 'docs/*/*.rst'" in (last.message or "")
+    assert "closer than delegated/COPYING's grant" in (last.message or "")
+    # the COPYING grant it replaces is not kept beside it
+    assert [d.governing_file for d in index.detections] == ["delegated/docs/README.source"]
+    sub = granted["statement/sub/sub.c"].detections[-1]
+    assert sub.governing_file == "statement/COPYING"
+    assert "states the licence of 'sub'" in (sub.message or "")
