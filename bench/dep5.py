@@ -28,11 +28,25 @@ concludes nothing for a file without a licence of its own), against the stanza's
   ``LicenseRef-scancode-public-domain``, the id both tools give public-domain dedications.
 
 ``AND`` and ``OR`` are not told apart (Debian's ``GPL-2 or LGPL-2.1`` is the set of the two
-ids); a file without a licence counts as a miss.
+ids); a file without a licence counts as a miss. On both sides alike, texts that grant nothing
+(a warranty disclaimer, a trademark or export notice) beside a licence are not counted as ids
+or families: Debian's ``License:`` never lists them.
 
 Shares are given for the files under a *specific* stanza (any but ``Files: *``) and for all
 files: ours on every file of the tree, and both tools on the files ScanCode's scan covers
 (the sample). Binary files are left out (neither tool reads them for licences).
+
+A second figure, beside the first (which is the target's): the same shares on the files where
+Debian's stanza does **not contradict the file's own licence header**. A header contradicts the
+stanza when the licence families it states differ from the stanza's; the families are read
+here, from the first :data:`HEADER_LINES` lines of the file, by a short fixed list of phrases
+(:data:`HEADER_PHRASES`: the full names of the GNU licences, the opening words of the BSD and
+MIT permission texts, "public domain", an ``SPDX-License-Identifier`` tag...), not by either
+tool's detection, so the exclusion is the same for both and anyone can re-check it (``--show
+N`` prints N seeded excluded files with the phrase and line that excluded each). A file whose
+header names no licence is never excluded, nor is a licence file or a document (the scan's
+``kind`` ``license`` or ``doc``, from the file's name): their text names licences for other
+paths.
 """
 
 from __future__ import annotations
@@ -55,6 +69,7 @@ from license_expression import (
 )
 
 from openesx_license.detect.grant import drop_implied
+from openesx_license.detect.resolve import NOT_A_LICENCE
 
 _LICENSING = Licensing()
 #: Debian short names -> SPDX ids (https://dep-team.pages.debian.net/deps/dep5/#license-specification)
@@ -73,6 +88,27 @@ DEBIAN_TO_SPDX = {
     "public-domain": "LicenseRef-scancode-public-domain",
 }
 _GNU = re.compile(r"^(a|l)?gpl-(\d(?:\.\d)?)(\+)?$", re.IGNORECASE)
+#: how much of a file is its header, for the contradiction test
+HEADER_LINES = 100
+#: licence statements a header holds, read without either tool's detection: phrase -> family
+HEADER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), name)
+    for pattern, name in (
+        (r"\bGNU (?:Lesser|Library) General Public Licen[cs]e", "LGPL"),
+        (r"\bGNU Affero General Public Licen[cs]e", "AGPL"),
+        (r"\bGNU General Public Licen[cs]e", "GPL"),
+        (r"\bRedistribution and use in source and binary forms", "BSD"),
+        (r"\bPermission is hereby granted, free of charge, to any person", "MIT"),
+        (r"\bpublic domain\b", "public-domain"),
+        (r"\bCreative Commons Attribution\b", "CC-BY"),
+        (r"\bApache License\b", "Apache"),
+        (r"\bMozilla Public License\b", "mpl"),
+        (r"\bgives unlimited permission to copy", "FSF-permissive"),
+        (r"\bare permitted in any medium without royalty", "FSF-permissive"),
+    )
+)
+_SPDX_TAG = re.compile(r"SPDX-License-Identifier:\s*(.+?)\s*(?:\*/|-->|$)", re.IGNORECASE)
+_COMMENT_LEAD = re.compile(r"^\s*(?://+|/\*+|\*+/?|#+|;+|%+|!|--|\.\.|dnl\b|\(\*|REM\b)?\s?")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +184,14 @@ def family(spdx_id: str) -> str:
     return re.sub(r"[-_.]?\d.*$", "", low)
 
 
+def _without_non_licences(licences: set[str]) -> set[str]:
+    """``licences`` without the texts that grant nothing (a warranty disclaimer, a trademark
+    or export notice: :data:`openesx_license.detect.resolve.NOT_A_LICENCE`), unless nothing
+    else is left: Debian's ``License:`` never lists them, and they are no licence family."""
+    kept = licences - NOT_A_LICENCE
+    return kept or licences
+
+
 def ids_of(expression: str | None) -> frozenset[str]:
     """The licence and exception ids of an SPDX expression, implied ids dropped."""
     licences, exceptions = split_ids(expression)
@@ -178,7 +222,48 @@ def split_ids(expression: str | None) -> tuple[frozenset[str], frozenset[str]]:
 
     if parsed is not None:
         walk(parsed)
-    return frozenset(licences), frozenset(exceptions)
+    return frozenset(_without_non_licences(licences)), frozenset(exceptions)
+
+
+def header_families(text: str) -> tuple[frozenset[str], list[tuple[int, str]]]:
+    """The licence families the header of a file's ``text`` (its first :data:`HEADER_LINES`
+    lines) states by :data:`HEADER_PHRASES` and ``SPDX-License-Identifier`` tags, and the
+    evidence: (line, phrase or tag) of each. Comment leaders are taken off and lines joined,
+    so a phrase broken across comment lines is found."""
+    lines = text.splitlines()[:HEADER_LINES]
+    found: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(lines, 1):
+        tag = _SPDX_TAG.search(line)
+        if tag:
+            licences, _ = split_ids(tag.group(1))
+            for licence in licences:
+                found.setdefault(family(licence), (number, tag.group(0).strip()))
+    joined, starts = "", []
+    for line in lines:
+        starts.append(len(joined))
+        bare = _COMMENT_LEAD.sub("", line, count=1)
+        joined += re.sub(r"\s+", " ", bare).strip() + " "
+    for pattern, name in HEADER_PHRASES:
+        hit = pattern.search(joined)
+        if hit and name not in found:
+            line = sum(1 for begin in starts if begin <= hit.start())
+            found[name] = (line, hit.group(0))
+    return frozenset(found), sorted(found.values())
+
+
+def contradicts(families: frozenset[str], stanza: Stanza) -> bool:
+    """Whether a header stating licence ``families`` contradicts Debian's ``stanza``: it
+    states some, and they are not the stanza's."""
+    return bool(families) and families != {family(i) for i in stanza.ids}
+
+
+def _header_of(tree: Path, path: str) -> tuple[frozenset[str], list[tuple[int, str]]]:
+    try:
+        with (tree / path).open("rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return frozenset(), []
+    return header_families(head.decode("utf-8", errors="replace"))
 
 
 def score(tree: Path, ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
@@ -190,14 +275,32 @@ def score(tree: Path, ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str,
         for f in theirs["files"]
         if f.get("type") == "file" and "/" in f["path"]
     }
-    counts: dict[str, Counter[str]] = {"specific": Counter(), "all": Counter()}
-    tree_counts: dict[str, Counter[str]] = {"specific": Counter(), "all": Counter()}
+    scope_names = ("specific", "all", "specific-consistent", "all-consistent")
+    counts: dict[str, Counter[str]] = {scope: Counter() for scope in scope_names}
+    tree_counts: dict[str, Counter[str]] = {scope: Counter() for scope in scope_names}
     misses: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
     for path, rec in sorted(ours_files.items()):
         stanza = stanza_of(path, stanzas)
         if stanza is None:
             continue
         scopes = ["all"] + (["specific"] if stanza.globs != ("*",) else [])
+        # a licence file or a document names licences in its text for other paths: no header
+        header = rec["kind"] not in ("license", "doc")
+        families, evidence = _header_of(tree, path) if header else (frozenset(), [])
+        if contradicts(families, stanza):
+            excluded.append(
+                {
+                    "path": path,
+                    "debian": stanza.license,
+                    "header": sorted(families),
+                    "evidence": evidence,
+                    "specific": "specific" in scopes,
+                    "sampled": path in theirs_expr,
+                }
+            )
+        else:
+            scopes += [f"{scope}-consistent" for scope in scopes]
         ours_result = judge(rec["license_expression"], stanza)
         for scope in scopes:
             _count(tree_counts[scope], "ours", ours_result)
@@ -223,6 +326,7 @@ def score(tree: Path, ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str,
         "shares": _shares(counts),
         "tree_shares": _shares(tree_counts),
         "ours_misses": misses,
+        "excluded": excluded,
     }
 
 
@@ -277,9 +381,31 @@ def main(argv: list[str]) -> int:
         copied = sample_tree(Path(argv[1]), int(argv[2]), Path(argv[3]), seed)
         print(f"{copied} files copied to {Path(argv[3]) / Path(argv[1]).name}")
         return 0
+    show = 0
+    if "--show" in argv:
+        at = argv.index("--show")
+        show = int(argv[at + 1])
+        argv = argv[:at] + argv[at + 2 :]
     tree, ours_path, theirs_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
     result = score(tree, json.loads(ours_path.read_text()), json.loads(theirs_path.read_text()))
     print(f"debian/copyright: {result['stanzas']} Files stanzas")
+    excluded = result["excluded"]
+    print(
+        f"  stanza contradicts the file's own header: {len(excluded)} files "
+        f"({sum(e['specific'] for e in excluded)} under specific stanzas, "
+        f"{sum(e['sampled'] for e in excluded)} in ScanCode's sample)"
+    )
+    for (debian, header), n in Counter(
+        (e["debian"], "+".join(e["header"])) for e in excluded
+    ).most_common(12):
+        print(f"    {n:>4} files: Debian {debian} | header {header}")
+    if show:
+        import random
+
+        for e in sorted(random.Random(16).sample(excluded, min(show, len(excluded))),
+                        key=lambda e: e["path"]):  # fmt: skip
+            said = "; ".join(f"line {n}: {text[:60]!r}" for n, text in e["evidence"])
+            print(f"    {e['path']}: Debian {e['debian']}; {said}")
     print("  whole tree, ours only:")
     for scope, t in result["tree_shares"].items():
         print(f"    {scope:<9} {t['files']:>5} files  family {t['ours_family']:.1%}, "

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.dep5 import debian_id, family, parse_dep5, split_ids, stanza_of
+from bench.dep5 import (
+    contradicts,
+    debian_id,
+    family,
+    header_families,
+    parse_dep5,
+    split_ids,
+    stanza_of,
+)
 from bench.dep5 import score as dep5_score
 from bench.differential import Sample, in_c_comment, score
 
@@ -82,6 +90,85 @@ def test_dep5_score_counts_family_and_exact_matches(tmp_path: Path) -> None:
     assert specific["scancode_exact"] == 0.5  # Debian's public domain is ScanCode's id
     assert [(m["path"], m["family"]) for m in result["ours_misses"]] == [("lib/pd.c", False)]
     assert result["tree_shares"]["all"]["files"] == 3
+
+
+LGPL_HEADER = """\
+/******************************************************************************
+ * xc_domain.c
+ *
+ * API for manipulating and obtaining information on domains.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation;
+ * version 2.1 of the License.
+ */
+#include "xc_private.h"
+"""
+
+DUAL_HEADER = """\
+/*
+ * Copyright (C) 2000 - 2008, Intel Corp.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * Alternatively, this software may be distributed under the terms of the
+ * GNU General Public License ("GPL") version 2 as published by the Free
+ * Software Foundation.
+ */
+"""
+
+
+def test_dep5_a_header_contradicts_a_stanza_when_its_families_differ() -> None:
+    stanzas = parse_dep5(DEP5)
+    families, evidence = header_families(LGPL_HEADER)
+    # found across comment lines, with the line it starts on
+    assert families == {"LGPL"} and evidence == [(7, "GNU Lesser General Public License")]
+    assert contradicts(families, stanzas[0])  # Files: * is GPL-2
+    dual, _ = header_families(DUAL_HEADER)
+    assert dual == {"BSD", "GPL"} and contradicts(dual, stanzas[0])
+    tagged, said = header_families("# SPDX-License-Identifier: GPL-2.0-or-later\n")
+    assert tagged == {"GPL"} and said == [(1, "SPDX-License-Identifier: GPL-2.0-or-later")]
+    assert not contradicts(tagged, stanzas[0])  # the same family, another version: consistent
+    # no licence in the header: never a contradiction
+    assert not contradicts(header_families("int main(void) { return 0; }\n")[0], stanzas[0])
+
+
+def test_dep5_scores_again_without_the_files_whose_header_the_stanza_contradicts(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "debian").mkdir()
+    (tmp_path / "debian" / "copyright").write_text(DEP5)
+    (tmp_path / "a.c").write_text(LGPL_HEADER)
+    (tmp_path / "b.c").write_text("int b;\n")
+    (tmp_path / "README").write_text("The GNU Lesser General Public License covers lib/.\n")
+    ours = {
+        "files": [
+            {"path": "a.c", "kind": "source", "license_expression": "LGPL-2.1-only"},
+            {"path": "b.c", "kind": "source", "license_expression": "GPL-2.0-only"},
+            {"path": "README", "kind": "doc", "license_expression": "LGPL-2.1-only"},
+        ]
+    }
+    theirs = {"files": []}
+    result = dep5_score(tmp_path, ours, theirs)
+    # a.c's own header says LGPL where Debian says GPL-2; a document's prose is no header
+    assert [e["path"] for e in result["excluded"]] == ["a.c"]
+    shares = result["tree_shares"]
+    assert shares["all"]["files"] == 3 and shares["all"]["ours_family"] == round(1 / 3, 4)
+    assert shares["all-consistent"]["files"] == 2
+    assert shares["all-consistent"]["ours_family"] == 0.5
+
+
+def test_dep5_a_disclaimer_beside_a_licence_is_no_licence_family() -> None:
+    assert split_ids("GPL-2.0-only AND LicenseRef-scancode-warranty-disclaimer")[0] == {
+        "GPL-2.0-only"
+    }
+    # alone, it stays (a file with nothing else is not made to look licensed)
+    assert split_ids("LicenseRef-scancode-warranty-disclaimer")[0] == {
+        "LicenseRef-scancode-warranty-disclaimer"
+    }
 
 
 def test_dep5_ids_drop_implied_ids_and_keep_exceptions_apart() -> None:
