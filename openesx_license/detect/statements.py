@@ -26,8 +26,10 @@ statements"), because the wording of these files is free:
   or lies outside the statement file's folder, is not read (``*`` matches across ``/``, as in
   Debian's DEP-5 globs);
 - its licence is what ScanCode matched in the section's lines as a notice, reference, tag or
-  licence text (not an intro such as "licensed under", not a clue); a section that names no
-  licence ("licensed under the license from which the patch was generated") grants nothing;
+  licence text (not an intro such as "licensed under", not a clue), joined with OR when the
+  section offers a choice ("dually licensed", "alternatively", "at your option" that is not
+  "any later version"); a section that names no licence ("licensed under the license from
+  which the patch was generated") grants nothing;
 - a section that speaks of a part only ("a significant portion of files", "most", "some",
   "several", "except") grants nothing: which files it means is not said;
 - a file's own licence always comes first; licence files and the statement file itself are
@@ -62,6 +64,13 @@ PARTIAL = re.compile(
     re.IGNORECASE,
 )
 _STATEMENT_KINDS = frozenset({"notice", "reference", "tag", "text"})
+#: a section that offers a choice between the licences it names ("dually licensed as GPLv2.0
+#: or later and a BSD 2-clause license"): they are joined with OR
+CHOICE = re.compile(
+    r"\b(dual(ly)?|multi|double)[\s-]*licen[cs]|\balternatively\b"
+    r"|\bat\s+your\s+(option|choice)\b(?!\W*(any\s+)?later)",
+    re.IGNORECASE,
+)
 _MAX_STATEMENT_BYTES = 256 * 1024
 
 
@@ -195,7 +204,7 @@ def _statements(
         body = "\n".join(lines[first - 1 : last])
         if PARTIAL.search(body):
             continue
-        expression = _section_licence(licences, first, last)
+        expression = _section_licence(licences, first, last, choice=bool(CHOICE.search(body)))
         if expression is None:
             continue
         named = []
@@ -240,10 +249,13 @@ def _sections(lines: list[str]) -> list[tuple[int, int, int | None]]:
     return sections
 
 
-def _section_licence(licences: Sequence[Mapping[str, Any]], first: int, last: int) -> str | None:
+def _section_licence(
+    licences: Sequence[Mapping[str, Any]], first: int, last: int, *, choice: bool = False
+) -> str | None:
     """What ScanCode matched as a statement in lines ``first``-``last`` (match by match: one
-    detection may run across two sections): None when it names no licence (only "licensed
-    under", a clue, or an unnamed reference)."""
+    detection may run across two sections), joined with OR when the section offers a
+    ``choice``: None when it names no licence (only "licensed under", a clue, or an unnamed
+    reference)."""
     found = [
         m["expression"]
         for det in licences
@@ -254,6 +266,8 @@ def _section_licence(licences: Sequence[Mapping[str, Any]], first: int, last: in
         and m["end_line"] <= last
         and m["expression"] not in UNSTATED
     ]
+    if choice and len(set(found)) > 1:
+        return " OR ".join(f"({e})" if " " in e else e for e in dict.fromkeys(found))
     combined = combine_and(found)
     return drop_implied(combined) if combined else None
 

@@ -180,8 +180,9 @@ def test_a_readme_the_licence_file_names_is_read_and_a_nearer_licence_file_wins(
         ("xen/common/README.source", "xen/common/libfdt")
     ]
     by_path = {r.path: r for r in apply_path_statements(tmp_path, records, facts)}
+    # "dually licensed as GPLv2.0 or later and a BSD 2-clause license" is a choice
     assert by_path["xen/common/libfdt/Makefile"].license_expression == (
-        "GPL-2.0-or-later AND BSD-2-Clause"
+        "GPL-2.0-or-later OR BSD-2-Clause"
     )
     assert by_path["xen/common/timer.c"].license_expression == "GPL-2.0-only"
     # a licence file is never a statement's target
