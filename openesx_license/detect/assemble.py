@@ -21,6 +21,7 @@ from license_expression import ExpressionError, Licensing, combine_expressions
 from openesx_license.detect.choices import LEAD_LINES, ChoicePhrase, LicenseUnit, combine
 from openesx_license.detect.engine import CopyrightFacts, LicenseFacts
 from openesx_license.detect.prepare import PreparedFile
+from openesx_license.detect.tags import read_by_rule, tag_problem
 from openesx_license.model import (
     CopyrightStatement,
     DetectionMethod,
@@ -83,13 +84,22 @@ def file_facts(
     was read by every matcher); one reaching beyond them is kept, and replaces the block
     detections inside it, as ScanCode's exact matches come before its approximate ones (the
     whole OFL-1.0-RFN text is found by the probe, its OFL-1.0 part without the first
-    paragraph by the block).
+    paragraph by the block). A tag line's detections (:func:`.tags.tag_block`) are no
+    licences of their own: they may read a misspelt tag (:func:`.tags.read_by_rule`).
     """
     detected = [
         (block.exact, _absolute(det, block.start))
         for block in prepared.blocks
+        if not block.tag
         for det in blocks.get(block.key, [])
     ]
+    on_tags = [
+        _absolute(det, block.start)
+        for block in prepared.blocks
+        if block.tag
+        for det in blocks.get(block.key, [])
+    ]
+    tags, errors = _read_misspelt(prepared, on_tags)
     plain = [det for exact, det in detected if not exact]
     probed = [det for exact, det in detected if exact and not _inside(det, plain)]
     licences = [det for det in plain if not _inside(det, probed)]
@@ -102,14 +112,31 @@ def file_facts(
         copyrights.extend([c, s + shift, e + shift] for c, s, e in found["copyrights"])
         holders.extend([h, s + shift, e + shift] for h, s, e in found["holders"])
     return {
-        "tags": [_tag_to_dict(t) for t in prepared.tags],
+        "tags": [_tag_to_dict(t) for t in tags],
         "licences": licences,
         "copyrights": copyrights,
         "holders": holders,
         "markers": [[m.marker, m.line, m.text] for m in prepared.markers],
         "choices": [[c.line, c.end, c.text] for c in prepared.choices],
-        "errors": list(prepared.errors),
+        "errors": errors,
     }
+
+
+def _read_misspelt(
+    prepared: PreparedFile, found: list[dict[str, Any]]
+) -> tuple[list[LicenseDetection], list[str]]:
+    """The file's tags, those with unknown ids read by ScanCode's rules for their spelling
+    where one matched; the content error of such a tag says what it was read as."""
+    if not found:
+        return list(prepared.tags), list(prepared.errors)
+    tags = [read_by_rule(t, found) for t in prepared.tags]
+    errors = list(prepared.errors)
+    for old, new in zip(prepared.tags, tags, strict=True):
+        if new is not old:
+            stale = f"line {old.start_line}: invalid SPDX-License-Identifier: {tag_problem(old)}"
+            fresh = f"line {new.start_line}: invalid SPDX-License-Identifier: {new.message}"
+            errors = [fresh if e == stale else e for e in errors]
+    return tags, errors
 
 
 def _absolute(det: dict[str, Any], shift: int) -> dict[str, Any]:

@@ -90,12 +90,14 @@ _COPYRIGHT_WORDS = frozenset({"copyright", "copyrights", "copyrighted", "rights"
 @dataclass(frozen=True, kw_only=True)
 class LicenseBlock:
     """A run of lines that may hold licence text: ``start`` is the 0-based first line;
-    ``exact`` blocks (:mod:`.probes`) are matched by ScanCode's exact matchers only."""
+    ``exact`` blocks (:mod:`.probes`) are matched by ScanCode's exact matchers only; a
+    ``tag`` block is a tag line with an unknown id (:func:`.tags.tag_block`)."""
 
     key: str
     start: int
     text: str
     exact: bool = False
+    tag: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ from openesx_license.detect.blocks import (
 from openesx_license.detect.choices import ChoicePhrase, find_choice_phrases
 from openesx_license.detect.markers import find_markers
 from openesx_license.detect.probes import header_probe
-from openesx_license.detect.tags import find_tags, parse_tag, tag_problem
+from openesx_license.detect.tags import find_tags, parse_tag, tag_block, tag_problem, unknown_ids
 from openesx_license.inventory import HEAD_BYTES, LARGE_FILE_BYTES
 from openesx_license.inventory.textcodec import decode_text
 from openesx_license.model import FileEntry, FileKind, LicenseDetection, MarkerHit
@@ -116,10 +116,12 @@ def prepare_file(root: str, entry: FileEntry, markers: Sequence[str]) -> Prepare
     reading = _WHOLE_BY_KIND.get(entry.kind)
     blocks = license_blocks(lines, blank, whole=reading)
     probe = header_probe(lines, blocks, blank, code=reading is False)
+    # a tag line with an unknown id may be a misspelling ScanCode has a rule for
+    misspelt = [tag_block(lines, t.index) for t in found if t.raw and unknown_ids(t.raw)]
     return PreparedFile(
         path=entry.path,
         tags=tags,
-        blocks=(*blocks, probe) if probe else tuple(blocks),
+        blocks=(*blocks, *([probe] if probe else []), *misspelt),
         groups=tuple(copyright_groups(lines)),
         markers=tuple(marker_hits),
         choices=tuple(find_choice_phrases(lines)),

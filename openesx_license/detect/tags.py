@@ -12,15 +12,24 @@ place (``foo AND NCSA`` -> ``LicenseRef-scancode-unknown-spdx AND NCSA``, ``X WI
 ``X WITH LicenseRef-scancode-unknown-spdx``), which is what ScanCode writes, and the tag keeps
 a message naming the unknown ids. User-defined ``LicenseRef-*`` ids are kept as written.
 Only an empty tag has no expression (``valid=False``).
+
+A tag with an unknown id may be a misspelling that ScanCode has a rule for
+(``BSD-2-Clause-NetBSDE``, a typo found in FreeBSD, is its rule ``bsd-new_and_bsd-simplified_3``):
+its line is then also sent to ScanCode's exact matchers (:func:`tag_block`), and when one
+detection of that line covers every unknown id and keeps every known id of the tag, the tag is
+read as that detection says (:func:`read_by_rule`), as ScanCode's whole-file scan reads it;
+otherwise the unknown ids stay marked.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from openesx_license.detect.blocks import LicenseBlock, block_key
 from openesx_license.model import DetectionMethod, LicenseDetection
 
 TAG_RULE = "SPDX-License-Identifier"
@@ -34,6 +43,7 @@ _LICENSEREF = re.compile(r"^(DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+$", re.IGNO
 _TOKEN = re.compile(r"[^\s()]+")
 _KEYWORDS = frozenset({"and", "or", "with"})
 _RENDER = "{symbol.wrapped.spdx_license_key}"
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,9 +148,7 @@ def normalise_expression(raw: str) -> tuple[str, str | None]:
         expression, rendered = None, UNKNOWN_SPDX
     if not rendered:
         return "", f"no SPDX license id in {raw!r}"
-    unknown = [
-        t for t in tokens if t.lower() not in symbols and t.lower().strip("+") not in symbols
-    ]
+    unknown = _unknown_tokens(tokens, symbols)
     if unknown and UNKNOWN_SPDX in rendered:
         listed = ", ".join(dict.fromkeys(unknown))
         return rendered, f"unknown SPDX license id(s) in {raw!r}: {listed} (read as {UNKNOWN_SPDX})"
@@ -153,6 +161,75 @@ def normalise_expression(raw: str) -> tuple[str, str | None]:
         listed = ", ".join(not_exceptions)
         return rendered, f"invalid SPDX expression {raw!r}: {listed} after WITH is not an exception"
     return rendered, None
+
+
+def _unknown_tokens(tokens: list[str], symbols: dict[str, Any]) -> list[str]:
+    return [t for t in tokens if t.lower() not in symbols and t.lower().strip("+") not in symbols]
+
+
+def unknown_ids(raw: str) -> tuple[str, ...]:
+    """The ids of a tag's expression text that are neither SPDX ids or exceptions of
+    ScanCode's licence data nor ``LicenseRef-`` ids, each once."""
+    symbols = spdx_table().symbols
+    tokens = [t for t in _TOKEN.findall(raw) if t.lower() not in _KEYWORDS]
+    return tuple(
+        dict.fromkeys(t for t in _unknown_tokens(tokens, symbols) if not _LICENSEREF.match(t))
+    )
+
+
+def tag_block(lines: list[str], index: int) -> LicenseBlock:
+    """The tag line ``lines[index]`` as an exact-only block with its own key, for ScanCode's
+    rules for misspelt tags (not its tag reader: that one reads the unknown id as unknown)."""
+    digest = hashlib.sha1(b"tag\n" + block_key([lines[index]]).encode(), usedforsecurity=False)
+    return LicenseBlock(
+        key=digest.hexdigest(), start=index, text=lines[index], exact=True, tag=True
+    )
+
+
+def read_by_rule(tag: LicenseDetection, found: list[dict[str, Any]]) -> LicenseDetection:
+    """``tag`` read as ScanCode's engine read its line (``found``: the detections of its
+    :func:`tag_block`, lines absolute), when one detection lies on the tag's line, its matched
+    text holds every unknown id of the tag and its expression keeps every known id; else
+    ``tag`` unchanged. The tag keeps a message naming the misspelt ids and the rule."""
+    raw = tag_raw(tag)
+    unknown = unknown_ids(raw)
+    if not unknown or not tag.license_expression:
+        return tag
+    known = _keys(tag.license_expression) - {UNKNOWN_SPDX.lower()}
+    for det in found:
+        if det["start_line"] != tag.start_line or det["end_line"] != tag.end_line:
+            continue
+        words = " ".join(_WORDS.findall(det.get("matched_text", "").lower()))
+        covered = all(f" {' '.join(_WORDS.findall(u.lower()))} " in f" {words} " for u in unknown)
+        if not covered or not known <= _keys(det["expression"]):
+            continue
+        rules = ", ".join(det["rules"])
+        listed = ", ".join(unknown)
+        return replace(
+            tag,
+            license_expression=det["expression"],
+            matched_rule=f"{TAG_RULE}, {rules}",
+            score=det["score"],
+            message=(
+                f"unknown SPDX license id(s) in {raw!r}: {listed}; read as {det['expression']} "
+                f"by ScanCode's rule for this spelling ({rules})"
+            ),
+        )
+    return tag
+
+
+def tag_raw(tag: LicenseDetection) -> str:
+    """The expression text of a parsed tag (as :func:`parse_tag` was given it)."""
+    text = tag.matched_text or ""
+    prefix = f"{TAG_RULE}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _keys(expression: str) -> set[str]:
+    try:
+        return {k.lower() for k in spdx_table().licensing.license_keys(expression)}
+    except Exception:  # noqa: BLE001 - an unparsable expression keeps nothing
+        return set()
 
 
 def _not_exceptions(expression: Any, licensing: Any) -> list[str]:
