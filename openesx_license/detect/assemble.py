@@ -18,6 +18,7 @@ from typing import Any
 
 from license_expression import ExpressionError, Licensing, combine_expressions
 
+from openesx_license._util.spdx import simplify_expression
 from openesx_license.detect.choices import LEAD_LINES, ChoicePhrase, LicenseUnit, combine
 from openesx_license.detect.engine import CopyrightFacts, LicenseFacts
 from openesx_license.detect.prepare import PreparedFile
@@ -45,7 +46,7 @@ def _licensing() -> Licensing:
 
 
 def combine_and(expressions: Iterable[str]) -> str | None:
-    """``AND`` of the distinct ``expressions`` (None when there is none)."""
+    """``AND`` of the distinct ``expressions``, simplified (None when there is none)."""
     unique = tuple(dict.fromkeys(e for e in expressions if e))
     if not unique:
         return None
@@ -53,7 +54,7 @@ def combine_and(expressions: Iterable[str]) -> str | None:
 
 
 def combine_or(expressions: Iterable[str]) -> str | None:
-    """``OR`` of the distinct ``expressions`` (None when there is none)."""
+    """``OR`` of the distinct ``expressions``, simplified (None when there is none)."""
     unique = tuple(dict.fromkeys(e for e in expressions if e))
     if not unique:
         return None
@@ -62,15 +63,19 @@ def combine_or(expressions: Iterable[str]) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _combined(unique: tuple[str, ...], relation: str) -> str:
+    """The combination, simplified (:func:`simplify_expression`): a tag ``GPL-2.0-only`` beside
+    a notice ``GPL-2.0-only AND GPL-2.0-or-later`` is ``GPL-2.0-only AND GPL-2.0-or-later``,
+    and ``A OR B`` beside ``B OR A`` is ``A OR B``."""
     # thousands of files carry the same few combinations: parse each one once per run
     try:
-        return str(
+        combined = str(
             combine_expressions(
                 list(unique), relation=relation, unique=True, licensing=_licensing()
             )
         )
     except ExpressionError:
-        return f" {relation} ".join(f"({e})" if " " in e else e for e in unique)
+        combined = f" {relation} ".join(f"({e})" if " " in e else e for e in unique)
+    return simplify_expression(combined)
 
 
 def file_facts(

@@ -24,6 +24,7 @@ from typing import Any
 
 from license_expression import ExpressionError, Licensing
 
+from openesx_license._util.spdx import simplify_expression
 from openesx_license.detect.assemble import Facts, combine_and
 from openesx_license.detect.grant import Grant, granted_expression, settle_versions
 from openesx_license.model import DetectionMethod, FileRecord, LicenseDetection, LicenseSource
@@ -140,7 +141,9 @@ def apply_governing_files(
             out.append(rec)
             continue
         grant = grants[lic.path]
-        expression = grant.expression if grant else lic.detected_license_expression or ""
+        expression = simplify_expression(
+            grant.expression if grant else lic.detected_license_expression or ""
+        )
         why = f" (what it grants, read from {grant.basis})" if grant else ""
         detection = LicenseDetection(
             license_expression=expression,
@@ -178,6 +181,7 @@ def _settled(
     ):
         return rec
     settled = settle_versions(expression, grant.expression)
+    settled = simplify_expression(settled) if settled else settled
     if settled is None or settled == expression:
         return rec
     detection = LicenseDetection(
@@ -207,7 +211,9 @@ def _granting(rec: FileRecord, grant: Grant | None) -> FileRecord:
         else d
         for d in rec.detections
     )
-    return replace(rec, license_expression=grant.expression, detections=detections)
+    return replace(
+        rec, license_expression=simplify_expression(grant.expression), detections=detections
+    )
 
 
 def _only_no_licence(rec: FileRecord) -> bool:

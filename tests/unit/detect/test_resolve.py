@@ -168,3 +168,34 @@ def test_a_tag_quoted_inside_a_licence_text_is_not_the_files_tag() -> None:
     assert rec.detected_license_expression == "GPL-2.0-only"
     quoted = next(d for d in rec.detections if d.method is DetectionMethod.SPDX_TAG)
     assert not quoted.valid and "quoted inside the licence text" in (quoted.message or "")
+
+
+def _tagged(tag: str, *licences: dict[str, Any]) -> dict[str, Any]:
+    from openesx_license.detect.assemble import _tag_to_dict
+    from openesx_license.detect.tags import parse_tag
+
+    return {**_facts(*licences), "tags": [_tag_to_dict(parse_tag(tag, line=1))]}
+
+
+def test_a_files_expression_is_simplified_where_it_is_built() -> None:
+    # a tag beside a notice that repeats it (a Linux header), and a dual-licence tag beside
+    # a notice naming the two in the other order
+    repeated = build_record(
+        _entry("drivers/a.c"), _tagged("GPL-2.0", _det("GPL-2.0-only AND GPL-2.0-or-later"))
+    )
+    assert repeated.detected_license_expression == "GPL-2.0-only AND GPL-2.0-or-later"
+    assert repeated.license_expression == "GPL-2.0-only AND GPL-2.0-or-later"
+    dual = build_record(
+        _entry("drivers/b.c"),
+        _tagged("GPL-2.0-only OR BSD-3-Clause", _det("BSD-3-Clause OR GPL-2.0-only")),
+    )
+    assert dual.license_expression == "GPL-2.0-only OR BSD-3-Clause"
+    # a governed file takes its licence file's expression simplified too
+    governed = apply_governing_files(
+        [
+            build_record(_entry("COPYING", FileKind.LICENSE), _facts()),
+            build_record(_entry("lib/COPYING", FileKind.LICENSE), _tagged("MIT OR (MIT OR ISC)")),
+            build_record(_entry("lib/x.c"), _facts()),
+        ]
+    )
+    assert [r.license_expression for r in governed][1:] == ["MIT OR ISC", "MIT OR ISC"]
