@@ -21,7 +21,11 @@ folder, in a temporary folder:
 Each file has a truth: the licence's SPDX key, the rule's expression rendered to SPDX with
 ScanCode's ``build_spdx_license_expression``, or the tag's ids mapped through ScanCode's SPDX
 symbols (an unknown id becomes ``LicenseRef-scancode-unknown-spdx``, as ScanCode writes it).
-Both tools are scored against it, exact when the expressions are equivalent: ours
+Both tools are scored against it, exact when the expressions are equivalent (or are once an
+exception joined with ``WITH`` is read as joined with ``AND``, where ScanCode's licence data
+calls it an exception: ScanCode's rules write ``gpl-2.0-plus AND bootloader-exception`` for one
+notice, and SPDX allows an exception only after ``WITH``; such files are counted and listed
+apart): ours
 (``openesx-license scan --json``, this checkout) on ``detected_license_expression``,
 ``scancode -l -n 2 --json`` on ``detected_license_expression_spdx``. Every file where ScanCode
 is exact and ours is not is listed. ScanCode's results are cached under
@@ -239,6 +243,55 @@ def ours_side(tree: Path, work: Path) -> tuple[dict[str, Any], float]:
     return {f["path"]: f["detected_license_expression"] for f in doc["files"]}, run.seconds
 
 
+def scancode_exceptions() -> frozenset[str]:
+    """The lower-case SPDX ids that ScanCode's licence data calls exceptions."""
+    _, symbols, _ = _spdx_tables()
+    return frozenset(k for k, sym in symbols.items() if sym.wrapped.is_exception)
+
+
+def _with_as_and(expression: str, licensing: Any, exceptions: frozenset[str]) -> str | None:
+    """``expression`` with each ``licence WITH exception`` written ``licence AND exception``
+    where ScanCode's data calls the exception one (None when nothing was rewritten)."""
+    from license_expression import AND, LicenseWithExceptionSymbol
+
+    changed = False
+
+    def walk(node: Any) -> Any:
+        nonlocal changed
+        if isinstance(node, LicenseWithExceptionSymbol):
+            if node.exception_symbol.key.lower() in exceptions:
+                changed = True
+                return AND(node.license_symbol, node.exception_symbol)
+            return node
+        if hasattr(node, "args") and node.args:
+            return node.__class__(*[walk(a) for a in node.args])
+        return node
+
+    try:
+        rewritten = walk(licensing.parse(expression))
+    except Exception:  # noqa: BLE001 - an unparsable expression is not rewritten
+        return None
+    return str(rewritten) if changed else None
+
+
+def _match(
+    found: str | None, truth: str | None, licensing: Any, exceptions: frozenset[str]
+) -> str | None:
+    """``"exact"`` when the expressions are equivalent; ``"with-as-and"`` when they are once
+    an exception joined with ``WITH`` is read as joined with ``AND`` (ScanCode's rules write
+    ``gpl-2.0-plus AND bootloader-exception`` for one notice, SPDX allows an exception only
+    after ``WITH``), on ids ``exceptions`` (ScanCode's data) calls exceptions; else None."""
+    if _exact(found, truth, licensing):
+        return "exact"
+    if not exceptions or found is None or truth is None:
+        return None
+    f = _with_as_and(found, licensing, exceptions) or found
+    t = _with_as_and(truth, licensing, exceptions) or truth
+    if (f, t) != (found, truth) and _exact(f, t, licensing):
+        return "with-as-and"
+    return None
+
+
 def _exact(found: str | None, truth: str | None, licensing: Any) -> bool:
     if found is None or truth is None:
         return found is None and truth is None
@@ -250,22 +303,41 @@ def _exact(found: str | None, truth: str | None, licensing: Any) -> bool:
         return False
 
 
-def score(samples: list[Sample], ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
-    """Exact shares per category, and every file where ScanCode is exact and ours is not."""
+def score(
+    samples: list[Sample],
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    exceptions: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Exact shares per category, and every file where ScanCode is exact and ours is not.
+
+    With ``exceptions`` (:func:`scancode_exceptions`), an expression that differs from the
+    truth only in joining one of those exceptions with ``WITH`` instead of ``AND`` (or the
+    other way round) counts as exact for either tool; such files are counted apart
+    (``ours_with_as_and``, ``scancode_with_as_and``) and listed in ``with_as_and``.
+    """
     from license_expression import Licensing
 
     licensing = Licensing()
     per: dict[str, Counter[str]] = {c: Counter() for c in CATEGORIES}
     losses = []
+    lenient = []
     for s in samples:
         o, t = ours.get(s.path), theirs.get(s.path)
-        ok_o, ok_t = _exact(o, s.truth, licensing), _exact(t, s.truth, licensing)
+        m_o = _match(o, s.truth, licensing, exceptions)
+        m_t = _match(t, s.truth, licensing, exceptions)
+        ok_o, ok_t = m_o is not None, m_t is not None
         c = per[s.category]
         c["files"] += 1
         c["ours_exact"] += ok_o
         c["scancode_exact"] += ok_t
-        c["agree"] += _exact(o, t, licensing)
+        c["ours_with_as_and"] += m_o == "with-as-and"
+        c["scancode_with_as_and"] += m_t == "with-as-and"
+        c["agree"] += _match(o, t, licensing, exceptions) is not None
         c["only_ours_exact"] += ok_o and not ok_t
+        if "with-as-and" in (m_o, m_t):
+            lenient.append({"path": s.path, "source": s.source, "truth": s.truth,
+                            "ours": o, "scancode": t})  # fmt: skip
         if ok_t and not ok_o:
             c["only_scancode_exact"] += 1
             losses.append({"path": s.path, "source": s.source, "truth": s.truth,
@@ -278,7 +350,7 @@ def score(samples: list[Sample], ours: dict[str, Any], theirs: dict[str, Any]) -
             "ours_share": round(c["ours_exact"] / n, 4),
             "scancode_share": round(c["scancode_exact"] / n, 4),
         }
-    return {"categories": table, "scancode_right_ours_wrong": losses}
+    return {"categories": table, "scancode_right_ours_wrong": losses, "with_as_and": lenient}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(args.keep, ignore_errors=True)
             shutil.copytree(tree, args.keep / "corpus")
             shutil.copy(work / "ours.json", args.keep / "ours.json")
-    result = score(samples, ours, theirs)
+    result = score(samples, ours, theirs, scancode_exceptions())
     print(f"\nDifferential benchmark, seed {args.seed}, {len(samples)} files "
           f"(ours cold {our_seconds:.0f} s; ScanCode "
           f"{'cached' if sc_seconds is None else f'{sc_seconds:.0f} s'}):")  # fmt: skip
@@ -321,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {cat:<18} {c['files']:>6} {c['ours_share']:>8.1%} {c['scancode_share']:>9.1%} "
               f"{c['agree']:>6} {c.get('only_scancode_exact', 0):>13} "
               f"{c.get('only_ours_exact', 0):>15}")  # fmt: skip
+    for item in result["with_as_and"]:
+        print(f"    exact once WITH reads as AND for an exception: {item['path']} "
+              f"({item['source']}): truth {item['truth']} | ours {item['ours']} | "
+              f"ScanCode {item['scancode']}")  # fmt: skip
     for loss in result["scancode_right_ours_wrong"]:
         print(f"    {loss['path']} ({loss['source']}): truth {loss['truth']} | "
               f"ours {loss['ours']} | ScanCode {loss['scancode']}")  # fmt: skip

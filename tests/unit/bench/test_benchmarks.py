@@ -202,3 +202,31 @@ def test_differential_score_lists_where_only_scancode_is_exact() -> None:
 def test_a_text_in_a_c_comment_cannot_close_it_early() -> None:
     code = in_c_comment("a */ b\nc")
     assert code.count("*/") == 1 and " * a * / b" in code and "int main" in code
+
+
+def test_an_exception_joined_by_with_or_and_counts_apart_and_only_for_exceptions() -> None:
+    samples = [
+        Sample(path="r/1/plain.txt", category="rule-text",
+               truth="GPL-2.0-or-later AND Bootloader-exception", source="rule"),
+        Sample(path="r/2/plain.txt", category="rule-text", truth="GPL-2.0-only AND MIT",
+               source="rule"),
+        Sample(path="r/3/main.c", category="rule-text",
+               truth="GPL-2.0-only WITH Classpath-exception-2.0",
+               source="rule"),
+    ]  # fmt: skip
+    ours = {"r/1/plain.txt": "GPL-2.0-or-later WITH Bootloader-exception",
+            "r/2/plain.txt": "GPL-2.0-only WITH MIT",
+            "r/3/main.c": "GPL-2.0-only WITH Classpath-exception-2.0"}  # fmt: skip
+    theirs = {"r/1/plain.txt": "GPL-2.0-or-later AND Bootloader-exception",
+              "r/2/plain.txt": "GPL-2.0-only AND MIT",
+              "r/3/main.c": "GPL-2.0-only AND Classpath-exception-2.0"}  # fmt: skip
+    exceptions = frozenset({"bootloader-exception", "classpath-exception-2.0"})
+    strict = score(samples, ours, theirs)["categories"]["rule-text"]
+    assert (strict["ours_exact"], strict["scancode_exact"]) == (1, 2)
+    result = score(samples, ours, theirs, exceptions)
+    cat = result["categories"]["rule-text"]
+    # MIT is no exception: WITH MIT stays wrong
+    assert (cat["ours_exact"], cat["scancode_exact"], cat["agree"]) == (2, 3, 2)
+    assert (cat["ours_with_as_and"], cat["scancode_with_as_and"]) == (1, 1)
+    assert [x["path"] for x in result["scancode_right_ours_wrong"]] == ["r/2/plain.txt"]
+    assert [x["path"] for x in result["with_as_and"]] == ["r/1/plain.txt", "r/3/main.c"]
