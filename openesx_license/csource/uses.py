@@ -43,24 +43,30 @@ def scan_uses(
     """Add to ``found`` the uses in ``text`` of names not in ``local``, skipping the offsets
     ``skip`` (declared names); a later call replaces a first mention that was not a call."""
     line_of = LineCounter(text)
+    # names whose answer cannot change: local, keywords, and those already seen called
+    settled = set(local)
+    settled.update(C_KEYWORDS)
+    settled.update(name for name, use in found.items() if use.call)
     for match in _USE.finditer(text):
-        name = match.group(1)
-        if name in local or name in C_KEYWORDS or match.start() in skip:
-            continue
-        call = match.group(2) is not None
-        known = found.get(name)
-        if known is not None and (known.call or not call):
+        name, paren = match.groups()
+        if name in settled:
             continue
         start = match.start()
+        if start in skip:
+            continue
+        if paren is None and name in found:
+            continue  # a mention after a first mention (a first call would have settled it)
         if text[max(0, start - 7) : start].rstrip().endswith(_TAG_WORDS_TUPLE):
             continue  # a struct/union/enum tag, not a symbol
-        line = line_of(match.start())
+        line = line_of(start)
         found[name] = SymbolUse(
             name=name,
             line=line,
-            call=call,
+            call=paren is not None,
             text=evidence_text(lines[line - 1]) if line <= len(lines) else "",
         )
+        if paren is not None:
+            settled.add(name)
 
 
 _TYPE_WORDS = frozenset(

@@ -3,7 +3,8 @@
 The cache is one SQLite file, ``graph-facts.sqlite`` in the cache folder, keyed by extractor
 version, reader and the content's SHA-1 (taken from the inventory's
 :class:`~openesx_license.model.FileRecord`, so a warm run reads no file at all). Values are
-zlib-compressed JSON (:func:`.facts.facts_to_json`), in a
+zlib-compressed JSON (:func:`.facts.facts_to_json`; compressed by the worker that extracted
+them, so that the client process only decompresses and decodes), in a
 :class:`~openesx_license._util.kvcache.KeyValueCache`: a corrupt, locked or read-only cache file
 is a warning naming it and a miss (rebuilt when damaged), never fatal. Cold runs spread the
 reading over at most ``jobs`` worker processes, or, with a Dask ``executor``, read the files
@@ -89,9 +90,10 @@ class FactsCache:
                 found[key] = facts
         return found
 
-    def put_many(self, items: Iterable[tuple[str, str]]) -> None:
-        """Store ``(key, facts JSON)`` pairs in one transaction."""
-        self._store.put_many((key, zlib.compress(text.encode("utf-8"), 6)) for key, text in items)
+    def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store ``(key, compressed facts JSON)`` pairs (:func:`compress_facts`) in one
+        transaction."""
+        self._store.put_many(items)
 
     def close(self) -> None:
         """Close the database."""
@@ -108,8 +110,14 @@ def _read(absolute: str) -> bytes | None:
     return data if len(data) <= _MAX_SIZE else None
 
 
-def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, str | None]:
-    """Worker: ``(path, reader, absolute path)`` -> ``(path, facts JSON or None if skipped)``."""
+def compress_facts(facts: FileFacts) -> bytes:
+    """A file's facts as the cache stores them: zlib-compressed JSON."""
+    return zlib.compress(facts_to_json(facts).encode("utf-8"), 6)
+
+
+def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, bytes | None]:
+    """Worker: ``(path, reader, absolute path)`` -> ``(path, compressed facts JSON or None if
+    skipped)``."""
     path, reader, absolute = task
     return _extract(path, reader, _read(absolute))
 
@@ -120,8 +128,9 @@ def extractor_identity() -> str:
     return f"{EXTRACTOR_VERSION}/d{DEFINITIONS_VERSION}"
 
 
-def extract_chunk(chunk: list[tuple[str, str, bytes]]) -> list[tuple[str, str | None]]:
-    """Dask task: ``(path, reader, bytes)`` triples -> ``(path, facts JSON or None)``."""
+def extract_chunk(chunk: list[tuple[str, str, bytes]]) -> list[tuple[str, bytes | None]]:
+    """Dask task: ``(path, reader, bytes)`` triples -> ``(path, compressed facts JSON or
+    None)``."""
     return [_extract(path, reader, data) for path, reader, data in chunk]
 
 
@@ -142,8 +151,9 @@ def _remote_chunks(tasks: Sequence[tuple[str, str, str]]) -> list[list[tuple[str
     return [c for c in chunks if c]
 
 
-def _extract(path: str, reader: str, data: bytes | None) -> tuple[str, str | None]:
-    """``(path, facts JSON)`` of a file's bytes; None for facts when it cannot be read."""
+def _extract(path: str, reader: str, data: bytes | None) -> tuple[str, bytes | None]:
+    """``(path, compressed facts JSON)`` of a file's bytes; None for facts when it cannot be
+    read."""
     if data is None:
         return path, None
     decoded = decode_text(data, path.rsplit("/", 1)[-1])  # UTF-16, stray NULs: as the scan
@@ -152,7 +162,7 @@ def _extract(path: str, reader: str, data: bytes | None) -> tuple[str, str | Non
     text = decoded.text
     if "\r" in text:  # CRLF files: a backslash before CR LF must still continue a line
         text = text.replace("\r\n", "\n")
-    return path, facts_to_json(extract_facts(reader, text))
+    return path, compress_facts(extract_facts(reader, text))
 
 
 def facts_keys(files: Sequence[FileRecord]) -> dict[str, str] | None:
@@ -213,7 +223,7 @@ def collect_facts(
         workers = max(1, workers) if len(tasks) >= _PARALLEL_FROM else 1
         if multiprocessing.current_process().daemon:
             workers = 1  # a pool worker cannot start processes of its own
-        outputs: list[tuple[str, str | None]] | None = None
+        outputs: list[tuple[str, bytes | None]] | None = None
         if executor is not None and not executor.is_local and tasks:
             chunks = _remote_chunks(tasks)
             results = run_chunks(
@@ -236,15 +246,15 @@ def collect_facts(
         if outputs is None:
             outputs = [_read_and_extract(task) for task in counted(tasks, progress)]
         key_of = {rec.path: (r, rec.sha1) for rec, r in todo}
-        fresh: list[tuple[str, str]] = []
-        for path, text in outputs:
-            if text is None:
+        fresh: list[tuple[str, bytes]] = []
+        for path, blob in outputs:
+            if blob is None:
                 skipped += 1
                 continue
-            result[path] = facts_from_json(text)
+            result[path] = facts_from_json(zlib.decompress(blob).decode("utf-8"))
             reader, sha1 = key_of[path]
             if sha1:
-                fresh.append((FactsCache.key(reader, sha1), text))
+                fresh.append((FactsCache.key(reader, sha1), blob))
         if cache is not None:
             cache.put_many(fresh)
     finally:

@@ -155,6 +155,8 @@ class IncludeResolver:
             self._by_basename[posixpath.basename(file)].append(file)
         self._borrowed: dict[str, SearchPath] = {}
         self._memo: dict[tuple[SearchPath, str, str, bool], tuple[str | None, str]] = {}
+        #: the last including file's search path and folder (its includes come together)
+        self._last: tuple[str, SearchPath, str] = ("\0", _NO_SEARCH_PATH, "")
 
     def _search_path(self, path: str) -> SearchPath:
         if not self._db:
@@ -194,8 +196,11 @@ class IncludeResolver:
         """
         if name.startswith("/"):
             return None, "unresolved"
-        search = self._search_path(including)
-        key = (search, posixpath.dirname(including), name, angle)
+        last, search, folder = self._last
+        if including != last:
+            search, folder = self._search_path(including), posixpath.dirname(including)
+            self._last = (including, search, folder)
+        key = (search, folder, name, angle)
         known = self._memo.get(key)
         if known is None:
             known = self._memo[key] = self._resolve(key[1], name, angle, search)

@@ -86,16 +86,16 @@ class GraphParts:
         if len(ids) != len(self.use_names):
             ids.clear()
             ids.update((name, n) for n, name in enumerate(self.use_names))
-        out = []
-        for name in names:
-            known = ids.get(name)
-            if known is None:
-                if not add:
-                    continue
-                known = ids[name] = len(self.use_names)
-                self.use_names.append(name)
-            out.append(known)
-        return out
+        if not add:
+            return [ids[name] for name in names if name in ids]
+        names = list(names)
+        fresh = set(names).difference(ids)  # a dict: looked up per name, not iterated
+        if fresh:  # appended in the order of ``names``, each once
+            new = list(dict.fromkeys([name for name in names if name in fresh]))
+            start = len(self.use_names)
+            ids.update(zip(new, range(start, start + len(new)), strict=True))
+            self.use_names.extend(new)
+        return list(map(ids.__getitem__, names))
 
     def users(self, names: Collection[str]) -> set[str]:
         """The files that use one of ``names``."""

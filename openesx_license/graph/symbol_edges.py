@@ -251,7 +251,8 @@ def link_files(
         """Every file ``path`` includes, directly or through other headers."""
         seen: set[str] = set()
         for header in includes_of.get(path, ()):
-            seen |= closed(header)
+            if header not in seen:  # else everything it reaches is in ``seen`` already
+                seen |= closed(header)
         return seen
 
     def is_gpl(name: str, target: str) -> bool:
@@ -282,8 +283,16 @@ def link_files(
         return known
 
     header_keys: dict[str, tuple[set[str], set[str]]] = {}
+    nearest_cache: dict[tuple[str, str], list[str]] = {}
 
-    def choose(path: str, candidates: list[str], seen_in: list[str]) -> str | None:
+    def nearest_to_header(header: str, name: str, candidates: list[str]) -> list[str]:
+        """:func:`_nearest` of a declaring header among ``name``'s definitions, memoised."""
+        known = nearest_cache.get((header, name))
+        if known is None:
+            known = nearest_cache[(header, name)] = _nearest(header, candidates)
+        return known
+
+    def choose(path: str, name: str, candidates: list[str], seen_in: list[str]) -> str | None:
         """The definition ``path`` means among several; ``seen_in``: declarations it sees."""
         keys = header_keys.get(path)
         if keys is None:
@@ -291,7 +300,7 @@ def link_files(
             keys = header_keys[path] = ({h[0] for h in headers}, {h[1] for h in headers})
         narrowed = [c for c in candidates if split(c)[0] in keys[0]]  # foo.h -> foo.c
         if len(narrowed) != 1:  # the definition that goes with the declaration it sees
-            near = {c for header in seen_in for c in _nearest(header, candidates)}
+            near = {c for h in seen_in for c in nearest_to_header(h, name, candidates)}
             narrowed = sorted(near)
         if len(narrowed) != 1:
             folder = split(path)[2]
@@ -311,10 +320,11 @@ def link_files(
         linked = ambiguous = undeclared = 0
         grouped: dict[tuple[str, bool], list[tuple[int, str]]] = defaultdict(list)
         reached: set[str] | None = None
-        for name, line, _call in zip(
-            symbols.use_names, symbols.use_lines, symbols.use_calls, strict=True
-        ):
-            candidates = definitions.get(name)
+        defined = definitions.keys() & set(symbols.use_names)  # most names no file defines
+        for name, line in zip(symbols.use_names, symbols.use_lines, strict=True):
+            if name not in defined:
+                continue
+            candidates = definitions[name]
             if not candidates or path in candidates:
                 continue  # unknown, or defined here too: the local one wins
             declaring = declared_in.get(name, ())
@@ -330,7 +340,7 @@ def link_files(
             if len(candidates) == 1:
                 target: str | None = candidates[0]
             else:
-                target = choose(path, candidates, seen_in)
+                target = choose(path, name, candidates, seen_in)
                 if target is None:
                     ambiguous += 1
                     continue

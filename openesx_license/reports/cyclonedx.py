@@ -9,6 +9,11 @@ acknowledgement ``concluded``) and, as ``evidence``, the licence stated in the f
 unclaimed files are left out; a ``metadata.properties`` entry (``openesx:scope``) says so.
 Component edges between released components become ``dependencies``.
 
+The files are serialised one by one and put into the library's JSON, in the order the library
+gives them (by path: it sorts a component's components by type, group and name, and paths are
+unique): the library keeps them in a sorted set whose every comparison builds a tuple of all of a
+component's fields, which took minutes for Linux's 78,000 files.
+
 CycloneDX 1.6 allows one licence *expression* per ``licenses`` list and does not parse it:
 expressions are normalised to SPDX first (``WITH`` kept, unknown ids as ``LicenseRef-``), which
 is why the statement in the file goes to ``evidence`` rather than a second expression. An
@@ -19,6 +24,7 @@ as in the SPDX document.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import ClassVar
 
@@ -31,6 +37,7 @@ from cyclonedx.model.license import LicenseAcknowledgement, LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
+from cyclonedx.schema.schema import SCHEMA_VERSIONS
 from packageurl import PackageURL
 
 from openesx_license.model import AuditResult, ComponentSummary, FileRecord
@@ -87,7 +94,7 @@ def _supplier(supplier: str | None) -> OrganizationalEntity | None:
 
 
 def _component(
-    comp: ComponentSummary, result: AuditResult, scope_files: tuple[FileRecord, ...]
+    comp: ComponentSummary, result: AuditResult, scope_files: tuple[FileRecord, ...] = ()
 ) -> Component:
     return Component(
         type=ComponentType.LIBRARY,
@@ -103,8 +110,9 @@ def _component(
     )
 
 
-def cyclonedx_bom(result: AuditResult) -> Bom:
-    """The CycloneDX BOM of the open release."""
+def cyclonedx_bom(result: AuditResult, *, with_files: bool = True) -> Bom:
+    """The CycloneDX BOM of the open release (``with_files=False``: its components without
+    their files, which :func:`render_cyclonedx` adds to the JSON)."""
     scope = release_scope(result)
     release = Component(
         type=ComponentType.APPLICATION,
@@ -129,7 +137,8 @@ def cyclonedx_bom(result: AuditResult) -> Bom:
         ],
     )
     components = [
-        _component(comp, result, scope.files.get(comp.name, ())) for comp in scope.components
+        _component(comp, result, scope.files.get(comp.name, ()) if with_files else ())
+        for comp in scope.components
     ]
     serial = uuid.uuid5(
         _NAMESPACE, f"{result.release_name}\0{result.tree_hash}\0{result.generated_at}"
@@ -147,9 +156,29 @@ def cyclonedx_bom(result: AuditResult) -> Bom:
 
 
 def render_cyclonedx(result: AuditResult) -> str:
-    """The CycloneDX 1.6 JSON text."""
-    outputter = make_outputter(cyclonedx_bom(result), OutputFormat.JSON, SchemaVersion.V1_6)
-    return outputter.output_as_string(indent=2) + "\n"
+    """The CycloneDX 1.6 JSON text (see the module docstring for how the files get in)."""
+    outputter = make_outputter(
+        cyclonedx_bom(result, with_files=False), OutputFormat.JSON, SchemaVersion.V1_6
+    )
+    document = json.loads(outputter.output_as_string())
+    view = SCHEMA_VERSIONS[SchemaVersion.V1_6]
+    scope = release_scope(result)
+    by_ref = {c.get("bom-ref"): c for c in document.get("components", ())}
+    for comp in scope.components:
+        records = sorted(scope.files.get(comp.name, ()), key=lambda rec: rec.path)
+        entry = by_ref.get(f"component:{comp.name}")
+        if not records or entry is None:
+            continue
+        # the key order of a component that has files, as the library writes it
+        first = _component(comp, result, (records[0],))
+        order = json.loads(first.as_json(view_=view))  # type: ignore[attr-defined]
+        files = [json.loads(_file_component(rec).as_json(view_=view)) for rec in records]  # type: ignore[attr-defined]
+        entry.update(components=files)
+        reordered = {key: entry[key] for key in order if key in entry}
+        reordered.update((key, value) for key, value in entry.items() if key not in reordered)
+        entry.clear()
+        entry.update(reordered)
+    return json.dumps(document, indent=2) + "\n"
 
 
 class CycloneDxFormatter(Formatter):

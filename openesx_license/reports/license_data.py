@@ -59,7 +59,8 @@ def exception_of_ref(ref: str) -> str | None:
 
 def spdx_expression(expression: str | None, *, standalone_exceptions: bool = True) -> str | None:
     """``expression`` normalised to SPDX: known ids in their SPDX case, other symbols as
-    ``LicenseRef-...``; None for no expression or one that cannot be parsed.
+    ``LicenseRef-...``; None for no expression or one that cannot be parsed. Remembered per
+    expression: a tree has few distinct ones, and its SBOMs ask for each file's (Linux: 78,000).
 
     ScanCode reports an exception it found without the licence it modifies as a plain term
     (``GPL-1.0-or-later AND Autoconf-exception-3.0``), which SPDX forbids outside ``WITH``.
@@ -68,6 +69,11 @@ def spdx_expression(expression: str | None, *, standalone_exceptions: bool = Tru
     """
     if not expression or not expression.strip():
         return None
+    return _spdx_expression(expression, standalone_exceptions)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spdx_expression(expression: str, standalone_exceptions: bool) -> str | None:
     licensing = spdx_licensing()
     try:
         parsed = licensing.parse(expression, simple=False)
@@ -97,8 +103,13 @@ def license_keys(expression: str | None, *, standalone_exceptions: bool = True) 
     normalised = spdx_expression(expression, standalone_exceptions=standalone_exceptions)
     if normalised is None:
         return []
+    return list(_license_keys(normalised))
+
+
+@functools.lru_cache(maxsize=4096)
+def _license_keys(normalised: str) -> tuple[str, ...]:
     licensing = spdx_licensing()
-    return list(dict.fromkeys(licensing.license_keys(licensing.parse(normalised))))
+    return tuple(dict.fromkeys(licensing.license_keys(licensing.parse(normalised))))
 
 
 def license_refs(expression: str | None, *, standalone_exceptions: bool = True) -> list[str]:
