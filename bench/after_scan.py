@@ -14,8 +14,9 @@ per tree and kept in the cache folder; its time is not counted.
     python bench/after_scan.py TREE POLICY --cache DIR [--formats json,html,...] [--label L]
 
 Prints and saves JSON (bench/results/after-scan-<tree>-<label>.json): seconds per stage, the
-reports' seconds and sizes, CPU seconds of this process and its pools, peak RSS, the load
-average before and after, and the SHA-256 of the findings (rule, path, line, target,
+reports' seconds and sizes (each report is kept in ``OUT/<format>/``, so that two versions of
+the code can be compared file by file), CPU seconds of this process and its pools, peak RSS,
+the load average before and after, and the SHA-256 of the findings (rule, path, line, target,
 message) so that two versions of the code can be shown to find the same.
 """
 
@@ -140,7 +141,7 @@ def main() -> None:
     reports: dict[str, dict[str, float]] = {}
     for name in args.formats.split(","):
         before, cpu_before = time.perf_counter(), _cpu()
-        written = write_reports(result, out, [name])
+        written = write_reports(result, out / name, [name])  # each kept: compare runs
         reports[name] = {
             "seconds": round(time.perf_counter() - before, 2),
             "cpu": round(_cpu() - cpu_before, 2),

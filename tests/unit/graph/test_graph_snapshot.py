@@ -197,3 +197,16 @@ def test_build_system_changes_update_links_imports_and_include_folders(make_tree
     assert "Cargo.toml" in broken.graph["errors"]
     assert before.has_edge("Cargo.toml", "b/Cargo.toml")
     assert not broken.has_edge("Cargo.toml", "b/Cargo.toml")
+
+
+def test_name_ids_append_new_names_in_order_once() -> None:
+    """New names get the next ids in the order given (a repeat keeps its first id); without
+    ``add`` unknown names are left out."""
+    from openesx_license.graph.parts import GraphParts
+
+    parts = GraphParts(use_names=["a", "b"])
+    assert parts.name_ids(["c", "a", "d", "c", "b"], add=True) == [2, 0, 3, 2, 1]
+    assert parts.use_names == ["a", "b", "c", "d"]
+    assert parts.name_ids(["d", "zz", "a"]) == [3, 0]
+    assert parts.use_names == ["a", "b", "c", "d"]
+    assert parts.users(["zz"]) == set()

@@ -230,3 +230,25 @@ def test_standalone_exceptions_become_license_refs(
     notice = render_notice(result)  # the NOTICE keeps the real id and its text
     assert "Autoconf-exception-3.0: " in notice
     assert "LicenseRef-exception-" not in notice
+
+
+@pytest.mark.parametrize("drop", [0, 1])
+def test_cyclonedx_files_added_to_the_json_as_the_library_writes_them(
+    awkward_result: AuditResult, drop: int
+) -> None:
+    """The files are serialised one by one into the library's JSON (its sorted set of whole
+    components took minutes for Linux): the text is the library's own, byte for byte; also
+    with the files in reverse order (the library sorts them by path)."""
+    from cyclonedx.output import make_outputter
+    from cyclonedx.schema import OutputFormat
+
+    from openesx_license.reports.cyclonedx import cyclonedx_bom
+
+    files = awkward_result.scan.files[drop:]
+    result = dataclasses.replace(
+        awkward_result, scan=dataclasses.replace(awkward_result.scan, files=files[::-1])
+    )
+    library = make_outputter(cyclonedx_bom(result), OutputFormat.JSON, SchemaVersion.V1_6)
+    expected = library.output_as_string(indent=2) + "\n"
+    assert sum(len(c.get("components", ())) for c in json.loads(expected)["components"]) > 2
+    assert render_cyclonedx(result) == expected
