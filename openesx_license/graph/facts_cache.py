@@ -122,10 +122,15 @@ def _read_and_extract(task: tuple[str, str, str]) -> tuple[str, bytes | None]:
     return _extract(path, reader, _read(absolute))
 
 
+#: how a worker hands facts back (zlib-compressed JSON bytes since 2026-12-07; text before):
+#: part of the identity a Dask worker must share with the client
+_WIRE_FORMAT = "zlib-json"
+
+
 def extractor_identity() -> str:
-    """What fixes a file's facts: the extractor and definitions versions (a Dask worker must
-    run the same as the client)."""
-    return f"{EXTRACTOR_VERSION}/d{DEFINITIONS_VERSION}"
+    """What fixes a file's facts and how they travel: the extractor and definitions versions
+    and the wire format (a Dask worker must run the same as the client)."""
+    return f"{EXTRACTOR_VERSION}/d{DEFINITIONS_VERSION}/{_WIRE_FORMAT}"
 
 
 def extract_chunk(chunk: list[tuple[str, str, bytes]]) -> list[tuple[str, bytes | None]]:
