@@ -198,12 +198,14 @@ def _prose_conclusion(
 ) -> tuple[str | None, list[LicenseDetection]]:
     """A document's own licence: its ``SPDX-License-Identifier`` tags and the licence texts
     in it (a LICENSE-like document). Licence names, URLs and notices in its prose ("the
-    drivers are under GPL-2.0") speak of other files: references, kept as evidence only."""
+    drivers are under GPL-2.0") speak of other files: references, kept as evidence only.
+    So does a sentence that ScanCode's rule calls a licence text ("The imported code is in
+    the public domain", in Xen's ``xen/common/README.source``): a licence text is a licence's
+    own full text or a match of at least :data:`QUOTING_TEXT_LINES` lines."""
     own = [t.license_expression for t in tags if t.valid]
     out = []
     for det, text in zip(licences, texts, strict=True):
-        kinds = {m.get("kind", "notice") for m in det.get("matches", [])}
-        if "text" not in kinds:
+        if not any(_is_licence_text(m, det) for m in det.get("matches", [])):
             note = "a licence named in prose: a reference, not this document's licence"
             message = "; ".join(m for m in (text.message, note) if m)
             out.append(replace(text, message=message))
@@ -211,6 +213,19 @@ def _prose_conclusion(
             own.append(text.license_expression)
             out.append(text)
     return combine_and(own), out
+
+
+def _is_licence_text(match: Mapping[str, Any], det: Mapping[str, Any]) -> bool:
+    """Whether ``match`` (of detection ``det``) is a licence text, not a sentence of prose:
+    of a rule of the licence-text kind, and the licence's own text (``mit.LICENSE``) or at
+    least :data:`QUOTING_TEXT_LINES` lines long."""
+    if match.get("kind", "notice") != "text":
+        return False
+    if str(match.get("rule", "")).endswith(".LICENSE"):
+        return True
+    first = match.get("start_line", det["start_line"])
+    last = match.get("end_line", det["end_line"])
+    return bool(last - first + 1 >= QUOTING_TEXT_LINES)
 
 
 def _unquoted(tag: LicenseDetection, facts: Facts) -> LicenseDetection:

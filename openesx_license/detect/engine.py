@@ -24,6 +24,10 @@ DETECT_VERSION = "13"
 MATCHED_TEXT_CHARS = 400
 #: token texts whose copyright lexer label is remembered (per process)
 LEXER_MEMORY = 200_000
+#: an approximate match covering less of its rule than this (percent: ScanCode's
+#: ``CLUES_MATCH_COVERAGE_THR``, below which it calls matches low quality) gives way to the
+#: exact matches that overlap it and name other licences (:func:`_block_detections`)
+WEAK_COVERAGE = 60
 
 LicenseFacts = list[dict[str, Any]]
 CopyrightFacts = dict[str, list[list[Any]]]
@@ -124,7 +128,7 @@ def detect_license_block(text: str, *, exact: bool = False) -> LicenseFacts:
     exact rule matchers count.
     """
     from licensedcode.cache import build_spdx_license_expression, get_cache, get_index
-    from licensedcode.detection import detect_licenses, is_license_intro
+    from licensedcode.detection import is_license_intro
 
     licensing = get_cache().licensing
     use_candidate_filter(get_index())
@@ -133,7 +137,7 @@ def detect_license_block(text: str, *, exact: bool = False) -> LicenseFacts:
         return str(build_spdx_license_expression(expression, licensing=licensing))
 
     facts: LicenseFacts = []
-    found = _exact_detections(text) if exact else detect_licenses(get_index(), query_string=text)
+    found = _exact_detections(text) if exact else _block_detections(text)
     for det in found:
         if det.license_expression is None:
             continue
@@ -173,12 +177,67 @@ def detect_license_block(text: str, *, exact: bool = False) -> LicenseFacts:
 def _exact_detections(text: str) -> list[Any]:
     """ScanCode's detections of ``text`` from its hash and exact rule matches alone, grouped
     and post-processed as ``detect_licenses`` does."""
-    from licensedcode.cache import get_index, get_licensing
-    from licensedcode.detection import LicenseDetection, group_matches, process_detections
+    from licensedcode.cache import get_index
     from licensedcode.match_spdx_lid import MATCH_SPDX_ID
 
     found = get_index().match(query_string=text, approximate=False)
-    matches = [m for m in found if m.matcher != MATCH_SPDX_ID]
+    return _detections([m for m in found if m.matcher != MATCH_SPDX_ID])
+
+
+def _block_detections(text: str) -> list[Any]:
+    """ScanCode's detections of a licence block, as ``detect_licenses`` makes them, except
+    that an approximate match covering less than :data:`WEAK_COVERAGE` % of its rule gives
+    way to the exact matches (100 % of their rule) that overlap it, when they name other
+    licences than it does.
+
+    ScanCode keeps the larger of two overlapping matches, whatever their quality, so a few
+    words that an approximate match aligns with a rule can swallow a rule matched exactly: "This
+    file may be distributed separately from the Linux kernel, or incorporated into other
+    software packages, subject to the following license:" above an MIT text matches 16-18 %
+    of ``gpl-2.0-plus_or_copyleft_next.RULE`` over the exact intro
+    ``unknown-license-reference_211`` (Xen's ``tools/include/xen-sys/*``). Whether ScanCode
+    tries that rule at all depends on the text around the notice: it sequence-matches only a
+    query run's 70 best candidates, and a whole file's run (cut after 15 junk lines, 4 in a
+    string) holds more text than our block, so ``scancode`` on the file never tries it and
+    says MIT. Preferring the exact matches makes the answer independent of that context, and
+    is what ScanCode does when it chooses between its matchers (exact first).
+    """
+    from licensedcode.cache import get_index
+    from licensedcode.match_seq import MATCH_SEQ
+
+    index = get_index()
+    found = index.match(query_string=text)
+    weak = [m for m in found if m.matcher == MATCH_SEQ and m.coverage() < WEAK_COVERAGE]
+    if not weak:
+        return _detections(found)
+    strong = [m for m in found if not any(m is w for w in weak)]
+    exact = [
+        m
+        for m in index.match(query_string=text, approximate=False)
+        if m.coverage() == 100 and not any(_within(m, s) for s in strong)
+    ]
+    kept = list(strong)
+    for match in weak:
+        inner = [e for e in exact if e.qstart <= match.qend and match.qstart <= e.qend]
+        keys = {k for e in inner for k in e.rule.license_keys()}
+        # the same licences either way: ScanCode's own choice stands (its rule may name a
+        # file that a "see COPYING" reference follows)
+        kept.extend(inner if inner and keys != set(match.rule.license_keys()) else [match])
+    unique = {(m.rule.identifier, m.qstart, m.qend): m for m in kept}
+    return _detections(sorted(unique.values(), key=lambda m: (m.qstart, m.qend)))
+
+
+def _within(inner: Any, outer: Any) -> bool:
+    """Whether match ``inner`` lies within the span of match ``outer`` (same query)."""
+    return bool(outer.qstart <= inner.qstart and inner.qend <= outer.qend)
+
+
+def _detections(matches: list[Any]) -> list[Any]:
+    """``matches`` of one text grouped into detections and post-processed as
+    ``detect_licenses`` does."""
+    from licensedcode.cache import get_licensing
+    from licensedcode.detection import LicenseDetection, group_matches, process_detections
+
     if not matches:
         return []
     detections = [LicenseDetection.from_matches(matches=g) for g in group_matches(matches)]

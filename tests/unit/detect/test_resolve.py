@@ -144,8 +144,19 @@ def test_licences_named_in_a_documents_prose_are_references_not_its_licence() ->
     )
     assert governed[0].license_expression == "MIT"
     # a licence text in a document is the document's licence; code keeps its notices
-    text = build_record(_entry("docs/LICENSE.md", FileKind.DOC), _facts(_kinded("MIT", "text")))
+    mit = _kinded("MIT", "text")
+    mit["matches"][0]["rule"] = "mit.LICENSE"
+    text = build_record(_entry("docs/LICENSE.md", FileKind.DOC), _facts(mit))
     assert (text.license_expression, text.license_source) == ("MIT", "detected")
+    long_rule = {**_kinded("BSD-2-Clause", "text"), "start_line": 3, "end_line": 25}
+    long_rule["matches"][0].update(start_line=3, end_line=25)
+    text = build_record(_entry("docs/LICENSE.md", FileKind.DOC), _facts(long_rule))
+    assert text.license_expression == "BSD-2-Clause"
+    # a sentence matched by a rule of the licence-text kind is prose, not the README's text
+    sentence = _kinded("LicenseRef-scancode-public-domain", "text")
+    sentence["matches"][0].update(start_line=50, end_line=50)
+    prose = build_record(_entry("xen/common/README.source", FileKind.DOC), _facts(sentence))
+    assert (prose.license_expression, prose.license_source) == (None, "none")
     code = build_record(_entry("a.c"), _facts(_kinded("GPL-2.0-only", "notice")))
     assert code.license_expression == "GPL-2.0-only"
 
