@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 #: bump when what we extract or how we combine it changes: old cache entries become stale
-DETECT_VERSION = "13"
+DETECT_VERSION = "14"
 #: matched text kept as evidence, per detection
 MATCHED_TEXT_CHARS = 400
 #: token texts whose copyright lexer label is remembered (per process)
