@@ -32,10 +32,12 @@ file's whole detected expression, as before.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from license_expression import (
@@ -160,18 +162,22 @@ def _versioned(keep: set[str], stated: set[str]) -> set[str]:
     return out
 
 
-def settle_versions(expression: str, grant: str) -> str | None:
+def settle_versions(
+    expression: str, grant: str, *, stated: frozenset[str] = frozenset()
+) -> str | None:
     """``expression`` (a file's own licence) with each licence it names without a version
     (:data:`UNVERSIONED`) given the one version of that licence ``grant`` (its licence file's)
     names, implied ids then dropped; None when nothing is settled. "the GNU General Public
     License, see COPYING" under a COPYING that grants GPL-2.0-only is GPL-2.0-only. A licence
-    the file also names with a version is left to :func:`drop_implied`."""
+    the file also names with a version is left to :func:`drop_implied`; an id in ``stated``
+    (:func:`stated_with_version`: the file's own words give that very version, "version 2 of
+    the License, or any later version") is not a licence without a version at all."""
     if not any(key in expression for key in UNVERSIONED):
         return None
     found = _keys(expression)
     granted = _keys(grant) - UNVERSIONED
     renames = {}
-    for key in found & UNVERSIONED:
+    for key in (found & UNVERSIONED) - stated:
         name = _name_version(key)[0]
         if any(_name_version(k)[0] == name for k in found - UNVERSIONED):
             continue  # the file states a version of it itself: drop_implied's matter
@@ -188,6 +194,67 @@ def settle_versions(expression: str, grant: str) -> str | None:
     except ExpressionError:
         return None
     return _tidy(parsed) if parsed is not None else None
+
+
+#: ScanCode's licence key of each id in :data:`UNVERSIONED`
+_SCANCODE_KEYS = {
+    "GPL-1.0-or-later": "gpl-1.0-plus",
+    "LGPL-2.0-or-later": "lgpl-2.0-plus",
+    "AGPL-1.0-or-later": "agpl-1.0-plus",
+}
+#: a version in a rule's text: "version 2", "v2.1", "2.0", "LGPL2+", "GPLv2"
+_VERSION_WORDS = re.compile(
+    r"(?i)\bv(?:ersion)?\s*\.?\s*\d|\b\d\.\d\b|(?:GPL|licen[cs]e)[-_ ]?v?\d|\b\d\+"
+)
+
+
+def stated_with_version(rule_names: Iterable[str]) -> frozenset[str]:
+    """The ids of :data:`UNVERSIONED` that the matched ScanCode rules ``rule_names`` give
+    with their version written out. ScanCode's ``LGPL-2.0-or-later`` is both "the LGPL" (no
+    version: ``lgpl_bare_single_word``) and "version 2 of the License, or (at your option)
+    any later version" (``lgpl-2.0-plus_97``); only the first may take its licence file's
+    version. A rule whose text this ScanCode does not ship says nothing."""
+    out: set[str] = set()
+    for name in rule_names:
+        for spdx_id in _rule_versions(name.strip()):
+            out.add(spdx_id)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=2048)
+def _rule_versions(name: str) -> frozenset[str]:
+    if name.endswith(".LICENSE"):  # a licence's full text always states its version
+        key = name[: -len(".LICENSE")]
+        return frozenset(i for i, k in _SCANCODE_KEYS.items() if k == key)
+    if not name.endswith(".RULE"):
+        return frozenset()
+    folder = _scancode_rules()
+    if folder is None:
+        return frozenset()
+    try:
+        raw = (folder / name).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    head, _, text = raw.partition("\n---\n") if raw.startswith("---") else ("", "", raw)
+    found = re.search(r"(?m)^license_expression:\s*(.+)$", head)
+    if found is None or not _VERSION_WORDS.search(text):
+        return frozenset()
+    keys = set(re.findall(r"[\w.+-]+", found.group(1)))
+    return frozenset(i for i, k in _SCANCODE_KEYS.items() if k in keys)
+
+
+@lru_cache(maxsize=1)
+def _scancode_rules() -> Path | None:
+    """ScanCode's rules folder, found without importing ScanCode (a warm run never loads
+    it); None when ScanCode is not installed."""
+    try:
+        spec = importlib.util.find_spec("licensedcode")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "rules"
+    return folder if folder.is_dir() else None
 
 
 def _tidy(node: LicenseExpression) -> str:

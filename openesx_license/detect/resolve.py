@@ -26,7 +26,12 @@ from license_expression import ExpressionError, Licensing
 
 from openesx_license._util.spdx import simplify_expression
 from openesx_license.detect.assemble import Facts, combine_and
-from openesx_license.detect.grant import Grant, granted_expression, settle_versions
+from openesx_license.detect.grant import (
+    Grant,
+    granted_expression,
+    settle_versions,
+    stated_with_version,
+)
 from openesx_license.model import DetectionMethod, FileRecord, LicenseDetection, LicenseSource
 
 #: ScanCode keys (as SPDX LicenseRef ids) of texts that grant nothing: a warranty disclaimer or a
@@ -180,7 +185,13 @@ def _settled(
         or rec.license_source != LicenseSource.DETECTED
     ):
         return rec
-    settled = settle_versions(expression, grant.expression)
+    stated = stated_with_version(
+        name
+        for d in rec.detections
+        if d.method == DetectionMethod.LICENSE_TEXT and d.matched_rule
+        for name in d.matched_rule.split(",")
+    )
+    settled = settle_versions(expression, grant.expression, stated=stated)
     settled = simplify_expression(settled) if settled else settled
     if settled is None or settled == expression:
         return rec

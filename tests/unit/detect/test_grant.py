@@ -10,6 +10,7 @@ from openesx_license.detect.grant import (
     granted_expression,
     pruned,
     settle_versions,
+    stated_with_version,
 )
 from openesx_license.detect.resolve import apply_governing_files
 from openesx_license.model import FileEntry, FileKind
@@ -219,3 +220,47 @@ def test_a_proprietary_licence_named_anywhere_stays_in_the_grant() -> None:
         {"LICENSE": marked},
     )
     assert records[1].license_expression == detected
+
+
+def test_a_version_the_files_own_words_state_is_not_settled() -> None:
+    # ScanCode 32.5's own rules: "LGPL" alone and "version 2 of the License, or (at your
+    # option) any later version" are both LGPL-2.0-or-later; only the first has no version
+    assert stated_with_version(["lgpl_bare_single_word.RULE"]) == frozenset()
+    assert stated_with_version(["lgpl-2.0-plus_101.RULE"]) == frozenset()  # "under the LGPL."
+    assert stated_with_version(["lgpl_bare_single_word.RULE", " lgpl-2.0-plus_97.RULE"]) == {
+        "LGPL-2.0-or-later"
+    }
+    assert stated_with_version(["lgpl-2.0-plus_103.RULE"]) == {"LGPL-2.0-or-later"}  # LGPL2+
+    assert stated_with_version(["gpl-1.0-plus.LICENSE"]) == {"GPL-1.0-or-later"}
+    assert stated_with_version(["no-such-rule_1.RULE", "mit.LICENSE"]) == frozenset()
+    assert (
+        settle_versions(
+            "LGPL-2.0-or-later", "LGPL-2.1-only", stated=frozenset({"LGPL-2.0-or-later"})
+        )
+        is None
+    )
+
+
+def test_a_vgabios_shaped_header_keeps_version_2_or_later_under_an_lgpl_21_copying() -> None:
+    # Xen's tools/firmware/vgabios/vgabios.c: "(C) ... the LGPL VGABios developers Team" and
+    # "either version 2 of the License, or (at your option) any later version", one detection
+    # of two rules; later "LGPL" mentions; its folder's COPYING is the LGPL 2.1 text
+    header = _det(
+        {**_match("LGPL-2.0-or-later", "reference", 7, 7), "rule": "lgpl_bare_single_word.RULE"},
+        {**_match("LGPL-2.0-or-later", "notice", 9, 20), "rule": "lgpl-2.0-plus_97.RULE"},
+    )
+    mention = _det({**_match("LGPL-2.0-or-later", "reference", 183, 183),
+                    "rule": "lgpl_bare_single_word.RULE"})  # fmt: skip
+    copying = _facts(_det({**_match("LGPL-2.1-only", "text", 1, 502), "rule": "lgpl-2.1.LICENSE"}))
+    facts = {"COPYING": copying, "vgabios.c": _facts(header, mention)}
+    kinds = {"COPYING": FileKind.LICENSE, "vgabios.c": FileKind.SOURCE}
+    records = apply_governing_files(
+        [build_record(_entry(p, kinds[p]), f) for p, f in facts.items()], facts
+    )
+    assert {r.path: r.license_expression for r in records}["vgabios.c"] == "LGPL-2.0-or-later"
+    # the same file with the bare word only ("licensed under the LGPL, see COPYING") settles
+    facts["vgabios.c"] = _facts(mention)
+    records = apply_governing_files(
+        [build_record(_entry(p, kinds[p]), f) for p, f in facts.items()], facts
+    )
+    assert {r.path: r.license_expression for r in records}["vgabios.c"] == "LGPL-2.1-only"
