@@ -71,11 +71,13 @@ def load_index() -> None:
 
 
 def use_candidate_filter(index: Any) -> None:
-    """File the rules of ``index`` for :mod:`.candidates` (once) and use its filter."""
-    from openesx_license.detect import candidates
+    """File the rules of ``index`` for :mod:`.candidates` (once) and use its filter; keep the
+    index in less memory (:mod:`.index_memory`, once)."""
+    from openesx_license.detect import candidates, index_memory
 
     if candidates.install(scancode_version()):
         candidates.ensure_filed(index)
+    index_memory.compact_index(index, scancode_version())
 
 
 def attach_exceptions(expression: Any) -> Any:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from openesx_license._util.executor import ExecutorSpec, dask_client
-from openesx_license._util.procs import jobs_limit, worker_pool
+from openesx_license._util.procs import jobs_limit, release_free_memory, worker_pool
 from openesx_license._util.progress import ProgressSink
 from openesx_license._util.run import default_cache_dir, default_jobs
 from openesx_license.detect import engine
@@ -46,6 +47,8 @@ POOL_MIN_BLOCKS = 12
 _FILE_CHUNK = 32
 _BLOCK_CHUNK = 16
 _GROUP_CHUNK = 400
+#: tasks handed to each worker of a local pool at a time
+_TASKS_PER_WORKER = 4
 
 T = TypeVar("T")
 
@@ -203,10 +206,17 @@ def _detect(
     groups = cache.get_many("groups", group_lines)
     todo_blocks = [(k, b.text, b.exact) for k, b in block_text.items() if k not in blocks]
     todo_groups = [(k, g) for k, g in group_lines.items() if k not in groups]
+    newlines = {k: b.text.count("\n") for k, b in block_text.items()}
+    del block_text, group_lines
+    # from here on the texts live in the tasks only, and go with them (see _run_chunks)
+    prepared[:] = [_without_texts(p, newlines) for p in prepared]
+    release_free_memory()
     pool = executor(len(todo_blocks) + len(todo_groups) // 50, POOL_MIN_BLOCKS)
     tasks: list[tuple[Any, ...]] = [(chunk, []) for chunk in _chunked(todo_blocks, _BLOCK_CHUNK)]
     tasks += [([], chunk) for chunk in _chunked(todo_groups, _GROUP_CHUNK)]
-    bar.phase("matching licences", len(todo_blocks) + len(todo_groups))
+    distinct = len(todo_blocks)
+    bar.phase("matching licences", distinct + len(todo_groups))
+    del todo_blocks, todo_groups
     failed: dict[str, str] = {}
     new_blocks: dict[str, Any] = {}
     new_groups: dict[str, Any] = {}
@@ -223,12 +233,29 @@ def _detect(
         f = file_facts(p, blocks, groups)
         for block in p.blocks:
             if block.key in failed:
+                last = block.text.count("\n") if block.text else newlines[block.key]
                 f["errors"].append(
                     f"licence detection failed on lines {block.start + 1}-"
-                    f"{block.start + block.text.count(chr(10)) + 1}: {failed[block.key]}"
+                    f"{block.start + last + 1}: {failed[block.key]}"
                 )
         facts.append(f)
-    return facts, len(todo_blocks)
+    return facts, distinct
+
+
+def _without_texts(prepared: PreparedFile, newlines: dict[str, int]) -> PreparedFile:
+    """``prepared`` without the texts of its blocks and groups (only the distinct ones are
+    matched, and those travel in the tasks): a scan of Linux holds 80,000 files' worth.
+
+    A block keeps its text only when its line count differs from ``newlines`` of its key
+    (the count the failure message needs; blocks of one key have the same count)."""
+    return replace(
+        prepared,
+        blocks=tuple(
+            b if b.text.count("\n") != newlines[b.key] else replace(b, text="")
+            for b in prepared.blocks
+        ),
+        groups=tuple(replace(g, lines=()) for g in prepared.groups),
+    )
 
 
 def _prepare_chunk(
@@ -262,17 +289,36 @@ def _run_chunks(
     tasks: list[tuple[Any, ...]],
     bar: ProgressSink,
 ) -> list[Any]:
-    """Run ``func`` on each task (in ``pool`` or here), in order; flatten list results."""
+    """Run ``func`` on each task (in ``pool`` or here), in order; flatten list results.
+
+    ``tasks`` is emptied as they are handed out (each task's arguments are freed when it is
+    done, not at the end); a local process pool gets a few tasks per worker at a time, so
+    the arguments of the others are not all held in its queue; other executors get them all
+    (a cluster has more workers than tasks to spare).
+    """
     results: list[Any] = [None] * len(tasks)
     if pool is None:
-        for i, task in enumerate(tasks):
+        for i in range(len(tasks)):
+            task, tasks[i] = tasks[i], ()
             units, results[i] = func(*task)
             bar.advance(units)
     else:
-        futures = {pool.submit(func, *task): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            units, results[futures[future]] = future.result()
-            bar.advance(units)
+        window = (
+            _TASKS_PER_WORKER * (pool._max_workers or 1)
+            if isinstance(pool, ProcessPoolExecutor)
+            else len(tasks)
+        )
+        futures: dict[Future[Any], int] = {}
+        following = 0
+        while following < len(tasks) or futures:
+            while following < len(tasks) and len(futures) < window:
+                task, tasks[following] = tasks[following], ()
+                futures[pool.submit(func, *task)] = following
+                following += 1
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                units, results[futures.pop(future)] = future.result()
+                bar.advance(units)
     out: list[Any] = []
     for result in results:
         if isinstance(result, list):
