@@ -26,6 +26,8 @@ from typing import Any
 
 #: ScanCode Toolkit versions whose index layout this was checked against
 CHECKED_VERSIONS = frozenset({"32.5.0"})
+#: ScanCode's own intersector, once :func:`compact_index` replaced it (tests compare the two)
+_SCANCODE_INTERSECTOR: Any = None
 
 
 class RulePostings(Sequence[Any]):
@@ -102,9 +104,12 @@ def compact_index(index: Any, version: str) -> bool:
     index is (now) compact, False for a ScanCode ``version`` this was not checked against."""
     if version not in CHECKED_VERSIONS:
         return False
+    global _SCANCODE_INTERSECTOR
     from licensedcode import match_set
 
-    match_set.multisets_intersector = multisets_intersector
+    if match_set.multisets_intersector is not multisets_intersector:
+        _SCANCODE_INTERSECTOR = match_set.multisets_intersector
+        match_set.multisets_intersector = multisets_intersector
     if isinstance(index.high_postings_by_rid, RulePostings):
         return True
     index.high_postings_by_rid = RulePostings(index.high_postings_by_rid)

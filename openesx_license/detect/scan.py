@@ -304,7 +304,7 @@ def _run_chunks(
             bar.advance(units)
     else:
         window = (
-            _TASKS_PER_WORKER * (pool._max_workers or 1)
+            _TASKS_PER_WORKER * getattr(pool, "_max_workers", 1)
             if isinstance(pool, ProcessPoolExecutor)
             else len(tasks)
         )
