@@ -6,8 +6,10 @@ from a server process that loaded the index once (multiprocessing's ``forkserver
 package's :mod:`.index_preload` preloaded, :func:`gc.freeze` called after the load), so they
 share its pages copy-on-write; each worker then costs only the pages it writes to (measured
 on this project's machine: 1.42 GB of PSS for the process tree with two workers, +156 MB for
-a third; bench/README.md says how it was measured). The server is stopped once the scan no
-longer needs it, so the index does not stay in memory for the graph and the checks.
+a third; bench/README.md says how it was measured). The server holds the index in less
+memory than ScanCode leaves it (:mod:`.index_memory`, about 170 MB less) and gives the
+garbage of loading back to the system before it forks. The server is stopped once the scan
+no longer needs it, so the index does not stay in memory for the graph and the checks.
 """
 
 from __future__ import annotations
