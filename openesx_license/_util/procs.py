@@ -65,14 +65,22 @@ def _watch(main: int) -> None:
     os._exit(1)
 
 
-def worker_pool(max_workers: int, *, mp_context: BaseContext | None = None) -> ProcessPoolExecutor:
+def worker_pool(
+    max_workers: int,
+    *,
+    mp_context: BaseContext | None = None,
+    max_tasks_per_child: int | None = None,
+) -> ProcessPoolExecutor:
     """A process pool whose workers exit when this process dies (``mp_context``: e.g. the
-    licence matchers' fork server, see :mod:`openesx_license.detect.index_server`)."""
+    licence matchers' fork server, see :mod:`openesx_license.detect.index_server`); with
+    ``max_tasks_per_child`` (not with the ``fork`` context) a worker is replaced after that
+    many tasks."""
     return ProcessPoolExecutor(
         max_workers=max_workers,
         mp_context=mp_context,
         initializer=_die_with,
         initargs=(os.getpid(),),
+        max_tasks_per_child=max_tasks_per_child,
     )
 
 

@@ -47,6 +47,9 @@ POOL_MIN_BLOCKS = 12
 _FILE_CHUNK = 32
 _BLOCK_CHUNK = 16
 _GROUP_CHUNK = 400
+#: tasks a licence matcher does before a fresh one, forked from the index server, replaces it:
+#: a worker's own copy of the index pages it has written to grows with the blocks it matched
+MATCHER_TASKS = 250
 #: tasks handed to each worker of a local pool at a time
 _TASKS_PER_WORKER = 4
 
@@ -125,8 +128,12 @@ def scan_tree(
             if workers < 2 or units < threshold:
                 return None
             if role not in pools:
-                context = matcher_context() if role == "matchers" else None
-                pools[role] = worker_pool(workers, mp_context=context)
+                matchers = role == "matchers"
+                pools[role] = worker_pool(
+                    workers,
+                    mp_context=matcher_context() if matchers else None,
+                    max_tasks_per_child=MATCHER_TASKS if matchers else None,
+                )
             return pools[role]
 
         bar.phase("reading files", len(misses) + len(covered))
@@ -139,7 +146,15 @@ def scan_tree(
         prepared, reused = read[: len(misses)], read[len(misses) :]
         if "readers" in pools:  # done: their memory is not kept while the matchers work
             pools.pop("readers").shutdown()
-        new_facts, distinct = _detect(prepared, cache, pool_for, bar)
+
+        def stop_matchers() -> None:
+            """The index server and its matchers go before the facts are built (and the
+            records and the JSON after them), not at the end of the scan."""
+            if "matchers" in pools:
+                pools.pop("matchers").shutdown()
+                stop_index_server()
+
+        new_facts, distinct = _detect(prepared, cache, pool_for, bar, stop_matchers)
         fresh = zip(prepared, new_facts, strict=True)
         cache.put_many("files", {file_key[p.path]: f for p, f in fresh if _cacheable(p)})
     finally:
@@ -198,8 +213,10 @@ def _detect(
     cache: DetectionStore,
     executor: Callable[[int, int], Executor | None],
     bar: ProgressSink,
+    matched: Callable[[], None] = lambda: None,
 ) -> tuple[list[Facts], int]:
-    """Engine results for the distinct blocks and groups of ``prepared``; facts per file."""
+    """Engine results for the distinct blocks and groups of ``prepared``; facts per file.
+    ``matched`` is called once the engine is no longer needed."""
     block_text = {b.key: b for p in prepared for b in p.blocks}
     group_lines = {g.key: g.lines for p in prepared for g in p.groups}
     blocks = cache.get_many("blocks", block_text)
@@ -224,6 +241,7 @@ def _detect(
         new_blocks.update(found_blocks)
         new_groups.update(found_groups)
         failed.update(errors)
+    matched()
     cache.put_many("blocks", new_blocks)
     cache.put_many("groups", new_groups)
     blocks.update(new_blocks)
