@@ -15,7 +15,8 @@ The rules' token multisets (``msets_by_rid``, 140 MB) were tried the same way an
 are: a query's ~100 candidate rules vary too much for a memo, and rebuilding them cost a
 third more matching CPU. Only for the ScanCode versions this was checked against
 (:data:`CHECKED_VERSIONS`; tests/unit/detect/test_index_memory.py compares every rule's
-rebuilt dict with the original); another version keeps its index as it is.
+rebuilt dict with the one ScanCode's index builder makes from the rule's tokens); another
+version keeps its index as it is.
 """
 
 from __future__ import annotations
@@ -100,8 +101,9 @@ def multisets_intersector(qmset: Any, imset: Any) -> dict[int, int]:
 
 
 def compact_index(index: Any, version: str) -> bool:
-    """Replace the parts of ``index`` named in the module docstring, once; True when the
-    index is (now) compact, False for a ScanCode ``version`` this was not checked against."""
+    """Replace the parts of ``index`` named in the module docstring, once, and ScanCode's
+    multiset intersector by :func:`multisets_intersector`; True when the index is (now)
+    compact, False for a ScanCode ``version`` this was not checked against."""
     if version not in CHECKED_VERSIONS:
         return False
     global _SCANCODE_INTERSECTOR
