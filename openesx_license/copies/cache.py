@@ -22,15 +22,16 @@ the matching logic never reads stale matches.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import marshal
 import zlib
 from array import array
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from openesx_license._util.kvcache import KeyValueCache, parts_digest, source_digest
 from openesx_license.ipindex.match import CopyMatch, CopySettings
@@ -70,6 +71,7 @@ class CopyMatchCache:
         self.scope = ""
         self.ignored: Collection[int] = frozenset()
         self.templates: Collection[int] = frozenset()
+        self._ignored = self._templates = _NONE
         self._store = KeyValueCache(folder, CACHE_FILE)
 
     def hash_sets(self, sha1s: Iterable[str]) -> dict[str, array[int]]:
@@ -155,6 +157,8 @@ class CopyMatchCache:
         the names the open headers declare (they are no evidence of a copy)."""
         self.ignored = ignored
         self.templates = templates
+        self._ignored = np.array(sorted(ignored), dtype=np.int64)
+        self._templates = np.array(sorted(templates), dtype=np.int64)
         shared = sorted(h for h in held if h in ignored)
         repeated = sorted(h for h in held if h in templates)
         self.scope = _digest(
@@ -164,9 +168,9 @@ class CopyMatchCache:
     def key(self, sha1: str, hashes: array[int]) -> str:
         """The cache key of the matches of an open file with content ``sha1`` and the sorted
         set of winnowed fingerprints ``hashes`` (after :meth:`set_scope`)."""
-        ignored, templates = self.ignored, self.templates
-        own = [h for h in hashes if h in ignored]
-        own_templates = [h for h in hashes if h in templates]
+        keys = np.frombuffer(hashes, dtype=np.int64) if len(hashes) else _NONE
+        own = keys[_members(keys, self._ignored)].tolist()
+        own_templates = keys[_members(keys, self._templates)].tolist()
         return (
             f"m:{self.scope}:{sha1}:{_digest(own) if own else '-'}"
             f":{_digest(own_templates) if own_templates else '-'}"
@@ -196,8 +200,8 @@ class CopyMatchCache:
         self._store.close()
 
 
-#: fingerprints counted at once by :func:`open_boilerplate` (a Counter entry of a 64-bit int
-#: costs about 100 bytes: a Linux-size tree holds 100 million or more distinct ones)
+#: fingerprints counted at once by :func:`open_boilerplate` (8 bytes each, sorted to count
+#: them: a Linux-size tree holds 100 million or more distinct ones)
 COUNT_AT_ONCE = 4_000_000
 
 
@@ -210,23 +214,36 @@ def open_boilerplate(hash_sets: Iterable[array[int]], threshold: int) -> set[int
     Counted one range of values at a time (the fingerprints are uniform over the 64-bit
     range), each file's slice of the range found by bisection, so that no more than about
     :data:`COUNT_AT_ONCE` fingerprints are counted at a time whatever the tree's size."""
-    sets = list(hash_sets)
+    sets = [np.frombuffer(hashes, dtype=np.int64) for hashes in hash_sets if len(hashes)]
     total = sum(len(hashes) for hashes in sets)
     parts = max(1, -(-total // COUNT_AT_ONCE))
-    if parts == 1:
-        counts = Counter(itertools.chain.from_iterable(sets))
-        return {h for h, n in counts.items() if n >= threshold}
     width = -(-(1 << 64) // parts)
+    cuts = np.array([-(1 << 63) + i * width for i in range(1, parts)], dtype=np.int64)
+    bounds = [[0, *np.searchsorted(hashes, cuts).tolist(), len(hashes)] for hashes in sets]
     found: set[int] = set()
     for part in range(parts):
-        low, high = -(1 << 63) + part * width, -(1 << 63) + (part + 1) * width
-        counts = Counter()
-        for hashes in sets:
-            first, last = bisect_left(hashes, low), bisect_left(hashes, high)
-            if first < last:
-                counts.update(hashes[first:last])
-        found.update(h for h, n in counts.items() if n >= threshold)
+        pieces = [
+            hashes[where[part] : where[part + 1]]
+            for hashes, where in zip(sets, bounds, strict=True)
+            if where[part] < where[part + 1]
+        ]
+        if pieces:
+            values, counts = np.unique(np.concatenate(pieces), return_counts=True)
+            found.update(values[counts >= threshold].tolist())
     return found
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _members(
+    values: npt.NDArray[np.int64], sorted_set: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in ``sorted_set`` (a sorted array)."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values).clip(max=len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _decode(blob: bytes) -> list[dict[str, object]] | None:

@@ -20,6 +20,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from openesx_license._util.executor import ExecutorSpec
 from openesx_license._util.progress import StageProgress, counted
 from openesx_license._util.run import default_jobs
@@ -38,6 +41,7 @@ from openesx_license.ipindex.match import (
     boilerplate_hashes,
     find_copies,
     find_references,
+    print_key_array,
     print_keys,
     template_keys,
 )
@@ -315,21 +319,36 @@ def _monorepo_cached(
     indexed = [(p, files[p].sha1, c) for p, c in claimed if c is not None]
     cache = CopyMatchCache(cache_dir, k=k, window=window, settings=copy_settings)
     try:
-        entries = [*open_files, *((p, files[p].sha1) for p in proprietary)]
+        # the proprietary files first: once their keys are known, an open file's print is
+        # kept for matching only when it shares one with them (a file that shares none has
+        # no copy of them, whatever the boilerplate), so that the prints of a Linux-size
+        # tree are not all held at once
+        entries = [*((p, files[p].sha1) for p in proprietary), *open_files]
         if progress is not None:  # a warm run's only stage: every file's matches are known
             progress.stage("copied code: cache lookup", len(entries))
         sets = cache.hash_sets(sha1 for _, sha1 in entries if sha1)
         printed: dict[str, FilePrint] = {}
         missing = [(p, sha1) for p, sha1 in entries if sha1 not in sets]
+        reach: npt.NDArray[np.int64] | None = None  # every key of the proprietary files
         if missing:
+            closed = set(proprietary)
             fresh_sets = []
             for fp, (_, sha1) in zip(printer([p for p, _ in missing]), missing, strict=True):
-                printed[fp.path] = fp
-                hashes = array("q", sorted(print_keys(fp)))
+                keys = print_key_array(fp)
+                hashes = array("q", keys.tobytes())
                 sets[sha1] = hashes
+                if fp.path in closed:
+                    printed[fp.path] = fp
+                else:
+                    if reach is None:
+                        reach = _keys_of(sets[files[p].sha1] for p in proprietary)
+                    if _shares(keys, reach):
+                        printed[fp.path] = fp
                 if fp.error is None and sha1:
                     fresh_sets.append((sha1, hashes))
             cache.put_hash_sets(fresh_sets)
+        if reach is None:
+            reach = _keys_of(sets[files[p].sha1] for p in proprietary)
         ignored = cache.boilerplate(root, open_files, sets, copy_settings.boilerplate_threshold)
         ignored.update(known_boilerplate(k))
         # counted like the boilerplate: from the previous audit's count when few files changed
@@ -340,9 +359,11 @@ def _monorepo_cached(
         known = cache.get_many(keys)
         todo = [entry for entry, key in zip(open_files, keys, strict=True) if key not in known]
         fresh: dict[str, list[CopyMatch]] = {p: [] for p, _ in todo}
-        if todo:
+        # matched on their own: a file's matches do not depend on the other open files
+        hopeful = [(p, sha1) for p, sha1 in todo if _shares(_array(sets[sha1]), reach)]
+        if hopeful:
             _match(
-                root, todo, proprietary, owner, printer, printed, copy_settings, ignored,
+                root, hopeful, proprietary, owner, printer, printed, copy_settings, ignored,
                 templates, fresh, k=k, window=window, jobs=jobs, vocabulary=vocabulary,
                 progress=progress,
             )  # fmt: skip
@@ -363,6 +384,23 @@ def _monorepo_cached(
         index_components=tuple(sorted({c for _, _, c in indexed})),
     )
     return dataclasses.replace(analysis, edges=tuple(_edges(root, analysis)))
+
+
+def _array(keys: array[int]) -> npt.NDArray[np.int64]:
+    return np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, dtype=np.int64)
+
+
+def _keys_of(sets: Iterable[array[int]]) -> npt.NDArray[np.int64]:
+    """The keys of some files (sorted key arrays) together, sorted, without repeats."""
+    return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *map(_array, sets)]))
+
+
+def _shares(keys: npt.NDArray[np.int64], reach: npt.NDArray[np.int64]) -> bool:
+    """Whether the sorted ``keys`` share one with the sorted ``reach``."""
+    if not len(keys) or not len(reach):
+        return False
+    at = np.searchsorted(reach, keys).clip(max=len(reach) - 1)
+    return bool((reach[at] == keys).any())
 
 
 def _match(

@@ -24,6 +24,7 @@ from openesx_license.ipindex.fileprint import (
     LOW_INFORMATION,
     VALUES_VERSION,
     FilePrint,
+    print_file,
     print_files,
 )
 from openesx_license.ipindex.winnow import HASH_NAME
@@ -74,6 +75,14 @@ def _decode(path: str, blob: bytes) -> FilePrint:
     )
 
 
+def decoded(path: str, blob: bytes) -> FilePrint | None:
+    """A stored print of ``path``; None for a damaged entry."""
+    try:
+        return _decode(path, blob)
+    except (zlib.error, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 class PrintCache:
     """Prints by content SHA-1 in a :class:`~openesx_license._util.kvcache.KeyValueCache`
     (a damaged, locked or read-only cache file is a warning and a miss, never fatal)."""
@@ -89,16 +98,23 @@ class PrintCache:
     def get_many(self, files: Sequence[tuple[str, str]]) -> dict[str, FilePrint]:
         """The cached prints of ``files`` ((path, sha1) pairs) by path; a damaged entry is a
         miss."""
-        found = self._store.get_many(f"{self.key}/{sha1}" for _, sha1 in files)
         out: dict[str, FilePrint] = {}
+        for path, blob in self.blobs(files).items():
+            fp = decoded(path, blob)
+            if fp is not None:
+                out[path] = fp
+        return out
+
+    def blobs(self, files: Sequence[tuple[str, str]]) -> dict[str, bytes]:
+        """The stored (compressed) prints of ``files`` ((path, sha1) pairs) by path, to be
+        :func:`decoded` one at a time: a Linux-size tree's prints decoded at once would
+        take gigabytes."""
+        found = self._store.get_many(f"{self.key}/{sha1}" for _, sha1 in files)
+        out: dict[str, bytes] = {}
         for path, sha1 in files:
             blob = found.get(f"{self.key}/{sha1}")
-            if blob is None:
-                continue
-            try:
-                out[path] = _decode(path, blob)
-            except (zlib.error, ValueError, KeyError, TypeError, IndexError):
-                continue
+            if blob is not None:
+                out[path] = blob
         return out
 
     def put(self, sha1: str, fp: FilePrint) -> None:
@@ -134,17 +150,19 @@ def cached_prints(
         return
     cache = PrintCache(cache_dir, k, window, uses=uses)
     try:
-        found: dict[str, FilePrint | None] = dict(cache.get_many(files))
-        missing = [(p, s) for p, s in files if found.get(p) is None]
-        fresh = print_files(
-            root, [p for p, _ in missing], k, window, uses=uses, jobs=jobs, executor=executor
+        stored = cache.blobs(files)  # decoded as they are given out
+        missing = [(p, s) for p, s in files if p not in stored]
+        fresh = iter(
+            print_files(
+                root, [p for p, _ in missing], k, window, uses=uses, jobs=jobs, executor=executor
+            )
         )
-        for (path, sha1), fp in zip(missing, fresh, strict=True):
-            cache.put(sha1, fp)
-            found[path] = fp
-        for path, _ in files:
-            fp_found = found[path]
-            assert fp_found is not None
-            yield fp_found
+        for path, sha1 in files:
+            blob = stored.pop(path, None)
+            fp = decoded(path, blob) if blob is not None else None
+            if fp is None:  # not stored, or a damaged entry: printed afresh
+                fp = next(fresh) if blob is None else print_file(root, path, k, window, uses=uses)
+                cache.put(sha1, fp)
+            yield fp
     finally:
         cache.close()

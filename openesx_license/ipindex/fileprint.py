@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from openesx_license._util.executor import ExecutorSpec, run_chunks
 from openesx_license._util.procs import worker_pool
@@ -30,7 +33,14 @@ from openesx_license.csource.symbols import definitions
 from openesx_license.csource.uses import used_names
 from openesx_license.inventory.textcodec import decode_text
 from openesx_license.ipindex.standard import standard_names
-from openesx_license.ipindex.winnow import HASH_NAME, back_references, kgram_hashes, winnow
+from openesx_license.ipindex.winnow import (
+    HASH_NAME,
+    back_array,
+    kgram_array,
+    token_codes,
+    token_ids,
+    winnow,
+)
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated tables, not hand-written code
 #: the prefix of the Dask task keys that print files (the scheduler's task stream shows them)
@@ -52,41 +62,60 @@ EXCLUDED = (1 << 63) - 1
 
 def distinct_trigrams(tokens: Sequence[str], k: int) -> list[int]:
     """For every k-gram of ``tokens``, how many distinct token trigrams it holds."""
+    return _distinct_trigrams(tokens, k).tolist()
+
+
+#: above this many distinct tokens a trigram's number would not fit 63 bits (cube root of
+#: 2**63); such a stream is counted trigram by trigram
+_TRIGRAM_IDS = 2_000_000
+
+
+def _distinct_trigrams(
+    tokens: Sequence[str], k: int, encoded: tuple[npt.NDArray[np.int64], list[str]] | None = None
+) -> npt.NDArray[np.int64]:
+    """:func:`distinct_trigrams` as an array (``encoded``: the tokens' :func:`token_ids`,
+    when known), counted for all k-grams at once: a trigram counts in the k-gram at ``p``
+    when its previous occurrence lies before ``p``."""
     count = len(tokens) - k + 1
     if count <= 0:
-        return []
+        return np.zeros(0, dtype=np.int64)
     if k < 3:
-        return [k] * count
-    ids: dict[tuple[str, str, str], int] = {}
-    triples = zip(tokens, tokens[1:], tokens[2:], strict=False)  # the shorter ones end it
-    trigrams = [ids.setdefault(t, len(ids)) for t in triples]
-    seen = [0] * len(ids)
-    inside = k - 2  # trigrams per k-gram
-    distinct = 0
-    for t in trigrams[:inside]:
-        distinct += seen[t] == 0
-        seen[t] += 1
-    out = [distinct] * count
-    for p in range(1, count):
-        old = trigrams[p - 1]
-        seen[old] -= 1
-        distinct -= seen[old] == 0
-        new = trigrams[p + inside - 1]
-        distinct += seen[new] == 0
-        seen[new] += 1
-        out[p] = distinct
-    return out
+        return np.full(count, k, dtype=np.int64)
+    ids, distinct_tokens = encoded or token_ids(tokens)
+    v = len(distinct_tokens)
+    if v < _TRIGRAM_IDS:
+        keys = (ids[:-2] * v + ids[1:-1]) * v + ids[2:]
+    else:  # numbered one by one, exactly
+        numbers: dict[tuple[str, str, str], int] = {}
+        triples = zip(tokens, tokens[1:], tokens[2:], strict=False)
+        keys = np.array([numbers.setdefault(t, len(numbers)) for t in triples], dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]
+    previous = np.full(len(keys), -1, dtype=np.int64)  # the trigram's previous occurrence
+    previous[order[1:][same]] = order[:-1][same]
+    starts = np.arange(count, dtype=np.int64)
+    distinct = np.zeros(count, dtype=np.int64)
+    for j in range(k - 2):  # the trigrams per k-gram
+        distinct += previous[j : j + count] < starts
+    return distinct
 
 
 def low_information(tokens: Sequence[str], k: int) -> list[bool]:
     """Which k-grams of ``tokens`` have too few distinct trigrams to be evidence."""
-    bar = int(LOW_INFORMATION * k)
-    return [n <= bar for n in distinct_trigrams(tokens, k)]
+    return _low_information(tokens, k).tolist()
+
+
+def _low_information(
+    tokens: Sequence[str], k: int, encoded: tuple[npt.NDArray[np.int64], list[str]] | None = None
+) -> npt.NDArray[np.bool_]:
+    return _distinct_trigrams(tokens, k, encoded) <= int(LOW_INFORMATION * k)
 
 
 _INTEGER_RE = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]+|[0-9]+)[uUlL]*")
 
 
+@lru_cache(maxsize=1 << 16)  # a tree writes the same literals over and over
 def _integer(raw: str) -> int | None:
     """The value of an integer literal (``0x1F``, ``0b101``, ``0377``, ``42UL``); None for a
     float."""
@@ -125,60 +154,78 @@ def stream_hashes(stream: TokenStream, k: int, names: Sequence[int] | None = Non
     list is not, so a renamed list is not found. Everything depends on the k-gram's own
     tokens, so the winnowing guarantee holds for the k-grams that are evidence.
     """
+    given = None if names is None else np.asarray(names, dtype=np.int64)
+    return _stream_hashes(stream, k, given).tolist()
+
+
+def _stream_hashes(
+    stream: TokenStream, k: int, names: npt.NDArray[np.int64] | None = None
+) -> npt.NDArray[np.int64]:
+    """:func:`stream_hashes` as an array. Each stream (abstract, value-keeping, named) is
+    hashed whole; a k-gram's hash depends on its own tokens only, so this gives at the
+    k-grams that need it what hashing their stretch alone gives."""
     norm, raw = stream.norm, stream.raw
-    back = back_references(norm, raw)
-    hashes = kgram_hashes(norm, k, back)
-    weak = low_information(norm, k)
-    if True not in weak:
+    encoded = token_ids(norm)
+    ids, distinct = encoded
+    identifier = distinct.index("I") if "I" in distinct else None
+    back = back_array(norm, raw, ids, identifier)
+    hashes = kgram_array(token_codes(norm, encoded=encoded), k, back)
+    weak = _low_information(norm, k, encoded)
+    if not weak.any():
         return hashes
-    # the value-keeping stream where a weak k-gram needs it (a k-gram's hash and information
-    # depend on its own tokens only: hashing its stretch alone gives the same as the whole)
-    weak_ones = [p for p, flag in enumerate(weak) if flag]
-    valued = list(norm)
-    rest: list[int] = []
-    for first, last in _stretches(weak_ones, k):
-        valued[first:last] = [
-            _valued(t, r) for t, r in zip(norm[first:last], raw[first:last], strict=True)
-        ]
-        # a back reference out of the stretch is out of each of its k-grams: a first use
-        local_back = [d if d <= i else 0 for i, d in enumerate(back[first:last])]
-        valued_hashes = kgram_hashes(valued[first:last], k, local_back, remember=False)
-        still = low_information(valued[first:last], k)
-        for p in weak_ones[bisect_left(weak_ones, first) : bisect_left(weak_ones, last)]:
-            if still[p - first]:
-                rest.append(p)
-            else:
-                hashes[p] = valued_hashes[p - first]
-    if not rest:
+    # the value-keeping stream (a back reference out of a weak k-gram's stretch is out of
+    # the k-gram, so the whole stream's back references give the same hashes there)
+    literals = np.flatnonzero(_either(ids, distinct, "N", "S")).tolist()
+    valued, valued_ids = _respelled(
+        norm, encoded, literals, [_valued(norm[i], raw[i]) for i in literals]
+    )
+    still = _low_information(valued, k, valued_ids)
+    better = weak & ~still
+    if better.any():
+        codes = token_codes(valued, remember=False, encoded=valued_ids)
+        hashes[better] = kgram_array(codes, k, back)[better]
+    rest = weak & still
+    if not rest.any():
         return hashes
     if names is None:
-        names = name_hashes(stream, k)
-    for p in rest:
-        hashes[p] = EXCLUDED
-    named_ones = [p for p in rest if names[p]]
-    for first, last in _stretches(named_ones, k):  # the named stream where it is needed
-        named = [
-            r if t == "I" else v
-            for t, r, v in zip(norm[first:last], raw[first:last], valued[first:last], strict=True)
-        ]
-        named_hashes = kgram_hashes(named, k, remember=False)
-        repeated = low_information(named, k)
-        for p in named_ones[bisect_left(named_ones, first) : bisect_left(named_ones, last)]:
-            if not repeated[p - first]:
-                hashes[p] = named_hashes[p - first]
+        names = _name_hashes(stream, k)
+    hashes[rest] = EXCLUDED
+    named_ones = rest & (names != 0)
+    if named_ones.any():
+        spellings = np.flatnonzero(_either(ids, distinct, "I")).tolist()
+        named, named_ids = _respelled(valued, valued_ids, spellings, [raw[i] for i in spellings])
+        spelled = named_ones & ~_low_information(named, k, named_ids)
+        if spelled.any():
+            codes = token_codes(named, remember=False, encoded=named_ids)
+            hashes[spelled] = kgram_array(codes, k)[spelled]
     return hashes
 
 
-def _stretches(starts: Sequence[int], k: int) -> list[tuple[int, int]]:
-    """The token ranges ``[first, last)`` that hold the k-grams starting at ``starts``
-    (ascending), overlapping ones merged."""
-    out: list[tuple[int, int]] = []
-    for p in starts:
-        if out and p < out[-1][1]:
-            out[-1] = (out[-1][0], p + k)
-        else:
-            out.append((p, p + k))
-    return out
+def _either(ids: npt.NDArray[np.int64], distinct: list[str], *tokens: str) -> npt.NDArray[np.bool_]:
+    """Where the stream numbered ``ids`` (:func:`token_ids`) has one of ``tokens``."""
+    found = np.zeros(len(ids), dtype=bool)
+    for token in tokens:
+        if token in distinct:
+            found |= ids == distinct.index(token)
+    return found
+
+
+def _respelled(
+    tokens: list[str], encoded: tuple[npt.NDArray[np.int64], list[str]], at: list[int],
+    spellings: list[str],
+) -> tuple[list[str], tuple[npt.NDArray[np.int64], list[str]]]:  # fmt: skip
+    """``tokens`` with those ``at`` spelled ``spellings`` instead, and their
+    :func:`token_ids` made from the ones of ``tokens`` (``encoded``): numbers stay those of
+    the distinct tokens, new spellings get new ones."""
+    out = list(tokens)
+    ids, distinct = encoded
+    table = dict(zip(distinct, range(len(distinct)), strict=True))
+    numbers = [table.setdefault(t, len(table)) for t in spellings]
+    for i, spelling in zip(at, spellings, strict=True):
+        out[i] = spelling
+    renumbered = ids.copy()
+    renumbered[at] = numbers
+    return out, (renumbered, list(table))
 
 
 _EMPTY_STRING = literal_key('""')
@@ -254,10 +301,11 @@ VALUES_VERSION = "4"
 VALUE_BITS = 16
 
 
-def _short(h: int) -> int:
-    """A k-gram hash cut to the :data:`VALUE_BITS` kept for values and names (1 to 65,535:
-    0 means nothing to compare)."""
-    return h % ((1 << VALUE_BITS) - 1) + 1
+def _short(h: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """k-gram hashes cut to the :data:`VALUE_BITS` kept for values and names (1 to 65,535:
+    0 means nothing to compare): the remainder of the signed hash, as Python's ``%`` takes
+    it, plus one."""
+    return np.remainder(h, (1 << VALUE_BITS) - 1) + 1
 
 
 def progressions(stream: TokenStream) -> tuple[list[int], list[tuple[int, int] | None]]:
@@ -306,11 +354,16 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
     inverted by trying them all; 16 bits leave thousands of candidates for every value.
     Everything depends on the k-gram's own tokens.
     """
+    return _value_hashes(stream, k).tolist()
+
+
+def _value_hashes(stream: TokenStream, k: int) -> npt.NDArray[np.int64]:
+    """:func:`value_hashes` as an array."""
     norm, raw = stream.norm, stream.raw
     literals = [i for i, token in enumerate(norm) if token == "N" or token == "S"]
     count = len(norm) - k + 1
     if count <= 0:
-        return []
+        return np.zeros(0, dtype=np.int64)
     # weight of each k-gram: token i weighs in the k-grams p with i - k < p <= i, but not in
     # those that hold the first integer of a progression it continues (p <= first), nor, if
     # it only gives a progression's step, in those holding its first and third integers
@@ -335,30 +388,14 @@ def value_hashes(stream: TokenStream, k: int) -> list[int]:
         first, third = gives_step
         add(lo, min(i, third - k), weight)  # the k-grams without the third
         add(max(lo, first + 1), i, weight)  # those without the first
-    heavy: list[int] = []
-    weight = 0
-    for p in range(count):
-        weight += change[p]
-        if weight >= MIN_WEIGHT:
-            heavy.append(p)
-    if not heavy:
-        return [0] * count
+    heavy = np.cumsum(np.array(change[:count], dtype=np.int64)) >= MIN_WEIGHT
+    if not heavy.any():
+        return np.zeros(count, dtype=np.int64)
     values = ["."] * len(norm)
     for i in literals:
         values[i] = literal_value(norm[i], raw[i]) or "."
-    return _hashed_where(values, k, heavy, count)
-
-
-def _hashed_where(tokens: list[str], k: int, starts: list[int], count: int) -> list[int]:
-    """The 16-bit hash (:func:`_short`) of the k-grams of ``tokens`` at ``starts``
-    (ascending), 0 elsewhere; only the stretches holding them are hashed (a k-gram's hash
-    depends on its own tokens only)."""
-    out = [0] * count
-    for first, last in _stretches(starts, k):
-        hashes = kgram_hashes(tokens[first:last], k, remember=False)
-        for p in starts[bisect_left(starts, first) : bisect_left(starts, last)]:
-            out[p] = _short(hashes[p - first])
-    return out
+    hashes = kgram_array(token_codes(values, remember=False), k)
+    return np.where(heavy, _short(hashes), 0)
 
 
 #: how much one name tells code apart (:func:`name_weight`); a k-gram whose names weigh
@@ -398,23 +435,24 @@ def name_hashes(stream: TokenStream, k: int) -> list[int]:
     it is evidence for a copy, never against one. 16 bits, for the reason given at
     :func:`value_hashes`. Everything depends on the k-gram's own tokens.
     """
+    return _name_hashes(stream, k).tolist()
+
+
+def _name_hashes(stream: TokenStream, k: int) -> npt.NDArray[np.int64]:
+    """:func:`name_hashes` as an array."""
     norm, raw = stream.norm, stream.raw
     count = len(norm) - k + 1
     if count <= 0:
-        return []
+        return np.zeros(0, dtype=np.int64)
     names = [r if t == "I" else "." for t, r in zip(norm, raw, strict=True)]
-    weighed = {name: name_weight(name) for name in set(names) - {"."}}
-    weighed["."] = 0
-    weights = [weighed[name] for name in names]
-    hashes = kgram_hashes(names, k, remember=False)
-    out = [0] * count
-    weight = sum(weights[:k])
-    for p, h in enumerate(hashes):
-        if p:
-            weight += weights[p + k - 1] - weights[p - 1]
-        if weight >= MIN_WEIGHT:
-            out[p] = _short(h)
-    return out
+    encoded = token_ids(names)
+    ids, distinct = encoded
+    weighed = np.array([0 if name == "." else name_weight(name) for name in distinct])
+    totals = np.zeros(len(names) + 1, dtype=np.int64)  # weights of the names before each
+    np.cumsum(weighed[ids], out=totals[1:])
+    heavy = totals[k : k + count] - totals[:count] >= MIN_WEIGHT
+    hashes = kgram_array(token_codes(names, remember=False, encoded=encoded), k)
+    return np.where(heavy, _short(hashes), 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -460,10 +498,13 @@ def print_text(
     token line (both needed on the open side only).
     """
     stream = tokenize(text)
-    names = name_hashes(stream, k)
-    hashes = stream_hashes(stream, k, names)
-    values = value_hashes(stream, k)
+    names_array = _name_hashes(stream, k)
+    hashes_array = _stream_hashes(stream, k, names_array)
+    values_array = _value_hashes(stream, k)
+    hashes = hashes_array.tolist()
     selected = [p for p in winnow(hashes, window) if hashes[p] != EXCLUDED]
+    at = np.array(selected, dtype=np.int64)
+    values, names = values_array[at].tolist(), names_array[at].tolist()
     lines = stream.lines
     last = k - 1
     return FilePrint(
@@ -472,16 +513,16 @@ def print_text(
         positions=array("l", selected),
         start_lines=array("l", [lines[p] for p in selected]),
         end_lines=array("l", [lines[p + last] for p in selected]),
-        values=array("q", [values[p] for p in selected]),
-        names=array("q", [names[p] for p in selected]),
+        values=array("q", values),
+        names=array("q", names),
         tokens=len(stream),
         lines=stream.line_count,
         includes=tuple(stream.includes),
         definitions=tuple(definitions(preprocess(text, hidden=stream.hidden))),
         used=used_names(stream) if uses else {},
         all_hashes=array("q", hashes) if full else array("q"),
-        all_values=array("q", values) if full else array("q"),
-        all_names=array("q", names) if full else array("q"),
+        all_values=array("q", values_array.tobytes()) if full else array("q"),
+        all_names=array("q", names_array.tobytes()) if full else array("q"),
         token_lines=array("l", lines) if full else array("l"),
         spelled=tuple(r if t == "I" else "" for t, r in zip(stream.norm, stream.raw, strict=True))
         if full

@@ -24,6 +24,9 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from openesx_license._util.progress import ProgressSink, counted
 from openesx_license.ipindex.fileprint import MIN_WEIGHT, FilePrint, name_weight
 from openesx_license.ipindex.standard import standard_names
@@ -151,6 +154,25 @@ def print_keys(fp: FilePrint) -> set[int]:
         if value:
             keys.add(with_evidence(h, value, _VALUES_SALT))
     return keys
+
+
+def print_key_array(fp: FilePrint) -> npt.NDArray[np.int64]:
+    """:func:`print_keys` as a sorted array without repeats, computed for all fingerprints
+    at once (the same arithmetic as :func:`with_evidence`, in unsigned 64-bit)."""
+    hashes = np.frombuffer(fp.hashes, dtype=np.int64) if len(fp.hashes) else _NONE
+    parts = [hashes]
+    unsigned = hashes.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for evidence, salt in ((fp.names, _NAMES_SALT), (fp.values, _VALUES_SALT)):
+        if not len(evidence):
+            continue
+        ev = np.frombuffer(evidence, dtype=np.int64)
+        has = ev != 0
+        mixed = unsigned[has] ^ (ev[has].view(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F))
+        parts.append((mixed ^ np.uint64(salt)).view(np.int64))
+    return np.unique(np.concatenate(parts))
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def template_keys(prints: Iterable[FilePrint], threshold: int) -> set[int]:

@@ -30,12 +30,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 HASH_NAME = "poly64-crc32-mix"  # recorded in the index's meta table
 
-_MASK = (1 << 64) - 1
 _BASE = 0x100000001B3  # the FNV-64 prime: odd, so multiplication is invertible mod 2**64
 _MIX = 0x9E3779B97F4A7C15
-_SIGN = 1 << 63
 _CODES: dict[str, int] = {}
 
 
@@ -46,6 +47,33 @@ def token_code(token: str) -> int:
         code = zlib.crc32(token.encode("utf-8")) + 1
         _CODES[token] = code
     return code
+
+
+def token_ids(tokens: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Each token's number among the stream's distinct tokens (in order of first
+    occurrence), and those tokens."""
+    table = dict.fromkeys(tokens, 0)
+    for number, token in enumerate(table):
+        table[token] = number
+    ids = np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    return ids, list(table)
+
+
+def token_codes(
+    tokens: Sequence[str], *, remember: bool = True, encoded: tuple[npt.NDArray[np.int64],
+    list[str]] | None = None,
+) -> npt.NDArray[np.uint64]:  # fmt: skip
+    """The :func:`token_code` of each token (``encoded``: their :func:`token_ids`, when
+    known); ``remember=False``: codes of tokens not seen before are not kept for the next
+    call."""
+    ids, distinct = encoded or token_ids(tokens)
+    known = _CODES.get
+    if remember:
+        codes = [known(t) or token_code(t) for t in distinct]
+    else:
+        crc = zlib.crc32
+        codes = [known(t) or crc(t.encode("utf-8")) + 1 for t in distinct]
+    return np.array(codes, dtype=np.uint64)[ids]
 
 
 def kgram_hashes(
@@ -60,82 +88,74 @@ def kgram_hashes(
     not kept for the next call (streams of names or literal values, which are as many as the
     tree has, would otherwise fill the process's memory).
     """
-    n = len(tokens)
-    if n < k:
+    if len(tokens) < k:
         return []
-    if remember:
-        codes = [_CODES.get(t) or token_code(t) for t in tokens]
-    else:
-        known = _CODES.get
-        codes = [known(t) or zlib.crc32(t.encode("utf-8")) + 1 for t in tokens]
-    mask, base, mix, sign = _MASK, _BASE, _MIX, _SIGN
-    top = pow(base, k - 1, 1 << 64)
-    if back is None:
-        h = 0
-        for c in codes[:k]:
-            h = (h * base + c) & mask
-        out = [0] * (n - k + 1)
-        x = ((h ^ (h >> 29)) * mix) & mask
-        x ^= x >> 32
-        out[0] = x - ((x & sign) << 1)
-        i = 0
-        for c_in in codes[k:]:
-            h = ((h - codes[i] * top) * base + c_in) & mask
-            i += 1
-            x = ((h ^ (h >> 29)) * mix) & mask
-            x ^= x >> 32
-            out[i] = x - ((x & sign) << 1)
-        return out
-    return _parameterised_hashes(codes, back, k)
+    return kgram_array(token_codes(tokens, remember=remember), k, back).tolist()
 
 
-def _parameterised_hashes(codes: list[int], back: Sequence[int], k: int) -> list[int]:
-    """The rolling hash with identifier codes that depend on the k-gram (see kgram_hashes).
+def kgram_array(
+    codes: Sequence[int] | npt.NDArray[np.uint64], k: int, back: Sequence[int] | None = None
+) -> npt.NDArray[np.int64]:
+    """:func:`kgram_hashes` of the tokens whose :func:`token_code` s are ``codes``, as a
+    signed 64-bit array (empty when there are fewer than ``k`` codes).
 
-    When the k-gram slides past position ``p``, the next occurrence ``j`` of that name (if
-    inside the k-gram) loses its back reference: its term is corrected in place.
+    Computed for all k-grams at once: the hash of the k-gram at ``p`` is the sum of
+    ``code(p + j) * BASE ** (k - 1 - j)`` modulo 2**64 (Horner's rule over ``j``, unsigned
+    64-bit arithmetic wraps exactly so), where an identifier whose previous occurrence lies
+    ``d <= j`` tokens back, inside the k-gram, is coded by ``d`` (``I<d>``) instead of its
+    text; then the finaliser. The same values as rolling the hash token by token.
     """
     n = len(codes)
-    mask, base, mix, sign = _MASK, _BASE, _MIX, _SIGN
-    refs = [0] + [token_code(f"I{d}") for d in range(1, k)]
-    powers = [pow(base, e, 1 << 64) for e in range(k)]
-    top = powers[k - 1]
-    following = [0] * n  # position of the next occurrence of the same name (0: none)
-    for i, d in enumerate(back):
-        if d:
-            following[i - d] = i
-    h = 0
-    for i in range(k):
-        d = back[i]
-        h = (h * base + (refs[d] if 0 < d <= i else codes[i])) & mask
-    out = [0] * (n - k + 1)
-    x = ((h ^ (h >> 29)) * mix) & mask
-    x ^= x >> 32
-    out[0] = x - ((x & sign) << 1)
-    for p in range(n - k):
-        h -= codes[p] * top  # the leaving token never refers back inside its k-gram
-        j = following[p]
-        if j and j < p + k:
-            h += (codes[j] - refs[j - p]) * powers[p + k - 1 - j]
-        d = back[p + k]
-        h = (h * base + (refs[d] if 0 < d < k else codes[p + k])) & mask
-        x = ((h ^ (h >> 29)) * mix) & mask
-        x ^= x >> 32
-        out[p + 1] = x - ((x & sign) << 1)
-    return out
+    if n < k:
+        return np.zeros(0, dtype=np.int64)
+    count = n - k + 1
+    c = np.asarray(codes, dtype=np.uint64)
+    base = np.uint64(_BASE)
+    h = np.zeros(count, dtype=np.uint64)
+    if back is None:
+        for j in range(k):
+            h *= base
+            h += c[j : j + count]
+    else:
+        d = np.asarray(back, dtype=np.int64)
+        refs = np.array([0] + [token_code(f"I{e}") for e in range(1, k)], dtype=np.uint64)
+        ref = refs[np.clip(d, 0, k - 1)]
+        for j in range(k):
+            h *= base
+            dj = d[j : j + count]
+            h += np.where((dj > 0) & (dj <= j), ref[j : j + count], c[j : j + count])
+    x = (h ^ (h >> np.uint64(29))) * np.uint64(_MIX)
+    x ^= x >> np.uint64(32)
+    return x.view(np.int64)
 
 
 def back_references(tokens: Sequence[str], names: Sequence[str]) -> list[int]:
     """For each token, the distance back to the previous occurrence of the same identifier
     (``tokens[i] == "I"``, spelled ``names[i]``); 0 for other tokens and first occurrences."""
-    last: dict[str, int] = {}
-    out = [0] * len(tokens)
-    for i, (token, name) in enumerate(zip(tokens, names, strict=True)):
-        if token == "I":
-            j = last.get(name)
-            if j is not None:
-                out[i] = i - j
-            last[name] = i
+    return back_array(tokens, names).tolist()
+
+
+def back_array(
+    tokens: Sequence[str], names: Sequence[str], ids: npt.NDArray[np.int64] | None = None,
+    identifier: int | None = None,
+) -> npt.NDArray[np.int64]:  # fmt: skip
+    """:func:`back_references` as an array; ``ids`` and ``identifier``: the tokens'
+    :func:`token_ids` and the number of ``"I"`` among them, when known."""
+    out = np.zeros(len(tokens), dtype=np.int64)
+    if ids is None:
+        at = np.array([i for i, t in enumerate(tokens) if t == "I"], dtype=np.int64)
+    elif identifier is None:
+        return out
+    else:
+        at = np.flatnonzero(ids == identifier)
+    if len(at) < 2:
+        return out
+    spelled, _ = token_ids([names[i] for i in at.tolist()])
+    order = np.argsort(spelled, kind="stable")
+    ordered = spelled[order]
+    same = ordered[1:] == ordered[:-1]
+    later, earlier = at[order[1:][same]], at[order[:-1][same]]
+    out[later] = later - earlier
     return out
 
 

@@ -13,6 +13,7 @@ from openesx_license.config.components import ComponentMap, apply_components
 from openesx_license.config.loader import load_policy
 from openesx_license.config.model import Policy
 from openesx_license.copies import stage as copies
+from openesx_license.copies.cache import CopyMatchCache
 from openesx_license.copies.stage import CopyAnalysis, analyse_copies
 from openesx_license.ipindex.build import build_index
 from openesx_license.ipindex.fileprint import FilePrint
@@ -48,6 +49,26 @@ def matched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
     monkeypatch.setattr(copies, "find_copies", spy)
     return calls
+
+
+@pytest.fixture
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many open files each run found in the copy-match cache."""
+    counts: list[int] = []
+    real = CopyMatchCache.get_many
+
+    def spy(self: CopyMatchCache, keys):  # type: ignore[no-untyped-def]
+        found = real(self, keys)
+        counts.append(len(found))
+        return found
+
+    monkeypatch.setattr(CopyMatchCache, "get_many", spy)
+    return counts
+
+
+#: the open file that shares fingerprints with the proprietary side; the others share none,
+#: so they have no copy of it and are not given to the matcher at all
+SHARING = ["vmkernel/integrity.c"]
 
 
 def _analyse(
@@ -111,16 +132,20 @@ def test_a_changed_open_file_alone_is_matched_again(
 
 
 def test_a_changed_proprietary_file_or_setting_matches_every_file_again(
-    tree: Path, policy: Policy, tmp_path: Path, matched: list[list[str]]
+    tree: Path, policy: Policy, tmp_path: Path, matched: list[list[str]], answered: list[int]
 ) -> None:
     cache = tmp_path / "cache"
-    everything = ["include/vmkernel/types.h", "vmkernel/integrity.c", "vmkernel/migrate.c"]
     _analyse(tree, policy, cache)
+    answered.clear()
+    _analyse(tree, policy, cache)
+    assert answered == [3]  # every open file's matches known
     with (tree / "vmotion/transfer.c").open("a") as fh:
         fh.write("\nint vmotion_extra(void) { return 7; }\n")
     matched.clear()
+    answered.clear()
     _analyse(tree, policy, cache)
-    assert matched == [everything]
+    assert answered == [0]  # none any more
+    assert matched == [SHARING]
     stricter = dataclasses.replace(
         policy,
         copied_code=dataclasses.replace(
@@ -128,8 +153,10 @@ def test_a_changed_proprietary_file_or_setting_matches_every_file_again(
         ),
     )
     matched.clear()
+    answered.clear()
     assert _analyse(tree, stricter, cache).matches == ()
-    assert matched == [everything]
+    assert answered == [0]
+    assert matched == [SHARING]
     _same(tree, stricter, cache)
 
 
@@ -158,6 +185,26 @@ def test_open_boilerplate_counts_like_the_matcher() -> None:
     sets = [array("q", sorted(set(h))) for h in raw]
     for threshold in (1, 2, 3, 4, 5):
         assert open_boilerplate(sets, threshold) == boilerplate_hashes(prints, threshold)
+
+
+def test_open_boilerplate_counted_range_by_range_equals_counting_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+    from array import array
+
+    from openesx_license.copies import cache as copy_cache
+    from openesx_license.ipindex.match import boilerplate_hashes
+
+    rng = random.Random(3)
+    pool = [rng.randrange(-(2**63), 2**63) for _ in range(300)] + [-(2**63), 2**63 - 1, 0]
+    raw = [rng.sample(pool, rng.randrange(0, 60)) for _ in range(40)]
+    prints = [FilePrint(path=f"f{n}.c", hashes=array("q", h)) for n, h in enumerate(raw)]
+    sets = [array("q", sorted(set(h))) for h in raw]
+    monkeypatch.setattr(copy_cache, "COUNT_AT_ONCE", 50)  # about 20 ranges
+    for threshold in (1, 2, 3, 6):
+        expected = boilerplate_hashes(prints, threshold)
+        assert copy_cache.open_boilerplate(sets, threshold) == expected
 
 
 def test_boilerplate_updated_from_the_last_audit_equals_a_fresh_count(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openesx_license.ipindex import match
 from openesx_license.ipindex.boilerplate import known_boilerplate, load_snippets
@@ -15,6 +17,7 @@ from openesx_license.ipindex.fileprint import FilePrint, distinct_trigrams, prin
 from openesx_license.ipindex.match import CopySettings, find_copies, find_references
 from openesx_license.ipindex.store import FingerprintIndex, IndexParameters, Posting
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ipindex"
 PARAMS = IndexParameters(k=25, window=8)
 SETTINGS = CopySettings(min_lines=10, min_tokens=50, boilerplate_threshold=5)
 
@@ -442,3 +445,27 @@ def test_a_hit_off_the_diagonal_does_not_break_a_copy_of_a_repeated_shape() -> N
     assert len(main[0]) == 9  # every hit but the three off the diagonal
     offsets = {p.pos - h.pos for h, p in zip(*main, strict=True)}
     assert len(offsets) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(k=st.integers(1, 30), tokens=st.lists(st.sampled_from("abcdI;N"), max_size=80))
+def test_distinct_trigrams_counted_at_once_equal_counting_each_kgram(
+    k: int, tokens: list[str]
+) -> None:
+    expected = [
+        len({tuple(tokens[p + i : p + i + 3]) for i in range(k - 2)}) if k >= 3 else k
+        for p in range(len(tokens) - k + 1)
+    ]
+    assert distinct_trigrams(tokens, k) == expected
+
+
+def test_print_keys_as_an_array_equal_the_set() -> None:
+    from openesx_license.ipindex.match import print_key_array, print_keys
+
+    printed = [print_text(p.name, p.read_text(), 12, 4) for p in sorted(ASSETS.glob("**/*.c"))]
+    assert sum(len(fp) for fp in printed) > 100
+    assert any(fp.names.count(0) < len(fp) for fp in printed)
+    assert any(fp.values.count(0) < len(fp) for fp in printed)
+    for fp in printed:
+        assert print_key_array(fp).tolist() == sorted(print_keys(fp))
+    assert print_key_array(FilePrint(path="empty.c")).tolist() == []

@@ -139,3 +139,37 @@ def test_guarantee_holds_with_parameterised_identifiers(
             {h for h, _ in fingerprint_tokens(tokens, k, window, back_references(tokens, names))}
         )
     assert prints[0] & prints[1]
+
+
+def _one_kgram(tokens: list[str], k: int) -> int:
+    """The hash of the k-gram ``tokens`` by its definition: the polynomial of its token codes
+    modulo 2**64, then the finaliser, as a signed 64-bit value."""
+    from openesx_license.ipindex import winnow as w
+
+    h = 0
+    for token in tokens[:k]:
+        h = (h * w._BASE + w.token_code(token)) % 2**64
+    x = ((h ^ (h >> 29)) * w._MIX) % 2**64
+    x ^= x >> 32
+    return x - 2**64 if x >= 2**63 else x
+
+
+@settings(max_examples=200, deadline=None)
+@given(k=st.integers(1, 30), stream=st.lists(st.sampled_from(ALPHABET), max_size=90))
+def test_all_kgrams_hashed_at_once_equal_each_hashed_by_definition(
+    k: int, stream: list[str]
+) -> None:
+    expected = [_one_kgram(stream[p : p + k], k) for p in range(len(stream) - k + 1)]
+    assert kgram_hashes(stream, k) == expected
+    assert kgram_hashes(stream, k, remember=False) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(stream=st.lists(st.one_of(st.sampled_from(["(", ";", "N"]), st.sampled_from("abcde"))))
+def test_back_references_point_at_the_previous_use_of_the_name(stream: list[str]) -> None:
+    tokens = ["I" if t in "abcde" else t for t in stream]
+    expected = []
+    for i, name in enumerate(stream):
+        earlier = [j for j in range(i) if tokens[j] == "I" and stream[j] == name]
+        expected.append(i - earlier[-1] if tokens[i] == "I" and earlier else 0)
+    assert back_references(tokens, stream) == expected
