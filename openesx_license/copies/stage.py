@@ -143,7 +143,7 @@ def analyse_copies(
         if p not in proprietary and is_c_family(p) and files[p].sha1
     )
     # names the open headers declare: agreeing on them is agreeing on the open API
-    vocabulary = tree_vocabulary(root, open_files, cache_dir)
+    vocabulary = tree_vocabulary(root, open_files, cache_dir, jobs=workers)
     if ip_index is not None:
         index = FingerprintIndex.open(ip_index)
         index.require(params)

@@ -244,3 +244,18 @@ def test_a_copied_header_keeps_the_names_it_declares(tree: Path) -> None:
     assert (match.path, match.proprietary_path) == ("lib/queue.h", "tool/queue.h")
     assert match.name_matches and match.tokens < 60 and not match.value_matches
     assert _analyse(tree, tree.parent / "cache").matches == (match,)
+
+
+def test_headers_read_in_worker_processes_give_the_same_vocabulary(tmp_path: Path) -> None:
+    entries = []
+    for n in range(300):  # enough headers for the pool
+        header = f"mod{n % 7}/api{n}.h"
+        (tmp_path / header).parent.mkdir(exist_ok=True)
+        (tmp_path / header).write_text(
+            f"int codec_frame_count_{n}(struct stream_state_{n % 11} *stream_state);\n"
+        )
+        entries.append((header, ""))
+    entries.append(("mod0/missing.h", ""))  # unreadable: adds nothing
+    alone = tree_vocabulary(tmp_path, entries)
+    assert "codec_frame_count_299" in alone and "stream_state_3" in alone
+    assert tree_vocabulary(tmp_path, entries, jobs=2) == alone
