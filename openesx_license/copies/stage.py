@@ -334,15 +334,15 @@ def _monorepo_cached(
             closed = set(proprietary)
             fresh_sets = []
             for fp, (_, sha1) in zip(printer([p for p, _ in missing]), missing, strict=True):
-                keys = print_key_array(fp)
-                hashes = array("q", keys.tobytes())
+                own = print_key_array(fp)
+                hashes = array("q", own.tobytes())
                 sets[sha1] = hashes
                 if fp.path in closed:
                     printed[fp.path] = fp
                 else:
                     if reach is None:
                         reach = _keys_of(sets[files[p].sha1] for p in proprietary)
-                    if _shares(keys, reach):
+                    if _shares(own, reach):
                         printed[fp.path] = fp
                 if fp.error is None and sha1:
                     fresh_sets.append((sha1, hashes))

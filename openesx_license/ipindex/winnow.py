@@ -94,7 +94,9 @@ def kgram_hashes(
 
 
 def kgram_array(
-    codes: Sequence[int] | npt.NDArray[np.uint64], k: int, back: Sequence[int] | None = None
+    codes: Sequence[int] | npt.NDArray[np.uint64],
+    k: int,
+    back: Sequence[int] | npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
     """:func:`kgram_hashes` of the tokens whose :func:`token_code` s are ``codes``, as a
     signed 64-bit array (empty when there are fewer than ``k`` codes).
