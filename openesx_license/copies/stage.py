@@ -319,36 +319,26 @@ def _monorepo_cached(
     indexed = [(p, files[p].sha1, c) for p, c in claimed if c is not None]
     cache = CopyMatchCache(cache_dir, k=k, window=window, settings=copy_settings)
     try:
-        # the proprietary files first: once their keys are known, an open file's print is
-        # kept for matching only when it shares one with them (a file that shares none has
-        # no copy of them, whatever the boilerplate), so that the prints of a Linux-size
-        # tree are not all held at once
+        # the proprietary files' prints are kept for their index; the open files' are not
+        # (a Linux-size tree's would take gigabytes): those that can hold a copy are read
+        # back from the print cache to be matched
         entries = [*((p, files[p].sha1) for p in proprietary), *open_files]
         if progress is not None:  # a warm run's only stage: every file's matches are known
             progress.stage("copied code: cache lookup", len(entries))
         sets = cache.hash_sets(sha1 for _, sha1 in entries if sha1)
         printed: dict[str, FilePrint] = {}
         missing = [(p, sha1) for p, sha1 in entries if sha1 not in sets]
-        reach: npt.NDArray[np.int64] | None = None  # every key of the proprietary files
         if missing:
             closed = set(proprietary)
             fresh_sets = []
             for fp, (_, sha1) in zip(printer([p for p, _ in missing]), missing, strict=True):
-                own = print_key_array(fp)
-                hashes = array("q", own.tobytes())
+                hashes = array("q", print_key_array(fp).tobytes())
                 sets[sha1] = hashes
                 if fp.path in closed:
                     printed[fp.path] = fp
-                else:
-                    if reach is None:
-                        reach = _keys_of(sets[files[p].sha1] for p in proprietary)
-                    if _shares(own, reach):
-                        printed[fp.path] = fp
                 if fp.error is None and sha1:
                     fresh_sets.append((sha1, hashes))
             cache.put_hash_sets(fresh_sets)
-        if reach is None:
-            reach = _keys_of(sets[files[p].sha1] for p in proprietary)
         ignored = cache.boilerplate(root, open_files, sets, copy_settings.boilerplate_threshold)
         ignored.update(known_boilerplate(k))
         # counted like the boilerplate: from the previous audit's count when few files changed
@@ -359,7 +349,11 @@ def _monorepo_cached(
         known = cache.get_many(keys)
         todo = [entry for entry, key in zip(open_files, keys, strict=True) if key not in known]
         fresh: dict[str, list[CopyMatch]] = {p: [] for p, _ in todo}
-        # matched on their own: a file's matches do not depend on the other open files
+        # matched on their own (a file's matches do not depend on the other open files): those
+        # that share a key with the proprietary files that is not boilerplate; the others
+        # have no fingerprint to look up, so no copy
+        reach = _keys_of(sets[files[p].sha1] for p in proprietary)
+        reach = reach[~np.isin(reach, np.fromiter(ignored, dtype=np.int64, count=len(ignored)))]
         hopeful = [(p, sha1) for p, sha1 in todo if _shares(_array(sets[sha1]), reach)]
         if hopeful:
             _match(
