@@ -154,10 +154,15 @@ def analyse_copies(
             component = components.component_for(path)
             return component.name if component else None
 
+        reported: set[str] = set()  # files a fingerprinting stage counted already
+
         def printer(paths: list[str]) -> Iterable[FilePrint]:
             entries = [(p, files[p].sha1) for p in paths]
-            if progress is not None and entries:
-                progress.phase("copied code: fingerprinting", len(entries), unit="files")
+            # prints read back from the cache to be matched are no second fingerprinting
+            report = progress if entries and not reported.issuperset(paths) else None
+            reported.update(paths)
+            if report is not None:
+                report.phase("copied code: fingerprinting", len(entries), unit="files")
             return counted(
                 noting(
                     cached_prints(
@@ -171,7 +176,7 @@ def analyse_copies(
                         executor=executor,
                     )
                 ),
-                progress if entries else None,
+                report,
             )
 
         if cache_dir is not None and all(files[p].sha1 for p in proprietary):

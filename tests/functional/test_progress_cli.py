@@ -51,7 +51,7 @@ AUDIT_STAGES = [
 #: what the counted stages count: (label, done/total as the bar shows it at the end)
 COUNTED = {
     "copied code: fingerprinting": "25/25",  # 21 open C files and 4 proprietary ones
-    "copied code: matching": "21/21",  # the open ones
+    "copied code: matching": "4/4",  # the open ones sharing a fingerprint with the others
     "dependency graph: reading files": "26/26",  # the C files and the Makefile
     "dependency graph: resolving includes": "26/26",
     "dependency graph: linking symbols": "26/26",
