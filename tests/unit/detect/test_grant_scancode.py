@@ -12,13 +12,12 @@ shape of Xen's).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from openesx_license.detect import scan_tree
 from openesx_license.model import FileRecord
+from tests.helpers.scanned_assets import scan_assets
 
 pytestmark = pytest.mark.scancode
 
@@ -28,10 +27,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "grants"
 @pytest.fixture(scope="module")
 def granted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FileRecord]:
     """The grants fixtures scanned once (jobs=1: CI has 2 cores)."""
-    root = tmp_path_factory.mktemp("grants") / "tree"
-    shutil.copytree(ASSETS, root)
-    scan = scan_tree(root, jobs=1, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
-    return {f.path: f for f in scan.files}
+    return scan_assets(tmp_path_factory, ASSETS)
 
 
 CONCLUDED = {

@@ -10,14 +10,14 @@ code is in the public domain"), and a README that is an MIT text.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from openesx_license.detect import engine, scan_tree
+from openesx_license.detect import engine
 from openesx_license.detect.blocks import license_blocks, split_lines
 from openesx_license.model import FileRecord
+from tests.helpers.scanned_assets import scan_assets
 
 pytestmark = pytest.mark.scancode
 
@@ -29,10 +29,7 @@ GPL_OR_NEXT = "(GPL-2.0-or-later OR copyleft-next-0.3.1) AND MIT"
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FileRecord]:
     """The fixtures scanned once (jobs=1: CI has 2 cores)."""
-    root = tmp_path_factory.mktemp("engine-errors") / "tree"
-    shutil.copytree(ASSETS, root)
-    scan = scan_tree(root, jobs=1, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
-    return {f.path: f for f in scan.files}
+    return scan_assets(tmp_path_factory, ASSETS)
 
 
 def _scancode(**query: str) -> str:
