@@ -27,6 +27,7 @@ from license_expression import ExpressionError, Licensing
 from openesx_license._util.spdx import simplify_expression
 from openesx_license.detect.assemble import Facts, combine_and
 from openesx_license.detect.grant import (
+    UNVERSIONED,
     Grant,
     granted_expression,
     settle_versions,
@@ -185,6 +186,8 @@ def _settled(
         or rec.license_source != LicenseSource.DETECTED
     ):
         return rec
+    if not any(key in expression for key in UNVERSIONED):
+        return rec  # nothing named without a version: no rule text to read
     stated = stated_with_version(
         name
         for d in rec.detections
